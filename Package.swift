@@ -1,0 +1,62 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// ROMKit: reduced-order modeling of parametrized PDEs.
+/// Layout and import rules: docs/architecture.md (no arrow runs upward: FEM and ROM never import each other).
+let package = Package(
+    name: "ROMKit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "FEM", targets: ["FEM"]),
+        .library(name: "ROM", targets: ["ROM"]),
+        .library(name: "EIM", targets: ["EIM"]),
+        .library(name: "DomainDecomp", targets: ["DomainDecomp"]),
+        .executable(name: "rom-bench", targets: ["rom-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        // System libraries (Debian packages installed by `make deps`).
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas"),
+        .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE", pkgConfig: "lapacke"),
+        .systemLibrary(name: "CSuiteSparse", path: "Sources/CSuiteSparse"),
+        .systemLibrary(name: "CMetis", path: "Sources/CMetis"),
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "mpi"),
+
+        .target(
+            name: "LinearAlgebra",
+            dependencies: [
+                "CBLAS", "CLAPACKE", "CSuiteSparse",
+                .product(name: "ComplexModule", package: "swift-numerics"),
+                .product(name: "RealModule", package: "swift-numerics"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        .target(name: "FEM", dependencies: ["LinearAlgebra"]),
+        .target(name: "EIM", dependencies: ["LinearAlgebra"]),
+        .target(name: "ROM", dependencies: ["LinearAlgebra", "EIM"]),
+        .target(name: "DomainDecomp", dependencies: ["LinearAlgebra", "FEM", "ROM", "CMetis", "CMPI"]),
+
+        .executableTarget(
+            name: "rom-bench",
+            dependencies: [
+                "LinearAlgebra",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(
+            name: "LinearAlgebraTests",
+            dependencies: [
+                "LinearAlgebra",
+                .product(name: "ComplexModule", package: "swift-numerics"),
+            ]
+        ),
+        .testTarget(name: "ModuleTests", dependencies: ["FEM", "ROM", "EIM", "DomainDecomp"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

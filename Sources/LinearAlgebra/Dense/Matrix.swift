@@ -1,0 +1,162 @@
+import Foundation
+
+/// A dense real matrix stored column-major, with value semantics.
+///
+/// Entry (i, j) lives at `storage[i + j * rows]`, the layout BLAS, LAPACK and NumPy's Fortran
+/// order use, so a matrix passes to them without copies. Products and factorizations are in the
+/// extensions (`Matrix+BLAS.swift`, `Dense/*.swift`).
+public struct Matrix: Equatable, Sendable, CustomStringConvertible {
+    /// Number of rows.
+    public let rows: Int
+    /// Number of columns.
+    public let columns: Int
+    /// The entries, column after column; `storage.count == rows * columns`.
+    public var storage: [Double]
+
+    /// A `rows`×`columns` matrix with every entry equal to `value`.
+    public init(rows: Int, columns: Int, repeating value: Double = 0) {
+        precondition(rows >= 0 && columns >= 0, "Matrix: negative dimension \(rows)×\(columns)")
+        self.rows = rows
+        self.columns = columns
+        self.storage = Array(repeating: value, count: rows * columns)
+    }
+
+    /// A matrix over `storage` given column-major.
+    public init(rows: Int, columns: Int, storage: [Double]) {
+        precondition(rows >= 0 && columns >= 0, "Matrix: negative dimension \(rows)×\(columns)")
+        precondition(storage.count == rows * columns,
+                     "Matrix: storage holds \(storage.count) entries, \(rows)×\(columns) needs \(rows * columns)")
+        self.rows = rows
+        self.columns = columns
+        self.storage = storage
+    }
+
+    /// A matrix from its rows, written as they read: `Matrix(rowMajor: [[1, 2], [3, 4]])`.
+    public init(rowMajor rowArrays: [[Double]]) {
+        let m = rowArrays.count
+        let n = rowArrays.first?.count ?? 0
+        self.init(rows: m, columns: n)
+        for (i, row) in rowArrays.enumerated() {
+            precondition(row.count == n, "Matrix(rowMajor:): row \(i) has \(row.count) entries, expected \(n)")
+            for j in 0..<n { storage[i + j * m] = row[j] }
+        }
+    }
+
+    /// A matrix whose columns are `columnArrays` (all of one length).
+    public init(columns columnArrays: [[Double]]) {
+        let n = columnArrays.count
+        let m = columnArrays.first?.count ?? 0
+        var storage: [Double] = []
+        storage.reserveCapacity(m * n)
+        for (j, column) in columnArrays.enumerated() {
+            precondition(column.count == m, "Matrix(columns:): column \(j) has \(column.count) entries, expected \(m)")
+            storage.append(contentsOf: column)
+        }
+        self.init(rows: m, columns: n, storage: storage)
+    }
+
+    /// The n×n identity.
+    public static func identity(_ n: Int) -> Matrix {
+        var a = Matrix(rows: n, columns: n)
+        for i in 0..<n { a.storage[i + i * n] = 1 }
+        return a
+    }
+
+    /// A square matrix with `diagonal` on its diagonal.
+    public static func diagonal(_ diagonal: [Double]) -> Matrix {
+        let n = diagonal.count
+        var a = Matrix(rows: n, columns: n)
+        for i in 0..<n { a.storage[i + i * n] = diagonal[i] }
+        return a
+    }
+
+    /// Entry (i, j), 0-based.
+    @inlinable
+    public subscript(i: Int, j: Int) -> Double {
+        get {
+            precondition(i >= 0 && i < rows && j >= 0 && j < columns, "Matrix: index (\(i), \(j)) outside \(rows)×\(columns)")
+            return storage[i + j * rows]
+        }
+        set {
+            precondition(i >= 0 && i < rows && j >= 0 && j < columns, "Matrix: index (\(i), \(j)) outside \(rows)×\(columns)")
+            storage[i + j * rows] = newValue
+        }
+    }
+
+    /// True when the matrix has as many rows as columns.
+    public var isSquare: Bool { rows == columns }
+
+    /// Column `j` as an array.
+    public func column(_ j: Int) -> [Double] {
+        precondition(j >= 0 && j < columns, "Matrix: column \(j) outside 0..<\(columns)")
+        return Array(storage[(j * rows)..<((j + 1) * rows)])
+    }
+
+    /// Row `i` as an array.
+    public func row(_ i: Int) -> [Double] {
+        precondition(i >= 0 && i < rows, "Matrix: row \(i) outside 0..<\(rows)")
+        return (0..<columns).map { storage[i + $0 * rows] }
+    }
+
+    /// Replaces column `j` by `values`.
+    public mutating func setColumn(_ j: Int, to values: [Double]) {
+        precondition(j >= 0 && j < columns, "Matrix: column \(j) outside 0..<\(columns)")
+        precondition(values.count == rows, "Matrix.setColumn: \(values.count) values for \(rows) rows")
+        storage.replaceSubrange((j * rows)..<((j + 1) * rows), with: values)
+    }
+
+    /// The columns `range` as a new matrix.
+    public func columns(_ range: Range<Int>) -> Matrix {
+        precondition(range.lowerBound >= 0 && range.upperBound <= columns, "Matrix: columns \(range) outside 0..<\(columns)")
+        return Matrix(rows: rows, columns: range.count,
+                      storage: Array(storage[(range.lowerBound * rows)..<(range.upperBound * rows)]))
+    }
+
+    /// The rows `indices` (any order, repeats allowed) as a new matrix.
+    public func rows(_ indices: [Int]) -> Matrix {
+        var result = Matrix(rows: indices.count, columns: columns)
+        for j in 0..<columns {
+            for (k, i) in indices.enumerated() {
+                precondition(i >= 0 && i < rows, "Matrix: row \(i) outside 0..<\(rows)")
+                result.storage[k + j * indices.count] = storage[i + j * rows]
+            }
+        }
+        return result
+    }
+
+    /// Appends the columns of `other` (same number of rows) on the right.
+    public mutating func appendColumns(_ other: Matrix) {
+        precondition(other.rows == rows || columns == 0, "Matrix.appendColumns: \(other.rows) rows onto \(rows)")
+        if columns == 0 { self = other; return }
+        self = Matrix(rows: rows, columns: columns + other.columns, storage: storage + other.storage)
+    }
+
+    /// The transpose.
+    public var transposed: Matrix {
+        var t = Matrix(rows: columns, columns: rows)
+        for j in 0..<columns {
+            for i in 0..<rows { t.storage[j + i * columns] = storage[i + j * rows] }
+        }
+        return t
+    }
+
+    /// The largest absolute entry (0 for an empty matrix).
+    public var maxAbs: Double { storage.reduce(0) { Swift.max($0, abs($1)) } }
+
+    /// The Frobenius norm, by BLAS `nrm2` (no overflow for large entries).
+    public var frobeniusNorm: Double { BLAS.nrm2(storage) }
+
+    /// Index of the first NaN or infinity, or nil.
+    public var firstNonFiniteIndex: Int? { storage.firstIndex { !$0.isFinite } }
+
+    public var description: String {
+        let shown = Swift.min(rows, 8)
+        var lines = ["Matrix \(rows)×\(columns)"]
+        for i in 0..<shown {
+            let entries = (0..<Swift.min(columns, 8)).map { String(format: "%12.5g", self[i, $0]) }
+            lines.append(entries.joined(separator: " ") + (columns > 8 ? " …" : ""))
+        }
+        if rows > shown { lines.append("…") }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,97 @@
+extension SparseMatrix: LinearOperator {
+    /// y = A x (CSR mat-vec over raw buffers: no allocation, no bounds checks in the loop).
+    public func apply(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
+        precondition(x.count == columns && y.count == rows,
+                     "SparseMatrix.apply: \(rows)×\(columns) matrix, x has \(x.count) entries, y \(y.count)")
+        rowPointers.withUnsafeBufferPointer { rp in
+            columnIndices.withUnsafeBufferPointer { ci in
+                values.withUnsafeBufferPointer { v in
+                    for i in 0..<rows {
+                        var sum = 0.0
+                        for k in rp[i]..<rp[i + 1] { sum += v[k] * x[ci[k]] }
+                        y[i] = sum
+                    }
+                }
+            }
+        }
+    }
+
+    /// y = Aᵀ x into preallocated storage (`x.count == rows`, `y.count == columns`).
+    public func applyTransposed(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
+        precondition(x.count == rows && y.count == columns,
+                     "SparseMatrix.applyTransposed: \(rows)×\(columns) matrix, x has \(x.count) entries, y \(y.count)")
+        y.update(repeating: 0)
+        rowPointers.withUnsafeBufferPointer { rp in
+            columnIndices.withUnsafeBufferPointer { ci in
+                values.withUnsafeBufferPointer { v in
+                    for i in 0..<rows {
+                        let xi = x[i]
+                        for k in rp[i]..<rp[i + 1] { y[ci[k]] += v[k] * xi }
+                    }
+                }
+            }
+        }
+    }
+
+    /// y = Aᵀ x as a new array.
+    public func applyTransposed(_ x: [Double]) -> [Double] {
+        var y = [Double](repeating: 0, count: columns)
+        x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { applyTransposed(xp, into: $0) } }
+        return y
+    }
+
+    /// xᵀ A y, the bilinear form of the matrix (an energy inner product when A is SPD).
+    public func bilinearForm(_ x: [Double], _ y: [Double]) -> Double {
+        precondition(x.count == rows && y.count == columns, "SparseMatrix.bilinearForm: wrong vector lengths")
+        var sum = 0.0
+        for i in 0..<rows {
+            var rowSum = 0.0
+            for k in rowPointers[i]..<rowPointers[i + 1] { rowSum += values[k] * y[columnIndices[k]] }
+            sum += x[i] * rowSum
+        }
+        return sum
+    }
+
+    /// The matrix times a scalar (same pattern).
+    public static func * (scale: Double, a: SparseMatrix) -> SparseMatrix {
+        var result = a
+        for k in result.values.indices { result.values[k] *= scale }
+        return result
+    }
+
+    /// A + B (pattern: the union of both patterns).
+    public static func + (a: SparseMatrix, b: SparseMatrix) -> SparseMatrix {
+        linearCombination([(1, a), (1, b)])
+    }
+
+    /// A − B (pattern: the union of both patterns).
+    public static func - (a: SparseMatrix, b: SparseMatrix) -> SparseMatrix {
+        linearCombination([(1, a), (-1, b)])
+    }
+
+    /// Σ c_q A_q: the assembly of an affine decomposition A(μ) = Σ θ_q(μ) A_q. When every term has
+    /// the same pattern (assembled on a shared pattern) only the values are summed; otherwise the
+    /// result has the union pattern.
+    public static func linearCombination(_ terms: [(coefficient: Double, matrix: SparseMatrix)]) -> SparseMatrix {
+        precondition(!terms.isEmpty, "SparseMatrix.linearCombination: no terms")
+        let first = terms[0].matrix
+        for term in terms {
+            precondition(term.matrix.rows == first.rows && term.matrix.columns == first.columns,
+                         "SparseMatrix.linearCombination: \(term.matrix.rows)×\(term.matrix.columns) term with \(first.rows)×\(first.columns)")
+        }
+        if terms.allSatisfy({ $0.matrix.hasSamePattern(as: first) }) {
+            var values = [Double](repeating: 0, count: first.nonzeroCount)
+            for (c, m) in terms { BLAS.axpy(c, m.values, &values) }
+            return SparseMatrix(rows: first.rows, columns: first.columns, rowPointers: first.rowPointers,
+                                columnIndices: first.columnIndices, values: values)
+        }
+        var builder = SparseBuilder<Double>(rows: first.rows, columns: first.columns,
+                                            reservingCapacity: terms.reduce(0) { $0 + $1.matrix.nonzeroCount })
+        for (c, m) in terms {
+            for i in 0..<m.rows {
+                for k in m.rowPointers[i]..<m.rowPointers[i + 1] { builder.add(i, m.columnIndices[k], c * m.values[k]) }
+            }
+        }
+        return builder.build()
+    }
+}

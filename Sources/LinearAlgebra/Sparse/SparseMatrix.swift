@@ -1,0 +1,157 @@
+/// A sparse real matrix in compressed sparse row (CSR) form, with value semantics.
+///
+/// Row `i` holds the entries `values[rowPointers[i]..<rowPointers[i+1]]` at the columns
+/// `columnIndices[...]`, sorted ascending and without duplicates (the invariant `SparseBuilder`
+/// establishes and every operation keeps). The same arrays, read column-wise, are the compressed
+/// sparse column (CSC) form of the transpose: that is how CHOLMOD and UMFPACK receive them.
+///
+/// A parametric problem reuses one pattern many times: `refill(values:)` and `index(row:column:)`
+/// change the numbers without touching the pattern.
+public struct SparseMatrix: Equatable, Sendable {
+    /// Number of rows.
+    public let rows: Int
+    /// Number of columns.
+    public let columns: Int
+    /// Start of each row in `columnIndices`/`values`; `rows + 1` entries, the last equal to `nonzeroCount`.
+    public let rowPointers: [Int]
+    /// Column of each stored entry, ascending within a row.
+    public let columnIndices: [Int]
+    /// Value of each stored entry.
+    public var values: [Double]
+
+    /// A matrix from CSR arrays. The column indices of each row must be ascending and distinct.
+    public init(rows: Int, columns: Int, rowPointers: [Int], columnIndices: [Int], values: [Double]) {
+        precondition(rows >= 0 && columns >= 0, "SparseMatrix: negative dimension \(rows)×\(columns)")
+        precondition(rowPointers.count == rows + 1, "SparseMatrix: \(rowPointers.count) row pointers for \(rows) rows")
+        precondition(rowPointers.first == 0 && rowPointers.last == columnIndices.count,
+                     "SparseMatrix: row pointers must run from 0 to \(columnIndices.count)")
+        precondition(values.count == columnIndices.count,
+                     "SparseMatrix: \(values.count) values for \(columnIndices.count) column indices")
+        self.rows = rows
+        self.columns = columns
+        self.rowPointers = rowPointers
+        self.columnIndices = columnIndices
+        self.values = values
+    }
+
+    /// The `n`×`n` identity.
+    public static func identity(_ n: Int) -> SparseMatrix {
+        diagonal([Double](repeating: 1, count: n))
+    }
+
+    /// A diagonal matrix.
+    public static func diagonal(_ d: [Double]) -> SparseMatrix {
+        SparseMatrix(rows: d.count, columns: d.count, rowPointers: Array(0...d.count),
+                     columnIndices: Array(0..<d.count), values: d)
+    }
+
+    /// Number of stored entries.
+    public var nonzeroCount: Int { columnIndices.count }
+
+    /// Whether `other` has exactly the same sparsity pattern (dimensions, row pointers, columns).
+    public func hasSamePattern(as other: SparseMatrix) -> Bool {
+        rows == other.rows && columns == other.columns
+            && rowPointers == other.rowPointers && columnIndices == other.columnIndices
+    }
+
+    /// Position of entry (i, j) in `values`, or nil when the pattern does not hold it (binary search).
+    public func index(row i: Int, column j: Int) -> Int? {
+        precondition(i >= 0 && i < rows && j >= 0 && j < columns, "SparseMatrix: (\(i), \(j)) outside \(rows)×\(columns)")
+        var low = rowPointers[i], high = rowPointers[i + 1]
+        while low < high {
+            let mid = (low + high) / 2
+            let c = columnIndices[mid]
+            if c == j { return mid }
+            if c < j { low = mid + 1 } else { high = mid }
+        }
+        return nil
+    }
+
+    /// Entry (i, j); zero where the pattern holds nothing.
+    public subscript(i: Int, j: Int) -> Double {
+        index(row: i, column: j).map { values[$0] } ?? 0
+    }
+
+    /// The entries at the given (row, column) pairs (zero where the pattern holds nothing).
+    public func entries(at positions: [(row: Int, column: Int)]) -> [Double] {
+        positions.map { self[$0.row, $0.column] }
+    }
+
+    /// Replaces the values, keeping the pattern (a new parameter on the same mesh).
+    public mutating func refill(values newValues: [Double]) {
+        precondition(newValues.count == nonzeroCount,
+                     "SparseMatrix.refill: \(newValues.count) values for \(nonzeroCount) stored entries")
+        values = newValues
+    }
+
+    /// The main diagonal (length min(rows, columns)).
+    public var diagonal: [Double] {
+        (0..<Swift.min(rows, columns)).map { self[$0, $0] }
+    }
+
+    /// Row `i` as a dense vector.
+    public func row(_ i: Int) -> [Double] {
+        var result = [Double](repeating: 0, count: columns)
+        for k in rowPointers[i]..<rowPointers[i + 1] { result[columnIndices[k]] = values[k] }
+        return result
+    }
+
+    /// Column `j` as a dense vector.
+    public func column(_ j: Int) -> [Double] {
+        var result = [Double](repeating: 0, count: rows)
+        for i in 0..<rows { if let k = index(row: i, column: j) { result[i] = values[k] } }
+        return result
+    }
+
+    /// The rows `indices` as a sparse matrix (in the given order): an operator restricted to the
+    /// rows an empirical interpolation needs.
+    public func rows(_ indices: [Int]) -> SparseMatrix {
+        var pointers = [0], cols = [Int](), vals = [Double]()
+        for i in indices {
+            precondition(i >= 0 && i < rows, "SparseMatrix.rows: row \(i) outside 0..<\(rows)")
+            cols.append(contentsOf: columnIndices[rowPointers[i]..<rowPointers[i + 1]])
+            vals.append(contentsOf: values[rowPointers[i]..<rowPointers[i + 1]])
+            pointers.append(cols.count)
+        }
+        return SparseMatrix(rows: indices.count, columns: columns, rowPointers: pointers, columnIndices: cols, values: vals)
+    }
+
+    /// The transpose (a CSR of Aᵀ, columns sorted).
+    public var transposed: SparseMatrix {
+        var counts = [Int](repeating: 0, count: columns + 1)
+        for c in columnIndices { counts[c + 1] += 1 }
+        for j in 0..<columns { counts[j + 1] += counts[j] }
+        var next = counts
+        var cols = [Int](repeating: 0, count: nonzeroCount)
+        var vals = [Double](repeating: 0, count: nonzeroCount)
+        for i in 0..<rows {
+            for k in rowPointers[i]..<rowPointers[i + 1] {
+                let p = next[columnIndices[k]]
+                cols[p] = i
+                vals[p] = values[k]
+                next[columnIndices[k]] += 1
+            }
+        }
+        return SparseMatrix(rows: columns, columns: rows, rowPointers: counts, columnIndices: cols, values: vals)
+    }
+
+    /// The dense equivalent (for tests and small matrices).
+    public var dense: Matrix {
+        var m = Matrix(rows: rows, columns: columns)
+        for i in 0..<rows {
+            for k in rowPointers[i]..<rowPointers[i + 1] { m[i, columnIndices[k]] = values[k] }
+        }
+        return m
+    }
+
+    /// Whether the matrix equals its transpose to `tolerance` times its largest entry.
+    public func isSymmetric(tolerance: Double = 0) -> Bool {
+        guard rows == columns else { return false }
+        let t = transposed
+        let scale = values.reduce(0) { Swift.max($0, abs($1)) }
+        if t.hasSamePattern(as: self) {
+            return zip(values, t.values).allSatisfy { abs($0 - $1) <= tolerance * scale }
+        }
+        return (self - t).values.allSatisfy { abs($0) <= tolerance * scale }
+    }
+}
