@@ -3,16 +3,28 @@ extension SparseMatrix: LinearOperator {
     public func apply(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
         precondition(x.count == columns && y.count == rows,
                      "SparseMatrix.apply: \(rows)×\(columns) matrix, x has \(x.count) entries, y \(y.count)")
+        // Large matrices: rows split over the threads (one thread cannot keep up with memory).
+        let chunks = nonzeroCount >= 200_000 ? Parallelism.threadCount : 1
         rowPointers.withUnsafeBufferPointer { rp in
             columnIndices.withUnsafeBufferPointer { ci in
                 values.withUnsafeBufferPointer { v in
-                    for i in 0..<rows {
-                        var sum = 0.0
-                        for k in rp[i]..<rp[i + 1] { sum += v[k] * x[ci[k]] }
-                        y[i] = sum
+                    Parallelism.forEachChunk(of: rows, chunks: chunks) { rowRange in
+                        Self.multiplyRows(rowRange, rp, ci, v, x, y)
                     }
                 }
             }
+        }
+    }
+
+    /// y[i] = Σ_k v[k] x[ci[k]] for the rows in `range`.
+    @inline(__always)
+    private static func multiplyRows(_ range: Range<Int>, _ rp: UnsafeBufferPointer<Int>, _ ci: UnsafeBufferPointer<Int>,
+                                     _ v: UnsafeBufferPointer<Double>, _ x: UnsafeBufferPointer<Double>,
+                                     _ y: UnsafeMutableBufferPointer<Double>) {
+        for i in range {
+            var sum = 0.0
+            for k in rp[i]..<rp[i + 1] { sum += v[k] * x[ci[k]] }
+            y[i] = sum
         }
     }
 

@@ -1,0 +1,218 @@
+import CSuiteSparse
+import Foundation
+
+/// A sparse Cholesky factorization P A Pᵀ = L Lᵀ (or L D Lᵀ) by CHOLMOD, for symmetric positive
+/// definite matrices.
+///
+/// The symbolic analysis (fill-reducing ordering, elimination tree, supernodes) is done once in
+/// `init` and kept: `refactor(values:)` computes a new numeric factor for new values on the same
+/// pattern, which is what a parametric problem does for every parameter. Several right-hand sides
+/// are solved at once by `solve(_: Matrix)`. As a `LinearOperator` it applies A⁻¹.
+///
+/// The matrix is passed in full (both triangles, as FEM assembles it); it is checked for symmetry
+/// and finite values, since CHOLMOD would silently read one triangle only.
+///
+/// Not thread-safe: one factorization serves one thread at a time (it keeps solve workspace).
+public final class CholeskyFactorization: LinearOperator {
+    /// Matrix order.
+    public let rows: Int
+    /// Matrix order.
+    public var columns: Int { rows }
+
+    private let common: UnsafeMutablePointer<cholmod_common>
+    private let matrix: UnsafeMutablePointer<cholmod_sparse>
+    private let factor: UnsafeMutablePointer<cholmod_factor>
+    /// Position of entry (j, i) for the entry (i, j) at each position: the symmetry check of a refill.
+    private let transposePosition: [Int]
+    private var solution: UnsafeMutablePointer<cholmod_dense>?
+    private var workspaceY: UnsafeMutablePointer<cholmod_dense>?
+    private var workspaceE: UnsafeMutablePointer<cholmod_dense>?
+
+    /// Analyzes and factors the symmetric positive definite matrix `a`.
+    /// - Throws: `notSquare`, `notFinite`, `suiteSparse` (not symmetric, out of memory),
+    ///   `notPositiveDefinite(column:)` with the column where the factorization failed.
+    public init(_ a: SparseMatrix) throws {
+        guard a.rows == a.columns else { throw LinearAlgebraError.notSquare(rows: a.rows, columns: a.columns) }
+        rows = a.rows
+        transposePosition = Self.transposePositions(a)
+        try Self.validate(a.values, transposePosition)
+        common = UnsafeMutablePointer<cholmod_common>.allocate(capacity: 1)
+        cholmod_l_start(common)
+        common.pointee.print = 0
+        // CSR arrays of A read as CSC are those of Aᵀ = A; stype = 1 reads the upper triangle.
+        guard let m = cholmod_l_allocate_sparse(a.rows, a.columns, a.nonzeroCount, 1, 1, 1, CHOLMOD_REAL, common) else {
+            cholmod_l_finish(common)
+            common.deallocate()
+            throw LinearAlgebraError.suiteSparse(routine: "cholmod_l_allocate_sparse", status: -2, message: "out of memory")
+        }
+        matrix = m
+        let p = m.pointee.p.assumingMemoryBound(to: Int.self)
+        let i = m.pointee.i.assumingMemoryBound(to: Int.self)
+        for k in 0...a.rows { p[k] = a.rowPointers[k] }
+        for k in 0..<a.nonzeroCount { i[k] = a.columnIndices[k] }
+        m.pointee.x.assumingMemoryBound(to: Double.self).update(from: a.values, count: a.nonzeroCount)
+        let start = DispatchTime.now().uptimeNanoseconds
+        guard let f = cholmod_l_analyze(m, common) else {
+            let error = Self.statusError("cholmod_l_analyze", common)
+            var mm: UnsafeMutablePointer<cholmod_sparse>? = m
+            cholmod_l_free_sparse(&mm, common)
+            cholmod_l_finish(common)
+            common.deallocate()
+            throw error
+        }
+        factor = f
+        timings.analyze = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        try numericFactorization()
+    }
+
+    deinit {
+        var f: UnsafeMutablePointer<cholmod_factor>? = factor
+        cholmod_l_free_factor(&f, common)
+        var m: UnsafeMutablePointer<cholmod_sparse>? = matrix
+        cholmod_l_free_sparse(&m, common)
+        for var d in [solution, workspaceY, workspaceE] where d != nil { cholmod_l_free_dense(&d, common) }
+        cholmod_l_finish(common)
+        common.deallocate()
+    }
+
+    /// Computes the numeric factor of a matrix with the same pattern and new `values` (CSR order),
+    /// reusing the symbolic analysis.
+    public func refactor(values: [Double]) throws {
+        precondition(values.count == transposePosition.count,
+                     "CholeskyFactorization.refactor: \(values.count) values for \(transposePosition.count) stored entries")
+        try copyValues(values)
+        try numericFactorization()
+    }
+
+    /// Computes the numeric factor of `a`, which must have the pattern of the analyzed matrix.
+    public func refactor(_ a: SparseMatrix) throws {
+        precondition(a.rows == rows && a.nonzeroCount == transposePosition.count,
+                     "CholeskyFactorization.refactor: the matrix does not have the analyzed pattern")
+        try refactor(values: a.values)
+    }
+
+    /// Wall-clock seconds of the symbolic analysis (in `init`) and of the latest numeric factorization.
+    public private(set) var timings: (analyze: Double, factor: Double) = (0, 0)
+
+    /// Whether CHOLMOD chose a supernodal factor (large matrices) or a simplicial one.
+    public var isSupernodal: Bool { factor.pointee.is_super != 0 }
+
+    /// Number of entries in L (fill-in included).
+    public var factorNonzeros: Int { Int(common.pointee.lnz) }
+
+    /// log det A, from the diagonal of the factor (no overflow for large matrices).
+    public var logDeterminant: Double {
+        let f = factor.pointee
+        let x = f.x.assumingMemoryBound(to: Double.self)
+        var sum = 0.0
+        if f.is_super != 0 {
+            let superStart = f.super.assumingMemoryBound(to: Int.self)
+            let pi = f.pi.assumingMemoryBound(to: Int.self)
+            let px = f.px.assumingMemoryBound(to: Int.self)
+            for s in 0..<Int(f.nsuper) {
+                let width = superStart[s + 1] - superStart[s], height = pi[s + 1] - pi[s]
+                for jj in 0..<width { sum += log(x[px[s] + jj * height + jj]) }
+            }
+            return 2 * sum
+        }
+        let p = f.p.assumingMemoryBound(to: Int.self)
+        for j in 0..<rows { sum += log(x[p[j]]) }
+        return f.is_ll != 0 ? 2 * sum : sum
+    }
+
+    /// Solves A X = B for all columns of `b` at once.
+    public func solve(_ b: Matrix) throws -> Matrix {
+        precondition(b.rows == rows, "CholeskyFactorization.solve: right-hand side has \(b.rows) rows, matrix \(rows)")
+        try b.checkFinite("right-hand side")
+        var x = Matrix(rows: rows, columns: b.columns)
+        guard b.columns > 0 else { return x }
+        var bCopy = b.storage
+        try bCopy.withUnsafeMutableBufferPointer { bp in
+            try x.storage.withUnsafeMutableBufferPointer { xp in
+                try solveInto(bp.baseAddress!, columns: b.columns, output: xp.baseAddress!)
+            }
+        }
+        return x
+    }
+
+    /// Solves A x = b.
+    public func solve(_ b: [Double]) throws -> [Double] {
+        try solve(Matrix(rows: b.count, columns: 1, storage: b)).storage
+    }
+
+    /// y = A⁻¹ x, reusing CHOLMOD's workspace (no allocation after the first call).
+    public func apply(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
+        precondition(x.count == rows && y.count == rows, "CholeskyFactorization.apply: vectors of length \(x.count), \(y.count) for order \(rows)")
+        do {
+            try solveInto(UnsafeMutablePointer(mutating: x.baseAddress!), columns: 1, output: y.baseAddress!)
+        } catch {
+            preconditionFailure("CholeskyFactorization.apply: \(error)")
+        }
+    }
+
+    // MARK: - Internals
+
+    private func solveInto(_ b: UnsafeMutablePointer<Double>, columns k: Int, output: UnsafeMutablePointer<Double>) throws {
+        var rhs = cholmod_dense(nrow: rows, ncol: k, nzmax: rows * k, d: rows, x: UnsafeMutableRawPointer(b), z: nil,
+                                xtype: CHOLMOD_REAL, dtype: CHOLMOD_DOUBLE)
+        guard cholmod_l_solve2(CHOLMOD_A, factor, &rhs, nil, &solution, nil, &workspaceY, &workspaceE, common) != 0,
+              let s = solution else { throw Self.statusError("cholmod_l_solve2", common) }
+        output.update(from: s.pointee.x.assumingMemoryBound(to: Double.self), count: rows * k)
+    }
+
+    private func copyValues(_ values: [Double]) throws {
+        try Self.validate(values, transposePosition)
+        let x = matrix.pointee.x.assumingMemoryBound(to: Double.self)
+        values.withUnsafeBufferPointer { x.update(from: $0.baseAddress!, count: $0.count) }
+    }
+
+    /// Throws unless `values` are finite and symmetric (to 1e-12 relative) on the pattern.
+    private static func validate(_ values: [Double], _ transposePosition: [Int]) throws {
+        try checkFinite(values, "matrix values")
+        for k in values.indices {
+            let mirror = transposePosition[k] >= 0 ? values[transposePosition[k]] : 0
+            if abs(values[k] - mirror) > 1e-12 * Swift.max(abs(values[k]), abs(mirror)) {
+                throw LinearAlgebraError.suiteSparse(routine: "CholeskyFactorization", status: -4,
+                                                     message: "matrix is not symmetric (stored entry \(k) differs from its transpose)")
+            }
+        }
+    }
+
+    private func numericFactorization() throws {
+        let start = DispatchTime.now().uptimeNanoseconds
+        _ = cholmod_l_factorize(matrix, factor, common)
+        timings.factor = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        if common.pointee.status == CHOLMOD_NOT_POSDEF {
+            throw LinearAlgebraError.notPositiveDefinite(column: Int(factor.pointee.minor), routine: "CHOLMOD")
+        }
+        if common.pointee.status < 0 { throw Self.statusError("cholmod_l_factorize", common) }
+    }
+
+    private static func statusError(_ routine: String, _ common: UnsafeMutablePointer<cholmod_common>) -> LinearAlgebraError {
+        let status = Int(common.pointee.status)
+        let message: String
+        switch common.pointee.status {
+        case CHOLMOD_OUT_OF_MEMORY: message = "out of memory"
+        case CHOLMOD_TOO_LARGE: message = "problem too large"
+        case CHOLMOD_INVALID: message = "invalid input"
+        case CHOLMOD_NOT_INSTALLED: message = "method not installed"
+        default: message = "CHOLMOD status \(status)"
+        }
+        return .suiteSparse(routine: routine, status: status, message: message)
+    }
+
+    /// For each stored entry (i, j), the position of (j, i), or -1 when the pattern lacks it.
+    private static func transposePositions(_ a: SparseMatrix) -> [Int] {
+        var result = [Int](repeating: 0, count: a.nonzeroCount)
+        var cursor = Array(a.rowPointers.dropLast())
+        for i in 0..<a.rows {
+            for k in a.rowPointers[i]..<a.rowPointers[i + 1] {
+                let j = a.columnIndices[k]
+                // Entries (j, i) with i ascending are met in order: walk row j's cursor forward.
+                while cursor[j] < a.rowPointers[j + 1] && a.columnIndices[cursor[j]] < i { cursor[j] += 1 }
+                result[k] = (cursor[j] < a.rowPointers[j + 1] && a.columnIndices[cursor[j]] == i) ? cursor[j] : -1
+            }
+        }
+        return result
+    }
+}

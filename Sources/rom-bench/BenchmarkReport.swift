@@ -1,0 +1,72 @@
+import Foundation
+
+/// The figures of one benchmark suite, in the order they were measured: printed as a table or
+/// written as one JSON object (`--json PATH`, `-` for stdout).
+struct BenchmarkReport {
+    enum Value {
+        case number(Double)
+        case text(String)
+    }
+
+    private(set) var entries: [(key: String, value: Value, label: String)] = []
+
+    mutating func add(_ key: String, _ value: Double, _ label: String) { entries.append((key, .number(value), label)) }
+    mutating func add(_ key: String, _ value: String, _ label: String) { entries.append((key, .text(value), label)) }
+
+    var json: String {
+        let body = entries.map { entry -> String in
+            let value: String
+            switch entry.value {
+            case .number(let x): value = x.isFinite ? "\(x)" : "null"
+            case .text(let s): value = "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            }
+            return "  \"\(entry.key)\": \(value)"
+        }
+        return "{\n" + body.joined(separator: ",\n") + "\n}\n"
+    }
+
+    var table: String {
+        let width = entries.map(\.label.count).max() ?? 0
+        return entries.map { entry in
+            let value: String
+            switch entry.value {
+            case .number(let x): value = String(format: "%.4g", x)
+            case .text(let s): value = s
+            }
+            return entry.label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value
+        }.joined(separator: "\n") + "\n"
+    }
+
+    /// Prints the table, or writes the JSON to `path` (stdout for "-"), atomically for a file.
+    func emit(json path: String?) throws {
+        guard let path else { print(table, terminator: ""); return }
+        if path == "-" { print(json, terminator: ""); return }
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)")
+        try Data(json.utf8).write(to: temporary)
+        guard rename(temporary.path, url.path) == 0 else {
+            try? FileManager.default.removeItem(at: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+    }
+}
+
+/// Seconds taken by `body` (monotonic clock).
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+}
+
+/// The best (smallest) time of `repeats` runs: the figure least disturbed by a shared machine.
+func bestSeconds(repeats: Int, _ body: () throws -> Void) rethrows -> Double {
+    var best = Double.infinity
+    for _ in 0..<repeats { best = min(best, try seconds(body)) }
+    return best
+}
+
+/// Progress lines on stderr.
+func progress(_ message: String) {
+    FileHandle.standardError.write(Data(("[rom-bench] " + message + "\n").utf8))
+}
