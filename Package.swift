@@ -57,6 +57,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ModuleTests", dependencies: ["FEM", "ROM", "EIM", "DomainDecomp"]),
+        // End-to-end tests of the drivers: run each executable on a small case, compare its JSON.
+        .testTarget(name: "DriverTests", dependencies: []),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,7 +2,7 @@ import XCTest
 import FEM
 import ROM
 import EIM
-@testable import DomainDecomp
+import DomainDecomp
 
 /// The placeholder modules compile and link against their C libraries (METIS 5.1, MPI 3.1 here).
 final class ModuleLinkTests: XCTestCase {
