@@ -182,10 +182,20 @@ public final class CholeskyFactorization: LinearOperator {
         let start = DispatchTime.now().uptimeNanoseconds
         _ = cholmod_l_factorize(matrix, factor, common)
         timings.factor = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-        if common.pointee.status == CHOLMOD_NOT_POSDEF {
-            throw LinearAlgebraError.notPositiveDefinite(column: Int(factor.pointee.minor), routine: "CHOLMOD")
-        }
         if common.pointee.status < 0 { throw Self.statusError("cholmod_l_factorize", common) }
+        let f = factor.pointee
+        let permutation = f.Perm.assumingMemoryBound(to: Int.self)
+        if common.pointee.status == CHOLMOD_NOT_POSDEF {
+            let step = Int(f.minor)
+            throw LinearAlgebraError.notPositiveDefinite(column: step < rows ? permutation[step] : -1, routine: "CHOLMOD")
+        }
+        // A simplicial LDLᵀ factor does not fail on an indefinite matrix: D must be checked.
+        if f.is_super == 0 && f.is_ll == 0 {
+            let p = f.p.assumingMemoryBound(to: Int.self), x = f.x.assumingMemoryBound(to: Double.self)
+            for step in 0..<rows where !(x[p[step]] > 0) {
+                throw LinearAlgebraError.notPositiveDefinite(column: permutation[step], routine: "CHOLMOD")
+            }
+        }
     }
 
     private static func statusError(_ routine: String, _ common: UnsafeMutablePointer<cholmod_common>) -> LinearAlgebraError {

@@ -120,8 +120,10 @@ public final class LUFactorization: LinearOperator {
             umfpack_dl_free_symbolic(&symbolic)
             try check(status, "umfpack_dl_numeric")
         }
-        // UMFPACK flags only exactly zero pivots; a pivot at round-off level is singular as well.
-        if n > 0 && !(reciprocalConditionEstimate >= Double.ulpOfOne) {
+        // UMFPACK flags only exactly zero pivots. A pivot at round-off level relative to the largest
+        // one (min |U_kk| / max |U_kk| below 16 ε) means a singular matrix as well: the solution
+        // would be noise.
+        if n > 0 && !(reciprocalConditionEstimate >= 16 * Double.ulpOfOne) {
             throw LinearAlgebraError.singular(pivot: smallestPivot(), routine: isComplex ? "UMFPACK zl" : "UMFPACK dl")
         }
     }
