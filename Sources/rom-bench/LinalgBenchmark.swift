@@ -26,6 +26,16 @@ struct LinalgBenchmark: ParsableCommand {
     @Option(help: "Repetitions of each timed kernel (the best time is kept).")
     var repeats = 5
 
+    func validate() throws {
+        let shape = svdShape.split(separator: "x").compactMap { Int($0) }
+        guard shape.count == 2, shape[0] > 0, shape[1] > 0 else {
+            throw ValidationError("--svd-shape must read ROWSxCOLUMNS, got '\(svdShape)'")
+        }
+        guard spmvSide > 0, choleskySide > 0, gemmSize > 0, repeats > 0 else {
+            throw ValidationError("--spmv-side, --cholesky-side, --gemm-size and --repeats must be positive")
+        }
+    }
+
     func run() throws {
         var report = BenchmarkReport()
         report.add("blas_core", BLASRuntime.coreName, "OpenBLAS kernel")
@@ -45,9 +55,6 @@ struct LinalgBenchmark: ParsableCommand {
         report.add("dgemm_gflops", measureGemm(), "dgemm (GFLOP/s)")
 
         let shape = svdShape.split(separator: "x").compactMap { Int($0) }
-        guard shape.count == 2, shape[0] > 0, shape[1] > 0 else {
-            throw ValidationError("--svd-shape must read ROWSxCOLUMNS, got '\(svdShape)'")
-        }
         progress("thin SVD \(shape[0])×\(shape[1])")
         report.add("svd_seconds", try measureSVD(rows: shape[0], columns: shape[1]), "thin SVD (s)")
         try report.emit(json: json)

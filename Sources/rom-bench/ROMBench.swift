@@ -10,7 +10,10 @@ struct ROMBench: ParsableCommand {
         subcommands: [LinalgBenchmark.self, BLASCore.self]
     )
 
-    mutating func validate() throws { BLASRuntime.warnOnceIfGenericCore() }
+    static func main() {
+        BLASRuntime.warnOnceIfGenericCore()
+        main(nil)
+    }
 }
 
 /// `rom-bench blas-core`: which OpenBLAS kernel runs, and the one to force when it is generic.

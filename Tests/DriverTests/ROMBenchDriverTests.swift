@@ -24,3 +24,21 @@ final class ROMBenchDriverTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("--svd-shape"), result.stderr)
     }
 }
+
+/// The generic-kernel warning: forcing OpenBLAS onto its generic kernel makes every executable say
+/// which `OPENBLAS_CORETYPE` to set (on a CPU with AVX2 or AVX-512, where it matters).
+final class BLASCoreWarningTests: XCTestCase {
+    func testGenericKernelIsReportedWithTheVariableToSet() throws {
+        let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        try XCTSkipUnless(flags.contains(" avx2"), "the warning only applies to CPUs with AVX2")
+        let generic = try DriverProcess.run("rom-bench", ["blas-core"], environment: ["OPENBLAS_CORETYPE": "Prescott"])
+        XCTAssertEqual(generic.status, 0)
+        XCTAssertEqual(String(decoding: generic.stdout, as: UTF8.self), "Prescott\n")
+        XCTAssertTrue(generic.stderr.contains("OPENBLAS_CORETYPE="), generic.stderr)
+        let suggestion = try DriverProcess.run("rom-bench", ["blas-core", "--suggest"], environment: ["OPENBLAS_CORETYPE": "Prescott"])
+        let expected = flags.contains(" avx512bw") ? "SkylakeX\n" : "Haswell\n"
+        XCTAssertEqual(String(decoding: suggestion.stdout, as: UTF8.self), expected)
+        let tuned = try DriverProcess.run("rom-bench", ["blas-core"], environment: ["OPENBLAS_CORETYPE": "Haswell"])
+        XCTAssertFalse(tuned.stderr.contains("warning"), tuned.stderr)
+    }
+}
