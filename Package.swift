@@ -56,6 +56,7 @@ let package = Package(
                 .product(name: "ComplexModule", package: "swift-numerics"),
             ]
         ),
+        .testTarget(name: "ROMTests", dependencies: ["ROM", "LinearAlgebra"]),
         .testTarget(name: "ModuleTests", dependencies: ["FEM", "ROM", "EIM", "DomainDecomp"]),
         // End-to-end tests of the drivers: run each executable on a small case, compare its JSON.
         .testTarget(name: "DriverTests", dependencies: []),

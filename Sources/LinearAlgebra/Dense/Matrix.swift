@@ -7,9 +7,9 @@ import Foundation
 /// extensions (`Matrix+BLAS.swift`, `Dense/*.swift`).
 public struct Matrix: Equatable, Sendable, CustomStringConvertible {
     /// Number of rows.
-    public let rows: Int
+    public private(set) var rows: Int
     /// Number of columns.
-    public let columns: Int
+    public private(set) var columns: Int
     /// The entries, column after column; `storage.count == rows * columns`.
     public var storage: [Double]
 
@@ -124,11 +124,20 @@ public struct Matrix: Equatable, Sendable, CustomStringConvertible {
         return result
     }
 
-    /// Appends the columns of `other` (same number of rows) on the right.
+    /// Appends the columns of `other` (same number of rows; any, when this matrix has no columns)
+    /// on the right, in place (amortized: no copy of the existing columns).
     public mutating func appendColumns(_ other: Matrix) {
         precondition(other.rows == rows || columns == 0, "Matrix.appendColumns: \(other.rows) rows onto \(rows)")
         if columns == 0 { self = other; return }
-        self = Matrix(rows: rows, columns: columns + other.columns, storage: storage + other.storage)
+        storage.append(contentsOf: other.storage)
+        columns += other.columns
+    }
+
+    /// Appends one column (length `rows`) on the right, in place.
+    public mutating func appendColumn(_ column: [Double]) {
+        precondition(column.count == rows, "Matrix.appendColumn: column of length \(column.count) for \(rows) rows")
+        storage.append(contentsOf: column)
+        columns += 1
     }
 
     /// The transpose.

@@ -1,0 +1,75 @@
+import LinearAlgebra
+
+/// How the dual norm ‖r(μ)‖_{X'} of the residual is evaluated online.
+public enum ResidualNormMethod: String, Sendable, Codable, CaseIterable {
+    /// The classical offline/online formula ‖r‖² = cᵀ G c with G the Gram matrix of the Riesz
+    /// representers: it cancels terms of size ‖f‖², so it stalls near √ε ≈ 1e-8 relative.
+    case standard
+    /// Buhr–Engwer–Ohlberger–Rave (2014): the representers expanded in an X-orthonormal basis,
+    /// ‖r‖ = ‖B c‖₂ computed without squaring, accurate down to round-off.
+    case orthonormalized
+}
+
+/// The offline data of the residual estimator, grown with the reduced basis.
+///
+/// The residual of u_N = Σ_n u_n v_n is r(μ) = Σ_p θ'_p(μ) f_p − Σ_n Σ_q θ_q(μ) u_n A_q v_n. Its
+/// Riesz representer X⁻¹ r is the combination, with coefficients c(μ) = (θ'_p, −θ_q u_n), of the
+/// representers ξ_p = X⁻¹ f_p and η_qn = X⁻¹ A_q v_n, which are computed once (one solve with the
+/// factored X each) and kept two ways: their Gram matrix G (standard) and their coefficients B in
+/// an X-orthonormal basis W of their span (orthonormalized). ‖r‖_{X'} = ‖X⁻¹r‖_X = √(cᵀGc) = ‖Bc‖₂.
+struct ResidualRieszRepresentation {
+    private let xSolver: CholeskyFactorization
+    private let innerProduct: InnerProduct
+    /// The representers, one per column (n×K).
+    private var representers: Matrix
+    /// G = RᵀXR (K×K).
+    private(set) var gram: Matrix
+    /// W, an X-orthonormal basis of the representers' span.
+    private var residualBasis: OrthonormalBasis
+    /// The coefficients of each representer in W (column i has W.count-at-insertion entries).
+    private var expansions: [[Double]] = []
+
+    init(innerProduct: InnerProduct, dimension: Int) throws {
+        guard let x = innerProduct.matrix else {
+            throw ROMError.invalidOption(name: "inner product", detail: "the residual estimator needs an SPD matrix for X (Euclidean: pass the identity)")
+        }
+        xSolver = try CholeskyFactorization(x)
+        self.innerProduct = innerProduct
+        representers = Matrix(rows: dimension, columns: 0)
+        gram = Matrix(rows: 0, columns: 0)
+        residualBasis = OrthonormalBasis(dimension: dimension, innerProduct: innerProduct)
+    }
+
+    /// Number of representers K.
+    var count: Int { representers.columns }
+
+    /// Adds the representer of the functional `g` (a right-hand side f_p or A_q v_n).
+    mutating func append(functional g: [Double]) throws {
+        let xi = try xSolver.solve(g)
+        // X ξ = g, so the new Gram row is ξ_iᵀ X ξ = ξ_iᵀ g: no product with X needed.
+        var newGram = Matrix(rows: count + 1, columns: count + 1)
+        for j in 0..<count { for i in 0..<count { newGram[i, j] = gram[i, j] } }
+        let row = count == 0 ? [] : representers.applyTransposed(g)
+        for i in 0..<count {
+            newGram[i, count] = row[i]
+            newGram[count, i] = row[i]
+        }
+        newGram[count, count] = BLAS.dot(xi, g)
+        gram = newGram
+        representers.appendColumn(xi)
+        expansions.append(residualBasis.append(xi, relativeTolerance: 1e-14))
+    }
+
+    /// B (R×K): column i holds the coefficients of representer i in W.
+    var orthonormalCoefficients: Matrix {
+        var b = Matrix(rows: residualBasis.count, columns: count)
+        for (i, e) in expansions.enumerated() { for (r, value) in e.enumerated() { b[r, i] = value } }
+        return b
+    }
+
+    /// ‖X⁻¹ g‖_X for a functional g (the dual norm of an output functional).
+    func dualNorm(of g: [Double]) throws -> Double {
+        let xi = try xSolver.solve(g)
+        return Swift.max(BLAS.dot(xi, g), 0).squareRoot()
+    }
+}

@@ -1,0 +1,72 @@
+import LinearAlgebra
+
+/// The affine parameter dependence A(μ) = Σ_q θ_q(μ) A_q, f(μ) = Σ_p θ'_p(μ) f_p, with optional
+/// outputs s(μ) = l_k(u(μ)). The coefficient functions are expressions (`ParameterFunction`), so
+/// the online model can store them.
+///
+/// The operators A_q should share one sparsity pattern (FEM assembles them so): A(μ) is then
+/// formed by combining values, and one CHOLMOD analysis serves every μ.
+public struct AffineDecomposition: Sendable {
+    /// The operator terms A_q.
+    public let operators: [SparseMatrix]
+    /// θ_q.
+    public let operatorCoefficients: [ParameterFunction]
+    /// The right-hand side terms f_p.
+    public let rightHandSides: [[Double]]
+    /// θ'_p.
+    public let rightHandSideCoefficients: [ParameterFunction]
+    /// Output functionals l_k (vectors: s = l_k · u).
+    public let outputs: [[Double]]
+
+    /// A decomposition; throws `ROMError.dimensionMismatch` when the sizes disagree.
+    public init(operators: [SparseMatrix], operatorCoefficients: [ParameterFunction],
+                rightHandSides: [[Double]], rightHandSideCoefficients: [ParameterFunction],
+                outputs: [[Double]] = []) throws {
+        guard let first = operators.first else { throw ROMError.empty(what: "affine decomposition (no operator terms)") }
+        guard !rightHandSides.isEmpty else { throw ROMError.empty(what: "affine decomposition (no right-hand side terms)") }
+        guard operators.count == operatorCoefficients.count else {
+            throw ROMError.dimensionMismatch(what: "operator coefficient functions", expected: operators.count, found: operatorCoefficients.count)
+        }
+        guard rightHandSides.count == rightHandSideCoefficients.count else {
+            throw ROMError.dimensionMismatch(what: "right-hand side coefficient functions", expected: rightHandSides.count,
+                                             found: rightHandSideCoefficients.count)
+        }
+        for a in operators where a.rows != first.rows || a.columns != first.rows {
+            throw ROMError.dimensionMismatch(what: "operator term order", expected: first.rows, found: a.rows == first.rows ? a.columns : a.rows)
+        }
+        for (k, vector) in (rightHandSides + outputs).enumerated() {
+            guard vector.count == first.rows else {
+                throw ROMError.dimensionMismatch(what: "right-hand side or output vector length", expected: first.rows, found: vector.count)
+            }
+            if let bad = vector.firstIndex(where: { !$0.isFinite }) {
+                throw ROMError.notFinite(what: "right-hand side or output vector \(k)", index: bad)
+            }
+        }
+        self.operators = operators
+        self.operatorCoefficients = operatorCoefficients
+        self.rightHandSides = rightHandSides
+        self.rightHandSideCoefficients = rightHandSideCoefficients
+        self.outputs = outputs
+    }
+
+    /// Number of unknowns.
+    public var dimension: Int { operators[0].rows }
+
+    /// θ_q(μ) for every q.
+    public func operatorCoefficients(at mu: Parameter) -> [Double] { operatorCoefficients.map { $0(mu) } }
+
+    /// θ'_p(μ) for every p.
+    public func rightHandSideCoefficients(at mu: Parameter) -> [Double] { rightHandSideCoefficients.map { $0(mu) } }
+
+    /// A(μ) (on the shared pattern when the terms share one).
+    public func matrix(at mu: Parameter) -> SparseMatrix {
+        SparseMatrix.linearCombination(Array(zip(operatorCoefficients(at: mu), operators)))
+    }
+
+    /// f(μ).
+    public func rightHandSide(at mu: Parameter) -> [Double] {
+        var f = [Double](repeating: 0, count: dimension)
+        for (theta, fp) in zip(rightHandSideCoefficients(at: mu), rightHandSides) { BLAS.axpy(theta, fp, &f) }
+        return f
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import LinearAlgebra
+
+/// A parametrized linear problem A(μ) u(μ) = f(μ) as the reduction stages see it: no mesh, no
+/// elements, only matrices, vectors and the truth solver. A discretization (FEM, or an external
+/// code's matrices) adopts it; ROM never imports FEM.
+public protocol ParametricProblem {
+    /// The parameter box.
+    var parameterSpace: ParameterSpace { get }
+    /// Number of unknowns of the truth problem.
+    var dimension: Int { get }
+    /// The inner product X of the solution space (energy or H¹₀ seminorm for the RB estimator).
+    var innerProduct: InnerProduct { get }
+    /// The affine decomposition, when the problem has one (nil for a nonintrusive problem).
+    var affineDecomposition: AffineDecomposition? { get }
+    /// A(μ), assembled.
+    func matrix(at mu: Parameter) throws -> SparseMatrix
+    /// f(μ).
+    func rightHandSide(at mu: Parameter) throws -> [Double]
+    /// The truth solution u(μ).
+    func solve(_ mu: Parameter) throws -> [Double]
+}
+
+/// A symmetric positive definite problem given by its affine decomposition. Truth solves reuse
+/// one CHOLMOD symbolic analysis for every μ (`CholeskyFactorization.refactor(values:)`).
+///
+/// A class because it owns the factorization it reuses; use one instance per thread.
+public final class AffineProblem: ParametricProblem {
+    public let parameterSpace: ParameterSpace
+    public let innerProduct: InnerProduct
+    /// The affine decomposition (never nil here).
+    public let decomposition: AffineDecomposition
+    /// The coercivity lower bound used by error estimators.
+    public let coercivityBound: CoercivityBound
+    private var factorization: CholeskyFactorization?
+    private var analyzedPattern: SparseMatrix?
+    /// Truth solves done, and their total wall-clock seconds.
+    public private(set) var solveCount = 0
+    public private(set) var solveSeconds = 0.0
+
+    /// A problem on `parameterSpace`; checks that every coefficient function reads only existing components.
+    public init(parameterSpace: ParameterSpace, decomposition: AffineDecomposition, innerProduct: InnerProduct,
+                coercivityBound: CoercivityBound) throws {
+        let largest = (decomposition.operatorCoefficients + decomposition.rightHandSideCoefficients).map(\.largestComponent).max() ?? -1
+        guard largest < parameterSpace.dimension else {
+            throw ROMError.invalidOption(name: "coefficient functions",
+                                         detail: "they read mu[\(largest)] of a \(parameterSpace.dimension)-component parameter space")
+        }
+        if let m = innerProduct.matrix, m.rows != decomposition.dimension {
+            throw ROMError.dimensionMismatch(what: "inner-product matrix order", expected: decomposition.dimension, found: m.rows)
+        }
+        if case .minTheta(let reference, _) = coercivityBound, reference.count != parameterSpace.dimension {
+            throw ROMError.dimensionMismatch(what: "min-θ reference parameter", expected: parameterSpace.dimension, found: reference.count)
+        }
+        self.parameterSpace = parameterSpace
+        self.decomposition = decomposition
+        self.innerProduct = innerProduct
+        self.coercivityBound = coercivityBound
+    }
+
+    public var dimension: Int { decomposition.dimension }
+    public var affineDecomposition: AffineDecomposition? { decomposition }
+
+    public func matrix(at mu: Parameter) throws -> SparseMatrix {
+        try parameterSpace.validate(mu)
+        return decomposition.matrix(at: mu)
+    }
+
+    public func rightHandSide(at mu: Parameter) throws -> [Double] {
+        try parameterSpace.validate(mu)
+        return decomposition.rightHandSide(at: mu)
+    }
+
+    /// u(μ) by CHOLMOD; the first call analyzes the pattern, every later one refactors.
+    public func solve(_ mu: Parameter) throws -> [Double] {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let a = try matrix(at: mu)
+        let solver: CholeskyFactorization
+        if let f = factorization, let pattern = analyzedPattern, pattern.hasSamePattern(as: a) {
+            try f.refactor(values: a.values)
+            solver = f
+        } else {
+            solver = try CholeskyFactorization(a)
+            factorization = solver
+            analyzedPattern = a
+        }
+        let u = try solver.solve(try rightHandSide(at: mu))
+        solveCount += 1
+        solveSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        return u
+    }
+}
