@@ -1,0 +1,346 @@
+import ComplexModule
+import Foundation
+import XCTest
+@testable import LinearAlgebra
+
+final class MatrixMarketTests: XCTestCase {
+    private var folder: IOTemporaryFolder!
+
+    override func setUpWithError() throws { folder = try IOTemporaryFolder(name) }
+    override func tearDown() { folder.remove() }
+
+    private func randomSparse(rows: Int, columns: Int, triplets: Int, seed: UInt64) -> SparseMatrix {
+        var random = IOTestRandom(seed: seed)
+        var builder = SparseBuilder<Double>(rows: rows, columns: columns)
+        for _ in 0..<triplets { builder.add(random.int(rows), random.int(columns), random.value()) }
+        return builder.build()
+    }
+
+    /// The data lines of a file (neither banner, comment nor size line).
+    private func dataLines(_ url: URL) throws -> [String] {
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
+        return Array(lines.filter { !$0.hasPrefix("%") }.dropFirst())
+    }
+
+    // MARK: Round trips
+
+    func testRoundTripRandomRealGeneralIsExact() throws {
+        let a = randomSparse(rows: 57, columns: 43, triplets: 600, seed: 1)
+        let url = folder.file("a.mtx")
+        try MatrixMarket.write(a, to: url, comment: "random test matrix\nsecond line")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        XCTAssertTrue(text.hasPrefix("%%MatrixMarket matrix coordinate real general\n% random test matrix\n% second line\n57 43 \(a.nonzeroCount)\n"))
+        XCTAssertEqual(try dataLines(url).count, a.nonzeroCount)
+        let b = try MatrixMarket.readSparse(url)
+        XCTAssertEqual(b, a)  // bit-exact values, same pattern
+        XCTAssertEqual(try MatrixMarket.readDense(url), a.dense)
+        XCTAssertEqual(try folder.listing(), ["a.mtx"])
+    }
+
+    func testRoundTripSymmetricWritesLowerTriangleAndExpands() throws {
+        let b = randomSparse(rows: 40, columns: 40, triplets: 300, seed: 2)
+        var builder = SparseBuilder<Double>(rows: 40, columns: 40)
+        for i in 0..<40 {
+            for k in b.rowPointers[i]..<b.rowPointers[i + 1] {
+                builder.add(i, b.columnIndices[k], b.values[k])
+                builder.add(b.columnIndices[k], i, b.values[k])
+            }
+        }
+        let a = builder.build()
+        XCTAssertTrue(a.isSymmetric())
+        let url = folder.file("s.mtx")
+        try MatrixMarket.write(a, to: url, symmetric: true)
+        let lines = try dataLines(url)
+        let lowerCount = (0..<40).reduce(0) { sum, i in
+            sum + (a.rowPointers[i]..<a.rowPointers[i + 1]).filter { a.columnIndices[$0] <= i }.count
+        }
+        XCTAssertEqual(lines.count, lowerCount)
+        for line in lines {
+            let parts = line.split(separator: " ")
+            XCTAssertGreaterThanOrEqual(Int(parts[0])!, Int(parts[1])!, "upper-triangle entry written: \(line)")
+        }
+        XCTAssertEqual(try MatrixMarket.readSparse(url), a)
+    }
+
+    func testRoundTripComplexGeneralAndHermitian() throws {
+        var random = IOTestRandom(seed: 3)
+        var general = SparseBuilder<Complex<Double>>(rows: 20, columns: 30)
+        for _ in 0..<150 { general.add(random.int(20), random.int(30), Complex(random.value(), random.value())) }
+        let a = general.build()
+        let url = folder.file("c.mtx")
+        try MatrixMarket.write(a, to: url)
+        XCTAssertEqual(try MatrixMarket.readComplexSparse(url), a)
+
+        var hermitian = SparseBuilder<Complex<Double>>(rows: 15, columns: 15)
+        for i in 0..<15 { hermitian.add(i, i, Complex(random.value(), 0)) }
+        for _ in 0..<40 {
+            let i = random.int(15), j = random.int(15)
+            guard i != j else { continue }
+            let z = Complex(random.value(), random.value())
+            hermitian.add(i, j, z)
+            hermitian.add(j, i, z.conjugate)
+        }
+        let h = hermitian.build()
+        let hurl = folder.file("h.mtx")
+        try MatrixMarket.write(h, to: hurl, hermitian: true)
+        XCTAssertTrue(try String(contentsOf: hurl, encoding: .utf8).hasPrefix("%%MatrixMarket matrix coordinate complex hermitian\n"))
+        XCTAssertEqual(try MatrixMarket.readComplexSparse(hurl), h)
+        XCTThrowsFileError(try MatrixMarket.write(a, to: folder.file("x.mtx"), hermitian: true))
+    }
+
+    func testRoundTripDenseArray() throws {
+        var random = IOTestRandom(seed: 4)
+        let a = Matrix(rows: 7, columns: 5, storage: (0..<35).map { _ in random.value() })
+        let url = folder.file("d.mtx")
+        try MatrixMarket.write(a, to: url)
+        XCTAssertTrue(try String(contentsOf: url, encoding: .utf8).hasPrefix("%%MatrixMarket matrix array real general\n7 5\n"))
+        XCTAssertEqual(try MatrixMarket.readDense(url), a)
+        XCTAssertEqual(try MatrixMarket.readSparse(url).dense, a)
+    }
+
+    func testIntegralValuesAreWrittenWithoutFraction() throws {
+        let a = SparseMatrix(rows: 2, columns: 2, rowPointers: [0, 2, 3], columnIndices: [0, 1, 1], values: [4, -1, 0.5])
+        let url = folder.file("i.mtx")
+        try MatrixMarket.write(a, to: url)
+        XCTAssertEqual(try dataLines(url), ["1 1 4", "1 2 -1", "2 2 0.5"])
+    }
+
+    // MARK: Reading literal files
+
+    func testPatternGeneralAndSymmetricReadAsOnes() throws {
+        let general = try folder.write("""
+            %%MatrixMarket matrix coordinate pattern general
+            % a comment
+            3 4 3
+            1 1
+            2 4
+            3 2
+            """, to: "p.mtx")
+        let a = try MatrixMarket.readSparse(general)
+        XCTAssertEqual(a.dense, Matrix(rowMajor: [[1, 0, 0, 0], [0, 0, 0, 1], [0, 1, 0, 0]]))
+        let symmetric = try folder.write("%%MatrixMarket matrix coordinate pattern symmetric\n3 3 3\n1 1\n3 1\n3 2\n", to: "ps.mtx")
+        XCTAssertEqual(try MatrixMarket.readSparse(symmetric).dense, Matrix(rowMajor: [[1, 0, 1], [0, 0, 1], [1, 1, 0]]))
+    }
+
+    func testIntegerFileSumsDuplicates() throws {
+        let url = try folder.write("""
+            %%MatrixMarket matrix coordinate integer general
+            2 3 4
+            1 1 5
+            2 3 -7
+            1 1 +2
+            2 3 1
+            """, to: "int.mtx")
+        let a = try MatrixMarket.readSparse(url)
+        XCTAssertEqual(a.nonzeroCount, 2)
+        XCTAssertEqual(a[0, 0], 7)
+        XCTAssertEqual(a[1, 2], -6)
+        XCTAssertEqual(try MatrixMarket.readDense(url), Matrix(rowMajor: [[7, 0, 0], [0, 0, -6]]))
+    }
+
+    func testSymmetricAndSkewSymmetricExpansionEntryByEntry() throws {
+        let symmetric = try folder.write("""
+            %%MatrixMarket matrix coordinate real symmetric
+            3 3 5
+            1 1 4.0
+            2 1 -1.5
+            2 2 4
+            3 2 -2.5e0
+            3 3 1E1
+            """, to: "sym.mtx")
+        let expected: [[Double]] = [[4, -1.5, 0], [-1.5, 4, -2.5], [0, -2.5, 10]]
+        let a = try MatrixMarket.readSparse(symmetric)
+        for i in 0..<3 { for j in 0..<3 { XCTAssertEqual(a[i, j], expected[i][j], "A[\(i), \(j)]") } }
+        XCTAssertEqual(a.nonzeroCount, 7)
+
+        let skew = try folder.write("%%MatrixMarket matrix coordinate real skew-symmetric\n3 3 2\n2 1 3\n3 1 -0.25\n", to: "skew.mtx")
+        let s = try MatrixMarket.readDense(skew)
+        XCTAssertEqual(s, Matrix(rowMajor: [[0, -3, 0.25], [3, 0, 0], [-0.25, 0, 0]]))
+
+        // Array symmetric: the lower triangle, column after column.
+        let array = try folder.write("%%MatrixMarket matrix array real symmetric\n3 3\n1\n2\n3\n4\n5\n6\n", to: "asym.mtx")
+        XCTAssertEqual(try MatrixMarket.readDense(array), Matrix(rowMajor: [[1, 2, 3], [2, 4, 5], [3, 5, 6]]))
+        let arraySkew = try folder.write("%%MatrixMarket matrix array real skew-symmetric\n3 3\n1\n2\n3\n", to: "askew.mtx")
+        XCTAssertEqual(try MatrixMarket.readDense(arraySkew), Matrix(rowMajor: [[0, -1, -2], [1, 0, -3], [2, 3, 0]]))
+    }
+
+    func testHermitianAndComplexSymmetricExpansion() throws {
+        let url = try folder.write("""
+            %%MatrixMarket matrix coordinate complex hermitian
+            2 2 3
+            1 1 2 0
+            2 1 1.5 -0.5
+            2 2 3 0
+            """, to: "herm.mtx")
+        let h = try MatrixMarket.readComplexSparse(url)
+        XCTAssertEqual(h[0, 0], Complex(2, 0))
+        XCTAssertEqual(h[1, 0], Complex(1.5, -0.5))
+        XCTAssertEqual(h[0, 1], Complex(1.5, 0.5))
+        XCTAssertEqual(h[1, 1], Complex(3, 0))
+        let symmetric = try folder.write("%%MatrixMarket matrix coordinate complex symmetric\n2 2 1\n2 1 1 2\n", to: "csym.mtx")
+        let c = try MatrixMarket.readComplexSparse(symmetric)
+        XCTAssertEqual(c[0, 1], Complex(1, 2))
+        XCTAssertEqual(c[1, 0], Complex(1, 2))
+        // A real file reads into a complex matrix with zero imaginary parts.
+        let real = try folder.write("%%MatrixMarket matrix coordinate real general\n1 2 1\n1 2 -3\n", to: "r.mtx")
+        XCTAssertEqual(try MatrixMarket.readComplexSparse(real)[0, 1], Complex(-3, 0))
+    }
+
+    func testBlankLinesCrLfAndTabsAreAccepted() throws {
+        let url = try folder.write("%%MatrixMarket matrix coordinate real general\r\n%c\r\n\r\n2 2 2\r\n1\t1  1.5\r\n\r\n% mid comment\r\n2 2 -2\r\n\r\n", to: "crlf.mtx")
+        XCTAssertEqual(try MatrixMarket.readDense(url), Matrix(rowMajor: [[1.5, 0], [0, -2]]))
+    }
+
+    // MARK: Errors
+
+    func testTruncatedFileReportsFoundAndAnnounced() throws {
+        let url = try folder.write("%%MatrixMarket matrix coordinate real general\n3 3 4\n1 1 1\n2 2 1\n", to: "t.mtx")
+        assertThrowsFileError(.tooFewEntries(file: "t.mtx", announced: 4, found: 2)) { try MatrixMarket.readSparse(url) }
+        let dense = try folder.write("%%MatrixMarket matrix array real general\n1000 1000\n1\n2\n", to: "td.mtx")
+        assertThrowsFileError(.tooFewEntries(file: "td.mtx", announced: 1_000_000, found: 2)) { try MatrixMarket.readDense(dense) }
+    }
+
+    func testGarbledNumberNamesItsLine() throws {
+        let url = try folder.write("""
+            %%MatrixMarket matrix coordinate real general
+            % comment line 2
+
+            3 3 3
+            1 1 1.0
+            % comment line 6
+            2 2 1.2.3
+            3 3 1
+            """, to: "g.mtx")
+        let error = fileError { try MatrixMarket.readSparse(url) }
+        XCTAssertEqual(error, .malformed(file: "g.mtx", line: 7, expected: "a number", found: "1.2.3"))
+        XCTAssertEqual(error?.description, "g.mtx, line 7: expected a number, found \"1.2.3\"")
+    }
+
+    func testWrongNumberOfFieldsMatchesDocumentedMessage() throws {
+        let url = try folder.write("%%MatrixMarket matrix coordinate real general\n%\n%\n%\n3 3 2\n1 1 2\n1 2\n", to: "matrix.mtx")
+        let error = fileError { try MatrixMarket.readSparse(url) }
+        XCTAssertEqual(error?.description, "matrix.mtx, line 7: expected 3 numbers (row column value), found \"1 2\"")
+        let extra = try folder.write("%%MatrixMarket matrix coordinate real general\n3 3 1\n1 1 2 5\n", to: "e.mtx")
+        assertThrowsFileError(.malformed(file: "e.mtx", line: 3, expected: "3 numbers (row column value)", found: "1 1 2 5")) {
+            try MatrixMarket.readSparse(extra)
+        }
+    }
+
+    func testIndexOutOfRangeNamesLineAndBound() throws {
+        let url = try folder.write("%%MatrixMarket matrix coordinate real general\n3 4 2\n1 1 1\n2 5 1\n", to: "o.mtx")
+        assertThrowsFileError(.malformed(file: "o.mtx", line: 4, expected: "a column index between 1 and 4", found: "5")) {
+            try MatrixMarket.readSparse(url)
+        }
+        let zero = try folder.write("%%MatrixMarket matrix coordinate real general\n3 4 1\n0 1 1\n", to: "z.mtx")
+        assertThrowsFileError(.malformed(file: "z.mtx", line: 3, expected: "a row index between 1 and 3", found: "0")) {
+            try MatrixMarket.readSparse(zero)
+        }
+    }
+
+    func testBadBannerUnsupportedAndSizeLine() throws {
+        let noBanner = try folder.write("3 3 1\n1 1 1\n", to: "nb.mtx")
+        let error = fileError { try MatrixMarket.readSparse(noBanner) }
+        guard case let .malformed(file, line, _, found)? = error else { return XCTFail("\(String(describing: error))") }
+        XCTAssertEqual([file, found], ["nb.mtx", "3 3 1"])
+        XCTAssertEqual(line, 1)
+        let badField = try folder.write("%%MatrixMarket matrix coordinate quaternion general\n1 1 0\n", to: "bf.mtx")
+        XCTAssertNotNil(fileError { try MatrixMarket.readSparse(badField) })
+        let vector = try folder.write("%%MatrixMarket vector coordinate real general\n1 1 0\n", to: "v.mtx")
+        assertThrowsFileError(.unsupported(file: "v.mtx", detail: "object 'vector': only 'matrix' is read")) {
+            try MatrixMarket.readSparse(vector)
+        }
+        let complex = try folder.write("%%MatrixMarket matrix coordinate complex general\n1 1 0\n", to: "c.mtx")
+        guard case .unsupported? = fileError({ try MatrixMarket.readSparse(complex) }) else { return XCTFail() }
+        let size = try folder.write("%%MatrixMarket matrix coordinate real general\n3 x 1\n", to: "sz.mtx")
+        assertThrowsFileError(.malformed(file: "sz.mtx", line: 2, expected: "3 integers (rows columns entries)", found: "3 x 1")) {
+            try MatrixMarket.readSparse(size)
+        }
+        let notSquare = try folder.write("%%MatrixMarket matrix coordinate real symmetric\n3 4 0\n", to: "ns.mtx")
+        XCTAssertNotNil(fileError { try MatrixMarket.readSparse(notSquare) })
+        let empty = try folder.write("", to: "empty.mtx")
+        XCTAssertNotNil(fileError { try MatrixMarket.readSparse(empty) })
+        guard case .unreadable? = fileError({ try MatrixMarket.readSparse(folder.file("missing.mtx")) }) else { return XCTFail() }
+    }
+
+    func testNaNInfinityAndTrailingEntriesAreRejected() throws {
+        let nan = try folder.write("%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 1\n2 2 NaN\n", to: "nan.mtx")
+        assertThrowsFileError(.malformed(file: "nan.mtx", line: 4, expected: "a finite number", found: "NaN")) {
+            try MatrixMarket.readSparse(nan)
+        }
+        let inf = try folder.write("%%MatrixMarket matrix array real general\n2 1\n-inf\n1\n", to: "inf.mtx")
+        assertThrowsFileError(.malformed(file: "inf.mtx", line: 3, expected: "a finite number", found: "-inf")) {
+            try MatrixMarket.readDense(inf)
+        }
+        let overflow = try folder.write("%%MatrixMarket matrix array real general\n1 1\n1e999\n", to: "big.mtx")
+        assertThrowsFileError(.malformed(file: "big.mtx", line: 3, expected: "a finite number", found: "1e999")) {
+            try MatrixMarket.readDense(overflow)
+        }
+        let trailing = try folder.write("%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 1\n2 2 1\n", to: "tr.mtx")
+        assertThrowsFileError(.malformed(file: "tr.mtx", line: 4, expected: "the end of the file after 1 entries", found: "2 2 1")) {
+            try MatrixMarket.readSparse(trailing)
+        }
+        let skewDiagonal = try folder.write("%%MatrixMarket matrix coordinate real skew-symmetric\n2 2 1\n1 1 1\n", to: "sd.mtx")
+        XCTAssertNotNil(fileError { try MatrixMarket.readSparse(skewDiagonal) })
+    }
+
+    func testWritersRejectNonFiniteAndAsymmetric() throws {
+        let url = folder.file("w.mtx")
+        let nan = SparseMatrix(rows: 2, columns: 2, rowPointers: [0, 1, 2], columnIndices: [0, 1], values: [1, .nan])
+        assertThrowsFileError(.invalidInput(file: "w.mtx", detail: "entry (1, 1) holds nan")) { try MatrixMarket.write(nan, to: url) }
+        let asymmetric = SparseMatrix(rows: 2, columns: 2, rowPointers: [0, 2, 2], columnIndices: [0, 1], values: [1, 2])
+        XCTThrowsFileError(try MatrixMarket.write(asymmetric, to: url, symmetric: true))
+        XCTThrowsFileError(try MatrixMarket.write(Matrix(rows: 1, columns: 1, repeating: .infinity), to: url))
+        XCTAssertEqual(try folder.listing(), [], "a rejected write must leave no file")
+    }
+
+    // MARK: Number parsing and speed
+
+    func testNumberParserMatchesSwiftParsingBitForBit() {
+        var random = IOTestRandom(seed: 5)
+        var texts = ["0", "-0", "+1", ".5", "5.", "1e5", "1E-5", "-2.5e+3", "0.1", "123456789012345678901234567890",
+                     "4.9406564584124654e-324", "1.7976931348623157e308", "2.2250738585072014e-308", "9007199254740993",
+                     "0.000000000000000000000000001", "00012.50"]
+        for _ in 0..<3000 {
+            let x = Double(bitPattern: random.next() & 0x7FEF_FFFF_FFFF_FFFF)
+            texts.append(x.description)
+            texts.append(String(format: "%.17g", x))
+            texts.append(String(format: "%.6e", random.value()))
+            texts.append(String(format: "%.15g", random.value()))
+        }
+        for text in texts {
+            var bytes = Array(text.utf8)
+            bytes.append(0)
+            let parsed = bytes.withUnsafeBufferPointer { parseDouble(UnsafeBufferPointer(rebasing: $0.dropLast())) }
+            XCTAssertEqual(parsed?.bitPattern, Double(text)?.bitPattern, text)
+        }
+        for bad in ["", "-", ".", "e5", "1e", "1e+", "0x10", "1,5", "1..2", "--1", "abc", "1 2"] {
+            var bytes = Array(bad.utf8)
+            bytes.append(0)
+            XCTAssertNil(bytes.withUnsafeBufferPointer { parseDouble(UnsafeBufferPointer(rebasing: $0.dropLast())) }, bad)
+        }
+    }
+
+    func testLargeLaplacianRoundTripIsFast() throws {
+        // A 2-D five-point Laplacian on a 300×300 grid: 90 000 rows, 448 800 entries.
+        let m = 300, n = m * m
+        var builder = SparseBuilder<Double>(rows: n, columns: n, reservingCapacity: 5 * n)
+        for i in 0..<m {
+            for j in 0..<m {
+                let k = i * m + j
+                builder.add(k, k, 4)
+                if i > 0 { builder.add(k, k - m, -1) }
+                if i < m - 1 { builder.add(k, k + m, -1) }
+                if j > 0 { builder.add(k, k - 1, -1) }
+                if j < m - 1 { builder.add(k, k + 1, -1) }
+            }
+        }
+        let a = builder.build()
+        let url = folder.file("laplacian.mtx")
+        try MatrixMarket.write(a, to: url, symmetric: true)
+        let start = Date()
+        let b = try MatrixMarket.readSparse(url)
+        let seconds = Date().timeIntervalSince(start)
+        XCTAssertEqual(b, a)
+        XCTAssertLessThan(seconds, 5, "reading \(a.nonzeroCount) entries took \(seconds) s")
+    }
+}
