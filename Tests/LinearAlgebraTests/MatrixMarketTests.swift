@@ -191,6 +191,19 @@ final class MatrixMarketTests: XCTestCase {
         XCTAssertEqual(try MatrixMarket.readDense(url), Matrix(rowMajor: [[1.5, 0], [0, -2]]))
     }
 
+    func testReadsSciPyWrittenFiles() throws {
+        // Verbatim output of scipy.io.mmwrite (SciPy 1.17.1).
+        let symmetric = try folder.write(
+            "%%MatrixMarket matrix coordinate real symmetric\n%\n3 3 5\n1 1 4\n2 1 -1\n2 2 4\n3 2 -1.5\n3 3 4\n", to: "s.mtx")
+        XCTAssertEqual(try MatrixMarket.readSparse(symmetric).dense, Matrix(rowMajor: [[4, -1, 0], [-1, 4, -1.5], [0, -1.5, 4]]))
+        let complex = try folder.write(
+            "%%MatrixMarket matrix coordinate complex general\n%\n2 2 3\n1 1 1 2\n2 1 0 5E-1\n2 2 3 0\n", to: "c.mtx")
+        let c = try MatrixMarket.readComplexSparse(complex)
+        XCTAssertEqual([c[0, 0], c[1, 0], c[0, 1], c[1, 1]], [Complex(1, 2), Complex(0, 0.5), .zero, Complex(3, 0)])
+        let dense = try folder.write("%%MatrixMarket matrix array real general\n%\n2 2\n1\n3\n2\n4.5\n", to: "d.mtx")
+        XCTAssertEqual(try MatrixMarket.readDense(dense), Matrix(rowMajor: [[1, 2], [3, 4.5]]))
+    }
+
     // MARK: Errors
 
     func testTruncatedFileReportsFoundAndAnnounced() throws {
