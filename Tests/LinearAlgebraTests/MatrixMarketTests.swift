@@ -306,6 +306,41 @@ final class MatrixMarketTests: XCTestCase {
         XCTAssertEqual(try folder.listing(), [], "a rejected write must leave no file")
     }
 
+    func testRandomDamageNeverCrashes() throws {
+        let text = Array("""
+            %%MatrixMarket matrix coordinate real symmetric
+            % comment
+            4 4 6
+            1 1 4.5
+            2 1 -1e-3
+            2 2 4
+            3 2 -1
+            4 3 2.5E+2
+            4 4 1
+            """.utf8)
+        var random = IOTestRandom(seed: 31)
+        let url = folder.file("fuzz.mtx")
+        let alphabet = Array("0123456789 \n%.-+eE".utf8) + [0, 0xFF, UInt8(ascii: "x")]
+        var thrown = 0
+        for round in 0..<1500 {
+            var bytes = text
+            for _ in 0..<(1 + random.int(3)) {
+                let k = random.int(bytes.count)
+                switch random.int(3) {
+                case 0: bytes[k] = alphabet[random.int(alphabet.count)]
+                case 1: bytes.remove(at: k)
+                default: bytes.insert(alphabet[random.int(alphabet.count)], at: k)
+                }
+            }
+            try Data(bytes).write(to: url)
+            for read in [{ _ = try MatrixMarket.readSparse(url) }, { _ = try MatrixMarket.readDense(url) },
+                         { _ = try MatrixMarket.readComplexSparse(url) }] {
+                do { try read() } catch is FileFormatError { thrown += 1 } catch { XCTFail("round \(round): \(error)") }
+            }
+        }
+        XCTAssertGreaterThan(thrown, 1500, "most damage must be detected")
+    }
+
     // MARK: Number parsing and speed
 
     func testNumberParserMatchesSwiftParsingBitForBit() {

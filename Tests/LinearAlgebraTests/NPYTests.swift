@@ -193,6 +193,30 @@ final class NPYTests: XCTestCase {
         XCTAssertEqual(try NPY.decode(legacy, name: "l.npy").shape, [2, 1])
     }
 
+    func testRandomDamageNeverCrashes() {
+        var random = IOTestRandom(seed: 41)
+        let sources = [NumPyReference.fortran3x4, NumPyReference.int2x3, NumPyReference.complex64, NumPyReference.scalar]
+            .map { [UInt8](NumPyReference.bytes($0)) }
+        var thrown = 0
+        for round in 0..<2000 {
+            var bytes = sources[round % sources.count]
+            // Damage the header more often than the data: that is where a parser can go wrong.
+            for _ in 0..<(1 + random.int(3)) {
+                let k = random.int(2) == 0 ? random.int(min(bytes.count, 128)) : random.int(bytes.count)
+                bytes[k] = random.int(2) == 0 ? UInt8(random.int(256)) : Array("0123456789(),: '<>|fcibTrueFalse{}".utf8)[random.int(34)]
+            }
+            if random.int(4) == 0 { bytes.removeLast(random.int(bytes.count)) }
+            do {
+                _ = try NPY.decode(Data(bytes), name: "fuzz.npy")
+            } catch is FileFormatError {
+                thrown += 1
+            } catch {
+                XCTFail("round \(round): not a FileFormatError: \(error)")
+            }
+        }
+        XCTAssertGreaterThan(thrown, 500)
+    }
+
     func testMissingFileIsUnreadable() {
         guard case .unreadable? = fileError({ try NPY.read(folder.file("none.npy")) }) else { return XCTFail() }
     }

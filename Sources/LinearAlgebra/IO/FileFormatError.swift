@@ -27,6 +27,7 @@ public enum FileFormatError: Error, CustomStringConvertible, Equatable, Sendable
     /// The file could not be written (no such folder, no permission, disk full).
     case unwritable(file: String, detail: String)
 
+    /// One line naming the file, the place and the problem.
     public var description: String {
         switch self {
         case let .malformed(file, line, expected, found):
