@@ -56,6 +56,17 @@ final class NPYTests: XCTestCase {
         XCTAssertEqual(try NPY.decode(Data(bytes), name: "v2.npy"), array)
     }
 
+    func testReadsVersion3HeaderWithFourByteLength() throws {
+        // Version 3.0: as 2.0 (4-byte header length), header in UTF-8.
+        let header = Array("{'descr': '<f8', 'fortran_order': True, 'shape': (2, 2), }".utf8) + [0x0A]
+        let length = header.count
+        var bytes: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 3, 0,
+                              UInt8(length & 0xFF), UInt8(length >> 8), 0, 0] + header
+        for x in [1.0, 2.0, 3.0, 4.0] { withUnsafeBytes(of: x.bitPattern.littleEndian) { bytes += $0 } }
+        let array = try NPY.decode(Data(bytes), name: "v3.npy")
+        XCTAssertEqual(try array.matrix(), Matrix(rowMajor: [[1, 3], [2, 4]]))
+    }
+
     // MARK: Reading numpy's files
 
     func testReadsNumPyFiles() throws {
