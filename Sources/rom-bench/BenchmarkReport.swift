@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 
 /// The figures of one benchmark suite, in the order they were measured: printed as a table or
 /// written as one JSON object (`--json PATH`, `-` for stdout).
@@ -42,13 +43,8 @@ struct BenchmarkReport {
         guard let path else { print(table, terminator: ""); return }
         if path == "-" { print(json, terminator: ""); return }
         let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)")
-        try Data(json.utf8).write(to: temporary)
-        guard rename(temporary.path, url.path) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
+        try AtomicFile.createParentFolder(of: url)
+        try AtomicFile.write(Data(json.utf8), to: url)
     }
 }
 

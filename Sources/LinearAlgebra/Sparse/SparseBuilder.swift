@@ -68,7 +68,13 @@ public struct SparseBuilder<Scalar: AdditiveArithmetic & Sendable>: Sendable {
         for i in 0..<rows {
             rowTriplets.removeAll(keepingCapacity: true)
             rowTriplets.append(contentsOf: order[rowStart[i]..<rowStart[i + 1]])
-            rowTriplets.sort { columnIndices[$0] < columnIndices[$1] }
+            // Rows usually arrive sorted (generators, files) or short (FEM): sort only when needed.
+            var sorted = true
+            for t in 1..<Swift.max(rowTriplets.count, 1) where columnIndices[rowTriplets[t]] < columnIndices[rowTriplets[t - 1]] {
+                sorted = false
+                break
+            }
+            if !sorted { rowTriplets.sort { columnIndices[$0] < columnIndices[$1] } }
             var previous = -1
             for t in rowTriplets {
                 let c = columnIndices[t]
