@@ -1,0 +1,186 @@
+import Foundation
+import LinearAlgebra
+
+/// An online reduced model as one `.npz` file: NumPy arrays plus a `model.json` entry with the
+/// format version, parameter space, coefficient expressions, method and provenance. The file is all
+/// the online stage needs; `numpy.load` opens it too.
+///
+/// Arrays (float64, Fortran order): `reduced_operators` (N, N, Q), `reduced_rhs` (N, P),
+/// `reduced_outputs` (N, K), `output_dual_norms` (K), `residual_gram` (P+QN, P+QN),
+/// `residual_coefficients` (R, P+QN), and `basis` (n, N) when the model keeps it.
+///
+/// Writing is atomic (temporary file in the same folder, then rename). Loading checks the format
+/// name and version, every array's presence, type and shape, and the zip CRC of every entry, and
+/// throws `ROMError.invalidModel` naming the file and what is wrong.
+public enum OnlineModelFile {
+    /// The format version written; loading accepts this one only.
+    public static let formatVersion = 1
+    /// The `format` field of `model.json`.
+    public static let formatName = "romkit-online-model"
+
+    /// Provenance recorded in the model: who made it, from what, when.
+    public struct Provenance: Codable, Sendable, Equatable {
+        /// Tool or driver that built the model.
+        public var creator: String
+        /// Its command line or settings.
+        public var command: String
+        /// ISO 8601 creation time.
+        public var created: String
+        /// Free-form facts (truth dimension, training set size, greedy tolerance…).
+        public var details: [String: String]
+
+        /// Provenance stamped now.
+        public init(creator: String, command: String, details: [String: String] = [:]) {
+            self.creator = creator
+            self.command = command
+            self.created = ISO8601DateFormatter().string(from: Date())
+            self.details = details
+        }
+    }
+
+    /// The `model.json` entry.
+    struct Header: Codable {
+        var format: String
+        var version: Int
+        var method: String
+        var parameterSpace: ParameterSpace
+        var operatorCoefficients: [ParameterFunction]
+        var rightHandSideCoefficients: [ParameterFunction]
+        var coercivityBound: CoercivityBound
+        var symmetric: Bool
+        var residualNormMethod: ResidualNormMethod
+        var sizes: [String: Int]
+        var provenance: Provenance
+    }
+
+    /// Writes `model` to `url` atomically.
+    public static func write(_ model: ReducedModel, to url: URL, provenance: Provenance, compressed: Bool = false) throws {
+        let n = model.size, q = model.operatorCoefficients.count
+        var arrays: [String: NPYArray] = [
+            "reduced_operators": NPYArray(shape: [n, n, q], fortranOrder: true,
+                                          elements: .float64(model.reducedOperators.flatMap(\.storage))),
+            "reduced_rhs": NPYArray(Matrix(rows: n, columns: model.reducedRightHandSides.count,
+                                           storage: model.reducedRightHandSides.flatMap { $0 })),
+            "reduced_outputs": NPYArray(Matrix(rows: n, columns: model.reducedOutputs.count, storage: model.reducedOutputs.flatMap { $0 })),
+            "output_dual_norms": NPYArray(vector: model.outputDualNorms),
+            "residual_gram": NPYArray(model.residualGram),
+            "residual_coefficients": NPYArray(model.residualCoefficients),
+        ]
+        if let basis = model.basis { arrays["basis"] = NPYArray(basis) }
+        let header = Header(format: formatName, version: formatVersion, method: "reduced-basis",
+                            parameterSpace: model.parameterSpace, operatorCoefficients: model.operatorCoefficients,
+                            rightHandSideCoefficients: model.rightHandSideCoefficients, coercivityBound: model.coercivityBound,
+                            symmetric: model.isSymmetric, residualNormMethod: model.residualNormMethod,
+                            sizes: ["N": n, "Q": q, "P": model.reducedRightHandSides.count, "outputs": model.reducedOutputs.count,
+                                    "R": model.residualCoefficients.rows, "truth_dimension": model.basis?.rows ?? 0],
+                            provenance: provenance)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let archive = NPZArchive(arrays: arrays, otherEntries: ["model.json": try encoder.encode(header)])
+        try AtomicFile.createParentFolder(of: url)
+        try NPZ.write(archive, to: url, compressed: compressed)
+    }
+
+    /// What `read` returns: the model and its provenance.
+    public struct Contents: Sendable {
+        /// The online model.
+        public let model: ReducedModel
+        /// Who made it and how.
+        public let provenance: Provenance
+        /// The sizes recorded in the file (N, Q, P, R, outputs, truth_dimension).
+        public let sizes: [String: Int]
+    }
+
+    /// Reads and checks a model file.
+    public static func read(_ url: URL) throws -> Contents {
+        let file = url.lastPathComponent
+        func invalid(_ detail: String) -> ROMError { .invalidModel(file: file, detail: detail) }
+        let archive: NPZArchive
+        do {
+            archive = try NPZ.read(url)
+        } catch let error as FileFormatError {
+            throw invalid("not a readable model archive: \(error)")
+        }
+        guard let json = archive.otherEntries["model.json"] else { throw invalid("the entry model.json is missing") }
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let header: Header
+        do {
+            header = try decoder.decode(Header.self, from: json)
+        } catch {
+            throw invalid("model.json is not a model description (\(error))")
+        }
+        guard header.format == formatName else { throw invalid("format is '\(header.format)', expected '\(formatName)'") }
+        guard header.version == formatVersion else {
+            throw invalid("format version \(header.version); this ROMKit reads version \(formatVersion)")
+        }
+        func size(_ key: String) throws -> Int {
+            guard let value = header.sizes[key], value >= 0 else { throw invalid("model.json lacks the size '\(key)'") }
+            return value
+        }
+        let n = try size("N"), q = try size("Q"), p = try size("P"), outputs = try size("outputs"), r = try size("R")
+        guard q == header.operatorCoefficients.count, p == header.rightHandSideCoefficients.count else {
+            throw invalid("model.json lists \(header.operatorCoefficients.count) operator and \(header.rightHandSideCoefficients.count) right-hand side coefficients for Q = \(q), P = \(p)")
+        }
+        func array(_ name: String, _ shape: [Int]) throws -> [Double] {
+            guard let a = archive.arrays[name] else { throw invalid("the array \(name) is missing") }
+            guard a.shape == shape else { throw invalid("the array \(name) has shape \(a.shape), expected \(shape)") }
+            let values: [Double]
+            do { values = try a.matrixOrder() } catch { throw invalid("the array \(name): \(error)") }
+            if let bad = values.firstIndex(where: { !$0.isFinite }) { throw invalid("the array \(name) holds a non-finite value at index \(bad)") }
+            return values
+        }
+        let k = p + q * n
+        let operators = try array("reduced_operators", [n, n, q])
+        let rhs = try array("reduced_rhs", [n, p])
+        let outs = try array("reduced_outputs", [n, outputs])
+        let dualNorms = try array("output_dual_norms", [outputs])
+        let gram = try array("residual_gram", [k, k])
+        let coefficients = try array("residual_coefficients", [r, k])
+        var basis: Matrix?
+        if let b = archive.arrays["basis"] {
+            let rows = b.shape.first ?? 0
+            basis = Matrix(rows: rows, columns: n, storage: try array("basis", [rows, n]))
+        }
+        do {
+            let model = try ReducedModel(
+                parameterSpace: header.parameterSpace, operatorCoefficients: header.operatorCoefficients,
+                rightHandSideCoefficients: header.rightHandSideCoefficients,
+                reducedOperators: (0..<q).map { Matrix(rows: n, columns: n, storage: Array(operators[($0 * n * n)..<(($0 + 1) * n * n)])) },
+                reducedRightHandSides: (0..<p).map { Array(rhs[($0 * n)..<(($0 + 1) * n)]) },
+                reducedOutputs: (0..<outputs).map { Array(outs[($0 * n)..<(($0 + 1) * n)]) },
+                outputDualNorms: dualNorms, residualGram: Matrix(rows: k, columns: k, storage: gram),
+                residualCoefficients: Matrix(rows: r, columns: k, storage: coefficients),
+                coercivityBound: header.coercivityBound, isSymmetric: header.symmetric, basis: basis,
+                residualNormMethod: header.residualNormMethod)
+            return Contents(model: model, provenance: header.provenance, sizes: header.sizes)
+        } catch let error as ROMError {
+            throw invalid("\(error)")
+        }
+    }
+}
+
+extension NPYArray {
+    /// The float64 elements in column-major (Fortran) order, whatever the file's order.
+    func matrixOrder() throws -> [Double] {
+        let values = try doubles()
+        guard !fortranOrder, shape.count > 1 else { return values }
+        // C order: reverse the index order.
+        var result = [Double](repeating: 0, count: values.count)
+        var strides = [Int](repeating: 1, count: shape.count)  // C strides
+        for d in stride(from: shape.count - 2, through: 0, by: -1) { strides[d] = strides[d + 1] * shape[d + 1] }
+        var index = [Int](repeating: 0, count: shape.count)
+        for f in 0..<values.count {
+            var c = 0
+            for d in 0..<shape.count { c += index[d] * strides[d] }
+            result[f] = values[c]
+            for d in 0..<shape.count {
+                index[d] += 1
+                if index[d] < shape[d] { break }
+                index[d] = 0
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import LinearAlgebra
+import ROM
+import XCTest
+
+final class OnlineModelFileTests: XCTestCase {
+    private var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("romkit-model-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+
+    private func smallModel() throws -> ReducedModel {
+        let problem = try finiteDifferenceThermalBlock(blocks: 2, n: 12)
+        let training = try problem.parameterSpace.uniformGrid(pointsPerComponent: 2)
+        return try ReducedBasisGreedy(tolerance: 1e-6, maxBasisSize: 8).run(problem: problem, trainingSet: training).model
+    }
+
+    func testARoundTripAnswersExactlyAsTheOriginal() throws {
+        let model = try smallModel()
+        let url = folder.appendingPathComponent("model.npz")
+        try OnlineModelFile.write(model, to: url, provenance: .init(creator: "test", command: "testARoundTrip", details: ["n": "144"]))
+        let loaded = try OnlineModelFile.read(url)
+        XCTAssertEqual(loaded.provenance.creator, "test")
+        XCTAssertEqual(loaded.sizes["N"], model.size)
+        let a = ReducedModelEvaluator(model: model), b = ReducedModelEvaluator(model: loaded.model)
+        for mu in try model.parameterSpace.random(count: 5, seed: 1) {
+            try a.solve(mu)
+            try b.solve(mu)
+            XCTAssertEqual(a.coefficients, b.coefficients)
+            XCTAssertEqual(a.errorEstimate, b.errorEstimate)
+            XCTAssertEqual(a.outputs, b.outputs)
+        }
+        XCTAssertEqual(try loaded.model.reconstruct(a.coefficients), try model.reconstruct(a.coefficients))
+        // numpy's view: the arrays are ordinary NPY entries.
+        let archive = try NPZ.read(url)
+        XCTAssertEqual(archive.arrays["reduced_operators"]?.shape, [model.size, model.size, 4])
+    }
+
+    func testCorruptTruncatedAndInconsistentFilesAreReported() throws {
+        let model = try smallModel()
+        let url = folder.appendingPathComponent("model.npz")
+        try OnlineModelFile.write(model, to: url, provenance: .init(creator: "test", command: "corrupt"))
+        let bytes = try Data(contentsOf: url)
+
+        let truncated = folder.appendingPathComponent("truncated.npz")
+        try bytes.prefix(bytes.count / 2).write(to: truncated)
+        XCTAssertThrowsError(try OnlineModelFile.read(truncated)) { error in
+            guard case .invalidModel(let file, _)? = error as? ROMError else { return XCTFail("unexpected \(error)") }
+            XCTAssertEqual(file, "truncated.npz")
+        }
+
+        // A flipped byte inside an entry: the CRC check names it.
+        var flipped = bytes
+        flipped[200] ^= 0xFF
+        let corrupt = folder.appendingPathComponent("corrupt.npz")
+        try flipped.write(to: corrupt)
+        XCTAssertThrowsError(try OnlineModelFile.read(corrupt))
+
+        // A wrong shape and a wrong version.
+        var archive = try NPZ.read(url)
+        archive.arrays["reduced_rhs"] = NPYArray(vector: [1, 2, 3])
+        try archive.write(to: url)
+        XCTAssertThrowsError(try OnlineModelFile.read(url)) { error in
+            XCTAssertTrue("\(error)".contains("reduced_rhs"), "\(error)")
+        }
+        archive = try NPZ.read(url)
+        let json = String(decoding: archive.otherEntries["model.json"]!, as: UTF8.self)
+        archive.otherEntries["model.json"] = Data(json.replacingOccurrences(of: "\"version\" : 1", with: "\"version\" : 99").utf8)
+        try archive.write(to: url)
+        XCTAssertThrowsError(try OnlineModelFile.read(url)) { error in
+            XCTAssertTrue("\(error)".contains("version 99"), "\(error)")
+        }
+    }
+}
