@@ -44,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "rom-bench",
             dependencies: [
-                "LinearAlgebra",
+                "LinearAlgebra", "ROM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
