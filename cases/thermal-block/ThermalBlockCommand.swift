@@ -1,0 +1,139 @@
+import ArgumentParser
+import CaseProblems
+import FEM
+import Foundation
+import LinearAlgebra
+import ROM
+
+/// `thermal-block`: pyMOR's thermal block demo, certified reduced basis end to end.
+///
+/// Sample runs:
+/// ```
+/// thermal-block                                   # 2×2 blocks, n = 100, 4⁴ training, 100 test μ
+/// thermal-block --blocks 3 --n 60 --train 729 --tol 1e-5 --json -
+/// ```
+/// Steps: (1) assemble the affine terms with FEM; (2) run the weak greedy with the error bound
+/// on the training set; (3) on the test set compare the reduced solution with the truth, the bound
+/// with the true error; (4) time online queries; (5) write the model (.npz), the basis (.npy),
+/// a truth and a reduced field (.vtu), the report (.html) and the JSON figures.
+@main
+struct ThermalBlockCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "thermal-block",
+        abstract: "Certified reduced basis for pyMOR's thermal block: greedy, error bounds, online model, report.")
+
+    @Option(help: "Blocks per side (B×B diffusivities).")
+    var blocks = 2
+
+    @Option(help: "Squares per side of the mesh (each split into 4 triangles).")
+    var n = 100
+
+    @Option(help: "Training parameters: a uniform grid of this many points (a B²-th power).")
+    var train = 256
+
+    @Option(help: "Random test parameters.")
+    var test = 100
+
+    @Option(help: "Largest basis size.")
+    var maxBasis = 50
+
+    @Option(help: "Greedy tolerance on the largest error bound over the training set (H¹₀ seminorm, absolute).")
+    var tol = 1e-6
+
+    @Option(help: "Seed of the random test set.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Residual norm evaluation of the error bound.")
+    var estimator: ResidualNormMethod = .orthonormalized
+
+    @Option(help: "Output folder.")
+    var out = "out/thermal-block"
+
+    @Option(help: "Write the figures as one JSON object to PATH ('-' for stdout).")
+    var json: String?
+
+    @Flag(help: "No progress on stderr.")
+    var quiet = false
+
+    var gridPoints: Int? {
+        let d = blocks * blocks
+        let m = Int((pow(Double(train), 1 / Double(d))).rounded())
+        return (0..<d).reduce(1) { r, _ in r * m } == train ? m : nil
+    }
+
+    func validate() throws {
+        guard blocks >= 1, blocks <= 6 else { throw ValidationError("--blocks must lie in 1…6") }
+        guard n >= 2 else { throw ValidationError("--n must be at least 2") }
+        guard test >= 1, maxBasis >= 1 else { throw ValidationError("--test and --max-basis must be positive") }
+        guard tol > 0 else { throw ValidationError("--tol must be positive") }
+        guard gridPoints != nil else {
+            throw ValidationError("--train \(train) is not a \(blocks * blocks)-th power: a uniform grid needs m^\(blocks * blocks) points")
+        }
+    }
+
+    func run() throws {
+        BLASRuntime.warnOnceIfGenericCore()
+        let log = ProgressLog(quiet: quiet)
+        let folder = URL(fileURLWithPath: out)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+
+        log("assembling P1 on the \(n)×\(n) mesh (4 triangles per square), \(blocks)×\(blocks) blocks")
+        let block = try ThermalBlock(blocks: blocks, n: n)
+        let problem = block.problem
+        log("\(block.mesh.nodeCount) vertices, \(block.dofs) free dofs, assembled in \(format(block.assembleSeconds)) s")
+
+        let space = problem.parameterSpace
+        let training = try space.uniformGrid(pointsPerComponent: gridPoints!)
+        let testSet = try space.random(count: test, seed: seed)
+        let greedy = try ReducedBasisGreedy(tolerance: tol, maxBasisSize: maxBasis, residualNormMethod: estimator)
+        log("greedy on \(training.count) training parameters, tolerance \(tol)")
+        let result = try greedy.run(problem: problem, trainingSet: training) { iteration in
+            log("  N = \(iteration.basisSize): max bound \(String(format: "%.3e", iteration.maxEstimate)), \(format(iteration.elapsedSeconds)) s")
+        }
+        log("basis size \(result.model.size) (\(result.stopReason)), offline \(format(result.seconds)) s")
+
+        log("test set: \(test) truth solves")
+        let study = try TestSetStudy(problem: problem, model: result.model, parameters: testSet)
+        log("max relative error \(String(format: "%.3e", study.maxRelativeError)), effectivities \(format(study.effectivityMin))–\(format(study.effectivityMax))")
+        let online = try OnlineTiming(model: result.model, parameters: testSet)
+
+        let artifacts = try ThermalBlockArtifacts(folder: folder, block: block, result: result, study: study,
+                                                  command: CommandLine.arguments.joined(separator: " "))
+        log("wrote \(artifacts.files.map(\.lastPathComponent).joined(separator: ", ")) in \(folder.path)")
+
+        var figures = Figures()
+        figures.add("dofs", Double(block.mesh.nodeCount))
+        figures.add("free_dofs", Double(block.dofs))
+        figures.add("blocks", Double(blocks))
+        figures.add("training_size", Double(training.count))
+        figures.add("test_size", Double(test))
+        figures.add("offline_seconds", result.seconds)
+        figures.add("basis_size", Double(result.model.size))
+        figures.add("max_true_error", study.maxRelativeError)
+        figures.add("max_estimate", study.maxRelativeEstimate)
+        figures.add("effectivity_min", study.effectivityMin)
+        figures.add("effectivity_max", study.effectivityMax)
+        figures.add("online_seconds_per_query", online.secondsPerQuery)
+        figures.add("online_solve_seconds_per_query", online.solveOnlySecondsPerQuery)
+        figures.add("fem_seconds_per_solve", study.truthSecondsPerSolve)
+        figures.add("assemble_seconds", block.assembleSeconds)
+        figures.add("greedy_max_estimates", result.history.map(\.maxEstimate))
+        try figures.emit(json: json)
+    }
+}
+
+/// Progress lines on stderr with the elapsed time; silent with `--quiet`.
+struct ProgressLog {
+    let quiet: Bool
+    let start = DispatchTime.now().uptimeNanoseconds
+
+    func callAsFunction(_ message: String) {
+        guard !quiet else { return }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        FileHandle.standardError.write(Data(String(format: "[thermal-block %7.2fs] ", elapsed).utf8 + (message + "\n").utf8))
+    }
+}
+
+func format(_ x: Double) -> String { String(format: "%.3g", x) }
+
+extension ResidualNormMethod: ExpressibleByArgument {}
