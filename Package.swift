@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "EIM", targets: ["EIM"]),
         .library(name: "DomainDecomp", targets: ["DomainDecomp"]),
         .executable(name: "rom-bench", targets: ["rom-bench"]),
+        .executable(name: "poisson", targets: ["poisson"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -56,6 +57,12 @@ let package = Package(
                 .product(name: "ComplexModule", package: "swift-numerics"),
             ]
         ),
+        .executableTarget(
+            name: "poisson",
+            dependencies: ["FEM", "LinearAlgebra", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "cases/poisson"
+        ),
+        .testTarget(name: "FEMTests", dependencies: ["FEM", "LinearAlgebra"]),
         .testTarget(name: "ModuleTests", dependencies: ["FEM", "ROM", "EIM", "DomainDecomp"]),
         // End-to-end tests of the drivers: run each executable on a small case, compare its JSON.
         .testTarget(name: "DriverTests", dependencies: []),

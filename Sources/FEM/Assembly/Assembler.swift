@@ -12,9 +12,16 @@ public struct Assembler: Sendable {
     /// The shared pattern and scatter map.
     public let pattern: SparsityPattern
 
+    /// The distinct region tags of the mesh, ascending.
+    public let regionTags: [Int]
+
     /// Computes the pattern and scatter map of `space`.
     public init(space: FunctionSpace) {
         self.space = space
+        var tags = Set<Int>()
+        var last = Int.min
+        for r in space.mesh.regions where r != last { tags.insert(r); last = r }
+        regionTags = tags.sorted()
         pattern = SparsityPattern(cellDofs: space.allCellDofs, localCount: space.localDofCount, size: space.dofCount)
     }
 
@@ -27,7 +34,7 @@ public struct Assembler: Sendable {
     public func assembleValues(_ form: BilinearForm) -> [Double] {
         let mesh = space.mesh
         if space.element.order == 1 && space.components == 1, let terms = form.p1Terms {
-            let tables = (terms.diffusion + terms.mass).map { $0.regionTable(regions: mesh.regions)! }
+            let tables = (terms.diffusion + terms.mass).map { $0.regionTable(regions: regionTags)! }
             let kernel = P1Kernel(diffusion: Array(tables[..<terms.diffusion.count]), mass: Array(tables[terms.diffusion.count...]))
             return Self.threaded(count: pattern.nonzeroCount, cells: mesh.cellCount) { range, values in
                 kernel.matrix(mesh: mesh, scatter: pattern.scatter, cells: range, into: values)
@@ -43,7 +50,7 @@ public struct Assembler: Sendable {
     public func assemble(_ form: LinearForm) -> [Double] {
         let mesh = space.mesh
         if space.element.order == 1 && space.components == 1, let f = form.p1Source {
-            let table = f.regionTable(regions: mesh.regions)!
+            let table = f.regionTable(regions: regionTags)!
             return Self.threaded(count: space.dofCount, cells: mesh.cellCount) { range, values in
                 P1Kernel.load(mesh: mesh, source: table, cells: range, into: values)
             }

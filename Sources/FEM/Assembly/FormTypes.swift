@@ -93,10 +93,10 @@ public enum Coefficient: Sendable, ExpressibleByFloatLiteral, ExpressibleByInteg
     /// Whether the value varies inside a cell (it then raises the quadrature degree by 2).
     public var isFunction: Bool { if case .function = self { return true } else { return false } }
 
-    /// A table indexed by `region - offset` covering every region of `regions` (nil for
+    /// A table indexed by `region - offset` covering the distinct, ascending `regions` (nil for
     /// functions), for the fast kernels. A region without a value is a precondition failure.
     func regionTable(regions: [Int]) -> (table: [Double], offset: Int)? {
-        let lo = regions.min() ?? 0, hi = regions.max() ?? 0
+        let lo = regions.first ?? 0, hi = regions.last ?? 0
         switch self {
         case .constant(let c): return ([Double](repeating: c, count: hi - lo + 1), lo)
         case .function: return nil

@@ -25,51 +25,125 @@ public struct SparsityPattern: Sendable {
         let L = localCount, cellCount = cellDofs.count / L
         self.size = size
         self.localCount = L
-        // dof → (cell, local index) incidences, as flat positions into cellDofs.
+        // dof → (cell, local index) incidences, as flat positions into cellDofs (a counting sort).
         var start = [Int](repeating: 0, count: size + 1)
-        for dof in cellDofs { start[dof + 1] += 1 }
-        for i in 0..<size { start[i + 1] += start[i] }
-        var incidence = [Int](repeating: 0, count: cellDofs.count)
-        var next = start
-        for (k, dof) in cellDofs.enumerated() { incidence[next[dof]] = k; next[dof] += 1 }
-
-        var pointers = [Int](repeating: 0, count: size + 1)
-        var columns = [Int]()
-        columns.reserveCapacity(cellDofs.count * L / 3)
-        var scatter = [Int32](repeating: 0, count: cellCount * L * L)
-        var seen = [Int](repeating: -1, count: size)
-        var position = [Int](repeating: 0, count: size)
-        var row = [Int]()
-        row.reserveCapacity(64)
+        var incidence = [Int](unsafeUninitializedCapacity: cellDofs.count) { _, count in count = cellDofs.count }
         cellDofs.withUnsafeBufferPointer { dofs in
-            incidence.withUnsafeBufferPointer { incidence in
-                scatter.withUnsafeMutableBufferPointer { scatter in
-                    for i in 0..<size {
-                        row.removeAll(keepingCapacity: true)
-                        for p in start[i]..<start[i + 1] {
-                            let first = incidence[p] - incidence[p] % L
-                            for b in 0..<L where seen[dofs[first + b]] != i {
-                                seen[dofs[first + b]] = i
-                                row.append(dofs[first + b])
-                            }
-                        }
-                        Self.insertionSort(&row)
-                        let rowStart = columns.count
-                        for (offset, column) in row.enumerated() { position[column] = rowStart + offset }
-                        columns.append(contentsOf: row)
-                        pointers[i + 1] = columns.count
-                        for p in start[i]..<start[i + 1] {
-                            let k = incidence[p], first = k - k % L
-                            for b in 0..<L { scatter[k * L + b] = Int32(truncatingIfNeeded: position[dofs[first + b]]) }
-                        }
+            start.withUnsafeMutableBufferPointer { start in
+                for dof in dofs {
+                    precondition(dof >= 0 && dof < size, "SparsityPattern: dof \(dof) outside 0..<\(size)")
+                    start[dof + 1] += 1
+                }
+                for i in 0..<size { start[i + 1] += start[i] }
+                var next = Array(start)
+                next.withUnsafeMutableBufferPointer { next in
+                    incidence.withUnsafeMutableBufferPointer { incidence in
+                        for k in 0..<dofs.count { incidence[next[dofs[k]]] = k; next[dofs[k]] += 1 }
                     }
                 }
             }
         }
+        // Rows in parallel parts: each part builds its rows' columns and the scatter entries of its
+        // incidences (positions local to the part), then the parts are concatenated and shifted.
+        let parts = max(1, min(Parallelism.threadCount, size / 4096))
+        let chunks = PartResults(count: parts)
+        // Every entry is written below (each (cell, local row) incidence belongs to one row).
+        var scatter = [Int32](unsafeUninitializedCapacity: cellCount * L * L) { _, count in count = cellCount * L * L }
+        scatter.withUnsafeMutableBufferPointer { scatterBuffer in
+            let scatterOut = UncheckedInt32Buffer(scatterBuffer)
+            cellDofs.withUnsafeBufferPointer { dofs in
+            start.withUnsafeBufferPointer { start in
+            incidence.withUnsafeBufferPointer { incidence in
+                Parallelism.forEachChunk(of: parts, chunks: parts) { partRange in
+                    for part in partRange {
+                        let rows = (size * part / parts)..<(size * (part + 1) / parts)
+                        chunks.store(part, Self.buildRows(rows, dofs: dofs, start: start, incidence: incidence,
+                                                          localCount: L, size: size, scatter: scatterOut.buffer))
+                    }
+                }
+            }}}
+        }
+        var pointers = [Int](repeating: 0, count: size + 1)
+        var columns = [Int]()
+        columns.reserveCapacity(chunks.results.reduce(0) { $0 + $1.columns.count })
+        var bases = [Int]()
+        for part in 0..<parts {
+            let chunk = chunks.results[part]
+            let base = columns.count, firstRow = size * part / parts
+            bases.append(base)
+            for (r, end) in chunk.rowEnds.enumerated() { pointers[firstRow + r + 1] = base + end }
+            columns.append(contentsOf: chunk.columns)
+        }
         precondition(columns.count < Int(Int32.max), "SparsityPattern: \(columns.count) entries exceed the 32-bit scatter map")
+        if parts > 1 {
+            scatter.withUnsafeMutableBufferPointer { scatterBuffer in
+                let out = UncheckedInt32Buffer(scatterBuffer)
+                start.withUnsafeBufferPointer { start in
+                incidence.withUnsafeBufferPointer { incidence in
+                    Parallelism.forEachChunk(of: parts, chunks: parts) { partRange in
+                        for part in partRange where bases[part] > 0 {
+                            let shift = Int32(bases[part])
+                            let rows = (size * part / parts)..<(size * (part + 1) / parts)
+                            for p in start[rows.lowerBound]..<start[rows.upperBound] {
+                                let k = incidence[p]
+                                for b in 0..<L { out.buffer[k * L + b] += shift }
+                            }
+                        }
+                    }
+                }}
+            }
+        }
         rowPointers = pointers
         columnIndices = columns
         self.scatter = scatter
+    }
+
+    /// The columns of `rows` (positions local to this part) and the scatter entries of their
+    /// incidences.
+    private static func buildRows(_ rows: Range<Int>, dofs: UnsafeBufferPointer<Int>, start: UnsafeBufferPointer<Int>,
+                                  incidence: UnsafeBufferPointer<Int>, localCount L: Int, size: Int,
+                                  scatter: UnsafeMutableBufferPointer<Int32>) -> (columns: [Int], rowEnds: [Int]) {
+        let seen = UnsafeMutableBufferPointer<Int>.allocate(capacity: size)
+        let position = UnsafeMutableBufferPointer<Int32>.allocate(capacity: size)
+        let rowBuffer = UnsafeMutableBufferPointer<Int>.allocate(capacity: 64 * L)
+        defer { seen.deallocate(); position.deallocate(); rowBuffer.deallocate() }
+        seen.initialize(repeating: -1)
+        var columns = [Int](), rowEnds = [Int]()
+        columns.reserveCapacity((start[rows.upperBound] - start[rows.lowerBound]) * L / 2)
+        rowEnds.reserveCapacity(rows.count)
+        var row = rowBuffer
+        for i in rows {
+            var length = 0
+            let incidenceCount = start[i + 1] - start[i]
+            if incidenceCount * L > row.count {
+                if row.baseAddress != rowBuffer.baseAddress { row.deallocate() }
+                row = .allocate(capacity: incidenceCount * L)
+            }
+            for p in start[i]..<start[i + 1] {
+                let first = incidence[p] - incidence[p] % L
+                for b in 0..<L {
+                    let column = dofs[first + b]
+                    if seen[column] != i { seen[column] = i; row[length] = column; length += 1 }
+                }
+            }
+            // Insertion sort: rows hold a few dozen columns.
+            for x in 1..<max(length, 1) {
+                let value = row[x]
+                var y = x - 1
+                while y >= 0 && row[y] > value { row[y + 1] = row[y]; y -= 1 }
+                row[y + 1] = value
+            }
+            let rowStart = columns.count
+            for offset in 0..<length { position[row[offset]] = Int32(truncatingIfNeeded: rowStart + offset) }
+            columns.append(contentsOf: UnsafeBufferPointer(rebasing: row[0..<length]))
+            rowEnds.append(columns.count)
+            for p in start[i]..<start[i + 1] {
+                let k = incidence[p], first = k - k % L
+                for b in 0..<L { scatter[k * L + b] = position[dofs[first + b]] }
+            }
+        }
+        if row.baseAddress != rowBuffer.baseAddress { row.deallocate() }
+        return (columns, rowEnds)
     }
 
     /// Number of stored entries.
@@ -92,13 +166,19 @@ public struct SparsityPattern: Sendable {
         return nil
     }
 
-    static func insertionSort(_ a: inout [Int]) {
-        guard a.count > 1 else { return }
-        for i in 1..<a.count {
-            let x = a[i]
-            var j = i - 1
-            while j >= 0 && a[j] > x { a[j + 1] = a[j]; j -= 1 }
-            a[j + 1] = x
-        }
+}
+
+/// Per-part results written by concurrent parts into distinct slots.
+final class PartResults: @unchecked Sendable {
+    private(set) var results: [(columns: [Int], rowEnds: [Int])]
+    init(count: Int) { results = Array(repeating: ([], []), count: count) }
+    func store(_ part: Int, _ result: (columns: [Int], rowEnds: [Int])) {
+        results.withUnsafeMutableBufferPointer { $0[part] = result }
     }
+}
+
+/// A scatter buffer shared by parts that write disjoint entries.
+struct UncheckedInt32Buffer: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Int32>
+    init(_ buffer: UnsafeMutableBufferPointer<Int32>) { self.buffer = buffer }
 }
