@@ -37,7 +37,14 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
-        .target(name: "FEM", dependencies: ["LinearAlgebra"]),
+        .target(
+            name: "FEM",
+            dependencies: [
+                "LinearAlgebra",
+                .product(name: "ComplexModule", package: "swift-numerics"),
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]
+        ),
         .target(name: "EIM", dependencies: ["LinearAlgebra"]),
         .target(name: "ROM", dependencies: ["LinearAlgebra", "EIM"]),
         .target(name: "DomainDecomp", dependencies: ["LinearAlgebra", "FEM", "ROM", "CMetis", "CMPI"]),
@@ -62,7 +69,10 @@ let package = Package(
             dependencies: ["FEM", "LinearAlgebra", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "cases/poisson"
         ),
-        .testTarget(name: "FEMTests", dependencies: ["FEM", "LinearAlgebra"]),
+        .testTarget(
+            name: "FEMTests",
+            dependencies: ["FEM", "LinearAlgebra", .product(name: "ComplexModule", package: "swift-numerics")]
+        ),
         .testTarget(name: "ModuleTests", dependencies: ["FEM", "ROM", "EIM", "DomainDecomp"]),
         // End-to-end tests of the drivers: run each executable on a small case, compare its JSON.
         .testTarget(name: "DriverTests", dependencies: []),

@@ -52,7 +52,7 @@ public struct BilinearForm: Sendable {
     /// parameters λ and μ (constants, per region, or functions).
     public static func elasticity(lambda: Coefficient, mu: Coefficient) -> BilinearForm {
         BilinearForm(integrand: { u, v, p in
-            lambda.value(at: p) * u.divergence * v.divergence + 2 * mu.value(at: p) * strainInner(u, v)
+            lambda.value(at: p) * (u.divergence * v.divergence) + 2 * mu.value(at: p) * strainInner(u, v)
         }, degree: { 2 * ($0 - 1) + (lambda.isFunction || mu.isFunction ? 2 : 0) }, p1Terms: nil)
     }
 
