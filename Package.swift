@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "EIM", targets: ["EIM"]),
         .library(name: "DomainDecomp", targets: ["DomainDecomp"]),
         .executable(name: "rom-bench", targets: ["rom-bench"]),
+        .executable(name: "thermal-block", targets: ["thermal-block"]),
+        .executable(name: "poisson", targets: ["poisson"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,7 +38,14 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
-        .target(name: "FEM", dependencies: ["LinearAlgebra"]),
+        .target(
+            name: "FEM",
+            dependencies: [
+                "LinearAlgebra",
+                .product(name: "ComplexModule", package: "swift-numerics"),
+                .product(name: "RealModule", package: "swift-numerics"),
+            ]
+        ),
         .target(name: "EIM", dependencies: ["LinearAlgebra"]),
         .target(name: "ROM", dependencies: ["LinearAlgebra", "EIM"]),
         .target(name: "DomainDecomp", dependencies: ["LinearAlgebra", "FEM", "ROM", "CMetis", "CMPI"]),
@@ -44,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "rom-bench",
             dependencies: [
-                "LinearAlgebra", "ROM",
+                "LinearAlgebra", "ROM", "FEM", "CaseProblems",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,6 +66,22 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ROMTests", dependencies: ["ROM", "LinearAlgebra"]),
+        // The problems of the test cases, shared by their drivers and rom-bench (where FEM meets ROM).
+        .target(name: "CaseProblems", dependencies: ["FEM", "ROM", "LinearAlgebra"], path: "cases/CaseProblems"),
+        .executableTarget(
+            name: "thermal-block",
+            dependencies: ["CaseProblems", "FEM", "ROM", "LinearAlgebra", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "cases/thermal-block"
+        ),
+        .executableTarget(
+            name: "poisson",
+            dependencies: ["FEM", "LinearAlgebra", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "cases/poisson"
+        ),
+        .testTarget(
+            name: "FEMTests",
+            dependencies: ["FEM", "LinearAlgebra", .product(name: "ComplexModule", package: "swift-numerics")]
+        ),
         .testTarget(name: "ModuleTests", dependencies: ["FEM", "ROM", "EIM", "DomainDecomp"]),
         // End-to-end tests of the drivers: run each executable on a small case, compare its JSON.
         .testTarget(name: "DriverTests", dependencies: []),

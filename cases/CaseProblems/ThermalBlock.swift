@@ -1,3 +1,4 @@
+import Foundation
 import FEM
 import LinearAlgebra
 import ROM
@@ -37,7 +38,8 @@ public struct ThermalBlock {
         }
         let space = FunctionSpace(mesh: mesh, order: 1)
         let assembler = Assembler(space: space)
-        elimination = DirichletElimination(space: space)
+        let elimination = DirichletElimination(space: space)
+        self.elimination = elimination
         let regionCount = blocks * blocks
         let terms = (0..<regionCount).map { b -> SparseMatrix in
             var table = [Int: Double]()
@@ -47,11 +49,11 @@ public struct ThermalBlock {
         let load = elimination.restrict(assembler.assemble(.source(1)))
         assembleSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         let x = SparseMatrix.linearCombination(terms.map { (1.0, $0) })
-        let space_ = try ParameterSpace(prefix: "diffusion", count: regionCount, lower: 0.1, upper: 1)
+        let parameterSpace = try ParameterSpace(prefix: "diffusion", count: regionCount, lower: 0.1, upper: 1)
         let decomposition = try AffineDecomposition(
             operators: terms, operatorCoefficients: (0..<regionCount).map { ParameterFunction.component($0) },
             rightHandSides: [load], rightHandSideCoefficients: [.constant(1)], outputs: [load])
-        problem = try AffineProblem(parameterSpace: space_, decomposition: decomposition, innerProduct: .weighted(by: x),
+        problem = try AffineProblem(parameterSpace: parameterSpace, decomposition: decomposition, innerProduct: .weighted(by: x),
                                     coercivityBound: .minTheta(reference: [Double](repeating: 1, count: regionCount), referenceConstant: 1))
     }
 

@@ -99,7 +99,7 @@ struct ThermalBlockCommand: ParsableCommand {
 
         let artifacts = try ThermalBlockArtifacts(folder: folder, block: block, result: result, study: study,
                                                   command: CommandLine.arguments.joined(separator: " "))
-        log("wrote \(artifacts.files.map(\.lastPathComponent).joined(separator: ", ")) in \(folder.path)")
+        log("wrote \(artifacts.files.map { $0.lastPathComponent }.joined(separator: ", ")) in \(folder.path)")
 
         var figures = Figures()
         figures.add("dofs", Double(block.mesh.nodeCount))
@@ -114,7 +114,6 @@ struct ThermalBlockCommand: ParsableCommand {
         figures.add("effectivity_min", study.effectivityMin)
         figures.add("effectivity_max", study.effectivityMax)
         figures.add("online_seconds_per_query", online.secondsPerQuery)
-        figures.add("online_solve_seconds_per_query", online.solveOnlySecondsPerQuery)
         figures.add("fem_seconds_per_solve", study.truthSecondsPerSolve)
         figures.add("assemble_seconds", block.assembleSeconds)
         figures.add("greedy_max_estimates", result.history.map(\.maxEstimate))
@@ -130,7 +129,8 @@ struct ProgressLog {
     func callAsFunction(_ message: String) {
         guard !quiet else { return }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-        FileHandle.standardError.write(Data(String(format: "[thermal-block %7.2fs] ", elapsed).utf8 + (message + "\n").utf8))
+        let line = String(format: "[thermal-block %7.2fs] ", elapsed) + message + "\n"
+        FileHandle.standardError.write(Data(line.utf8))
     }
 }
 

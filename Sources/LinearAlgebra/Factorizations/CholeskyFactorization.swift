@@ -14,6 +14,50 @@ import Foundation
 ///
 /// Not thread-safe: one factorization serves one thread at a time (it keeps solve workspace).
 public final class CholeskyFactorization: LinearOperator {
+    /// Choices CHOLMOD otherwise makes itself.
+    public struct Options: Sendable, Equatable {
+        /// The fill-reducing ordering.
+        public enum Ordering: Sendable, Equatable {
+            /// CHOLMOD's default: AMD, and METIS when AMD's fill is poor.
+            case automatic
+            /// Approximate minimum degree: the fastest analysis.
+            case amd
+            /// METIS nested dissection: a slower analysis, less fill on 2D/3D meshes (the
+            /// choice when one analysis serves many factorizations).
+            case metis
+        }
+
+        /// Simplicial (column by column, LDLᵀ) or supernodal (dense blocks through BLAS, LLᵀ).
+        public enum Kind: Sendable, Equatable {
+            /// CHOLMOD decides from the flop count per entry of L.
+            case automatic, simplicial, supernodal
+        }
+
+        /// The ordering.
+        public var ordering: Ordering
+        /// The factor kind.
+        public var kind: Kind
+
+        /// Options (CHOLMOD's defaults unless given).
+        public init(ordering: Ordering = .automatic, kind: Kind = .automatic) {
+            self.ordering = ordering
+            self.kind = kind
+        }
+
+        func apply(to common: UnsafeMutablePointer<cholmod_common>) {
+            switch ordering {
+            case .automatic: break
+            case .amd: common.pointee.nmethods = 1; common.pointee.method.0.ordering = Int32(CHOLMOD_AMD)
+            case .metis: common.pointee.nmethods = 1; common.pointee.method.0.ordering = Int32(CHOLMOD_METIS)
+            }
+            switch kind {
+            case .automatic: break
+            case .simplicial: common.pointee.supernodal = Int32(CHOLMOD_SIMPLICIAL)
+            case .supernodal: common.pointee.supernodal = Int32(CHOLMOD_SUPERNODAL)
+            }
+        }
+    }
+
     /// Matrix order.
     public let rows: Int
     /// Matrix order.
@@ -31,7 +75,7 @@ public final class CholeskyFactorization: LinearOperator {
     /// Analyzes and factors the symmetric positive definite matrix `a`.
     /// - Throws: `notSquare`, `notFinite`, `suiteSparse` (not symmetric, out of memory),
     ///   `notPositiveDefinite(column:)` with the column where the factorization failed.
-    public init(_ a: SparseMatrix) throws {
+    public init(_ a: SparseMatrix, options: Options = Options()) throws {
         guard a.rows == a.columns else { throw LinearAlgebraError.notSquare(rows: a.rows, columns: a.columns) }
         rows = a.rows
         transposePosition = Self.transposePositions(a)
@@ -39,6 +83,7 @@ public final class CholeskyFactorization: LinearOperator {
         common = UnsafeMutablePointer<cholmod_common>.allocate(capacity: 1)
         cholmod_l_start(common)
         common.pointee.print = 0
+        options.apply(to: common)
         // CSR arrays of A read as CSC are those of Aᵀ = A; stype = 1 reads the upper triangle.
         guard let m = cholmod_l_allocate_sparse(a.rows, a.columns, a.nonzeroCount, 1, 1, 1, CHOLMOD_REAL, common) else {
             cholmod_l_finish(common)
@@ -149,6 +194,9 @@ public final class CholeskyFactorization: LinearOperator {
             preconditionFailure("CholeskyFactorization.apply: \(error)")
         }
     }
+
+    /// The kind of factor CHOLMOD computes.
+    public var kind: Options.Kind { isSupernodal ? .supernodal : .simplicial }
 
     // MARK: - Internals
 

@@ -1,0 +1,79 @@
+import Foundation
+import LinearAlgebra
+import ROM
+
+/// The reduced model against the truth on the test set: true errors and bounds in the H¹₀
+/// seminorm (relative to ‖u(μ)‖), effectivities Δ/‖e‖, and the truth solve time.
+struct TestSetStudy {
+    let parameters: [Parameter]
+    let relativeErrors: [Double]
+    let relativeEstimates: [Double]
+    let effectivities: [Double]
+    let truthSecondsPerSolve: Double
+
+    init(problem: AffineProblem, model: ReducedModel, parameters: [Parameter]) throws {
+        let evaluator = ReducedModelEvaluator(model: model)
+        let x = problem.innerProduct
+        var errors: [Double] = [], estimates: [Double] = [], effectivities: [Double] = []
+        let solvesBefore = problem.solveCount, secondsBefore = problem.solveSeconds
+        for mu in parameters {
+            let truth = try problem.solve(mu)
+            try evaluator.solve(mu)
+            let reduced = try model.reconstruct(evaluator.coefficients)
+            let norm = x.norm(truth)
+            let error = x.norm(zip(truth, reduced).map { $0 - $1 })
+            errors.append(error / norm)
+            estimates.append(evaluator.errorEstimate / norm)
+            effectivities.append(error > 0 ? evaluator.errorEstimate / error : .infinity)
+        }
+        self.parameters = parameters
+        relativeErrors = errors
+        relativeEstimates = estimates
+        self.effectivities = effectivities
+        truthSecondsPerSolve = (problem.solveSeconds - secondsBefore) / Double(max(problem.solveCount - solvesBefore, 1))
+    }
+
+    var maxRelativeError: Double { relativeErrors.max() ?? 0 }
+    var maxRelativeEstimate: Double { relativeEstimates.max() ?? 0 }
+    var effectivityMin: Double { effectivities.min() ?? 0 }
+    var effectivityMax: Double { effectivities.max() ?? 0 }
+}
+
+/// Online time per query (reduced solve + error bound + outputs), measured over repeated passes
+/// through the test set; the best pass counts.
+struct OnlineTiming {
+    let secondsPerQuery: Double
+
+    init(model: ReducedModel, parameters: [Parameter], passes: Int = 50) throws {
+        let evaluator = ReducedModelEvaluator(model: model)
+        var best = Double.infinity
+        for _ in 0..<passes {
+            let start = DispatchTime.now().uptimeNanoseconds
+            for mu in parameters { try evaluator.solve(mu) }
+            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+        }
+        secondsPerQuery = best / Double(parameters.count)
+    }
+}
+
+/// The JSON figures of a run, in order.
+struct Figures {
+    private var entries: [(String, String)] = []
+
+    mutating func add(_ key: String, _ value: Double) { entries.append((key, Self.number(value))) }
+    mutating func add(_ key: String, _ values: [Double]) {
+        entries.append((key, "[" + values.map(Self.number).joined(separator: ", ") + "]"))
+    }
+
+    static func number(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
+
+    var json: String { "{\n" + entries.map { "  \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n}\n" }
+
+    func emit(json path: String?) throws {
+        guard let path else { return }
+        if path == "-" { print(json, terminator: ""); return }
+        let url = URL(fileURLWithPath: path)
+        try AtomicFile.createParentFolder(of: url)
+        try AtomicFile.write(Data(json.utf8), to: url)
+    }
+}

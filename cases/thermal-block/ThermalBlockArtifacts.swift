@@ -1,0 +1,40 @@
+import CaseProblems
+import FEM
+import Foundation
+import LinearAlgebra
+import ROM
+
+/// The files of a thermal-block run: the online model (.npz), the basis (.npy), a truth and a
+/// reduced solution (.vtu) at the worst test parameter.
+struct ThermalBlockArtifacts {
+    private(set) var files: [URL] = []
+
+    init(folder: URL, block: ThermalBlock, result: ReducedBasisGreedy.Result, study: TestSetStudy, command: String) throws {
+        let modelURL = folder.appendingPathComponent("thermal-block-model.npz")
+        try OnlineModelFile.write(result.model, to: modelURL, provenance: .init(
+            creator: "thermal-block", command: command,
+            details: ["truth_dofs": "\(block.dofs)", "blocks": "\(block.blocks)", "n": "\(block.n)",
+                      "greedy_stop": result.stopReason, "offline_seconds": "\(result.seconds)"]))
+        files.append(modelURL)
+
+        let basisURL = folder.appendingPathComponent("thermal-block-basis.npy")
+        try NPY.write(result.model.basis!, to: basisURL)
+        files.append(basisURL)
+
+        // Worst test parameter: truth, reduced solution and their difference on the mesh.
+        let worst = study.relativeErrors.indices.max { study.relativeErrors[$0] < study.relativeErrors[$1] } ?? 0
+        let mu = study.parameters[worst]
+        let truth = try block.problem.solve(mu)
+        let evaluator = ReducedModelEvaluator(model: result.model)
+        try evaluator.solve(mu)
+        let reduced = try result.model.reconstruct(evaluator.coefficients)
+        var writer = VTUWriter(mesh: block.mesh)
+        writer.addPointData("truth", block.field(truth))
+        writer.addPointData("reduced", block.field(reduced))
+        writer.addPointData("error", block.field(zip(truth, reduced).map { $0 - $1 }))
+        writer.addCellData("block", block.mesh.regions.map(Double.init))
+        let vtuURL = folder.appendingPathComponent("thermal-block-solution.vtu")
+        try writer.write(to: vtuURL)
+        files.append(vtuURL)
+    }
+}
