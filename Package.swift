@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "EIM", targets: ["EIM"]),
         .library(name: "DomainDecomp", targets: ["DomainDecomp"]),
         .executable(name: "rom-bench", targets: ["rom-bench"]),
+        .executable(name: "eim-functions", targets: ["eim-functions"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -49,6 +50,15 @@ let package = Package(
             ]
         ),
 
+        .executableTarget(
+            name: "eim-functions",
+            dependencies: [
+                "EIM", "LinearAlgebra",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "cases/eim-functions"
+        ),
+
         .testTarget(
             name: "LinearAlgebraTests",
             dependencies: [
@@ -56,9 +66,10 @@ let package = Package(
                 .product(name: "ComplexModule", package: "swift-numerics"),
             ]
         ),
+        .testTarget(name: "EIMTests", dependencies: ["EIM", "LinearAlgebra"]),
         .testTarget(name: "ModuleTests", dependencies: ["FEM", "ROM", "EIM", "DomainDecomp"]),
         // End-to-end tests of the drivers: run each executable on a small case, compare its JSON.
-        .testTarget(name: "DriverTests", dependencies: []),
+        .testTarget(name: "DriverTests", dependencies: ["eim-functions"]),
     ],
     swiftLanguageModes: [.v6]
 )
