@@ -73,6 +73,8 @@ struct EIMGreedy<Store: ResidualStore> {
             let pivot = r[x]
             for i in 0..<n { r[i] /= pivot }
             r[x] = 1
+            // The residual vanishes at the earlier points in exact arithmetic: F stays unit lower triangular.
+            for earlier in state.points { r[earlier] = 0 }
             var row = [Double](repeating: 0, count: state.parameterCount)
             row.withUnsafeMutableBufferPointer { store.residualRow(point: x, state: state, into: $0) }
             try addTerm(q: r, point: x, parameter: mu, row: row)

@@ -70,7 +70,8 @@ struct EIMFunctionsRun {
                 guard removed >= 0, removed < greedy.points.count else {
                     throw EIMError.pointOutOfRange(index: removed, count: greedy.points.count)
                 }
-                eim = try greedy.removingPoint(at: removed)
+                eim = try greedy.addingPoints(command.extraPoints).removingPoint(at: removed)
+                report.add("extra_points", command.extraPoints)
                 report.add("removed_point", removed)
                 report.add("full_test_max_error", testError(greedy))
             default:

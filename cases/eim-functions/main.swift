@@ -3,7 +3,7 @@
 // Sample runs (docs/eim.md explains each):
 //   eim-functions --family inverse-distance --grid 100 --params 25 --tol 1e-8 --test 100 --json -
 //   eim-functions --variant symmetric --grid 40 --params 15 --tol 1e-10
-//   eim-functions --variant rectangular --remove-point 3 --grid 40 --params 15
+//   eim-functions --variant rectangular --extra-points 2 --remove-point 3 --grid 40 --params 15
 //   eim-functions --adaptive --grid 100 --params 9 --tol 1e-8 --test 100
 import ArgumentParser
 import EIM
@@ -56,6 +56,9 @@ struct EIMFunctions: ParsableCommand {
     @Option(help: "rectangular: the index (in selection order) of the point to remove; default: the middle one.")
     var removePoint: Int?
 
+    @Option(help: "rectangular: points added (where the Lebesgue function is largest) before one is removed.")
+    var extraPoints = 2
+
     @Option(help: "Write the results as one JSON object to PATH ('-' for stdout).")
     var json: String?
 
@@ -70,6 +73,7 @@ struct EIMFunctions: ParsableCommand {
         guard params >= 2 else { throw ValidationError("--params must be at least 2, got \(params)") }
         guard tol > 0, tol.isFinite else { throw ValidationError("--tol must be a positive number, got \(tol)") }
         if let m = maxTerms, m < 1 { throw ValidationError("--max-terms must be at least 1, got \(m)") }
+        guard extraPoints >= 0 else { throw ValidationError("--extra-points must be nonnegative, got \(extraPoints)") }
         guard test >= 0 else { throw ValidationError("--test must be nonnegative, got \(test)") }
         if adaptive && [.deim, .qdeim].contains(variant) {
             throw ValidationError("--adaptive refines the greedy's training set: use it with classic, symmetric, rectangular or stabilized")
