@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "rom-bench", targets: ["rom-bench"]),
         .executable(name: "thermal-block", targets: ["thermal-block"]),
         .executable(name: "poisson", targets: ["poisson"]),
+        .executable(name: "eim-functions", targets: ["eim-functions"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -58,6 +59,15 @@ let package = Package(
             ]
         ),
 
+        .executableTarget(
+            name: "eim-functions",
+            dependencies: [
+                "EIM", "LinearAlgebra",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "cases/eim-functions"
+        ),
+
         .testTarget(
             name: "LinearAlgebraTests",
             dependencies: [
@@ -82,9 +92,10 @@ let package = Package(
             name: "FEMTests",
             dependencies: ["FEM", "LinearAlgebra", .product(name: "ComplexModule", package: "swift-numerics")]
         ),
+        .testTarget(name: "EIMTests", dependencies: ["EIM", "LinearAlgebra"]),
         .testTarget(name: "ModuleTests", dependencies: ["FEM", "ROM", "EIM", "DomainDecomp"]),
         // End-to-end tests of the drivers: run each executable on a small case, compare its JSON.
-        .testTarget(name: "DriverTests", dependencies: []),
+        .testTarget(name: "DriverTests", dependencies: ["rom-bench", "thermal-block", "poisson", "eim-functions"]),
     ],
     swiftLanguageModes: [.v6]
 )

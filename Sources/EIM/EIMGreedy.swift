@@ -1,0 +1,110 @@
+import LinearAlgebra
+
+/// The EIM greedy (Barrault, Maday, Nguyen, Patera 2004), one core for every variant:
+///
+///     for m = 0, 1, …
+///         μ_m = argmax_j ‖r_j‖            (the norm of the options; relative: ‖r_j‖ / ‖g_j‖)
+///         stop when ‖r_{μ_m}‖ ≤ tolerance
+///         r   = r_{μ_m};  x_m = argmax_i |r(x_i)|;  q_m = r / r(x_m)
+///         r_j ← r_j − r_j(x_m) q_m for every j   (rank-one correction, never recomputed)
+///
+/// The rank-one corrections are applied lazily (`ResidualStore`): each column keeps an upper bound
+/// of its residual per tile of points, grown by |r_j(x_m)|·‖q_m‖_tile at each term, and the exact
+/// value is computed only where the bound could beat the best residual found so far. The choice
+/// of μ_m is the exact argmax all the same.
+struct EIMGreedy<Store: ResidualStore> {
+    var store: Store
+    var state: GreedyState
+    let options: EIMOptions
+    /// Called after each term with (terms, error).
+    var progress: ((Int, Double) -> Void)?
+
+    init(store: Store, pointCount: Int, parameterCount: Int, options: EIMOptions) {
+        self.store = store
+        self.options = options
+        let limit = min(options.maxTerms ?? Int.max, pointCount, parameterCount)
+        state = GreedyState(points: pointCount, parameters: parameterCount, capacity: min(limit, 64))
+    }
+
+    /// The largest bound-pruned exact residual: (column, size), or (−1, 0) when there is no column.
+    mutating func worstColumn() throws -> (column: Int, size: Double) {
+        let nb = store.tileCount, p = state.parameterCount
+        var columnBound = [Double](repeating: 0, count: p)
+        store.bounds.withUnsafeBufferPointer { bp in
+            for j in 0..<p {
+                var m = 0.0
+                for b in 0..<nb { m = max(m, bp[j * nb + b]) }
+                columnBound[j] = m
+            }
+        }
+        let order = (0..<p).sorted { columnBound[$0] > columnBound[$1] }
+        var best = -1.0, bestColumn = -1
+        let batch = 4 * Parallelism.threadCount
+        var start = 0
+        while start < order.count, columnBound[order[start]] > best {
+            let columns = order[start..<min(order.count, start + batch)].filter { columnBound[$0] > best }
+            let sizes = try store.refreshColumns(columns, best: best, state: state)
+            for (j, size) in zip(columns, sizes) where size > best { best = size; bestColumn = j }
+            start += batch
+        }
+        return (bestColumn, max(best, 0))
+    }
+
+    /// Runs the greedy until a stopping rule holds; returns the rule.
+    mutating func run() throws -> EIMStopReason {
+        let n = state.pointCount
+        let limit = min(options.maxTerms ?? Int.max, n)
+        var r = [Double](repeating: 0, count: n)
+        var selected = [Bool](repeating: false, count: n)
+        for x in state.points { selected[x] = true }
+        while true {
+            let (mu, error) = try worstColumn()
+            if state.errors.count == state.terms { state.errors.append(error) } else { state.errors[state.terms] = error }
+            if error <= options.tolerance { return .tolerance }
+            if error == 0 { return .exact }
+            if options.stabilized, let first = state.errors.first, error <= options.roundOffFloor * first { return .roundOff }
+            if state.terms >= min(limit, state.parameterCount) { return .termLimit }
+
+            try r.withUnsafeMutableBufferPointer { try store.residual(column: mu, state: state, into: $0) }
+            var x = -1, largest = 0.0
+            for i in 0..<n where abs(r[i]) > largest && !(options.stabilized && selected[i]) { largest = abs(r[i]); x = i }
+            if x < 0 { return .exact }
+            if options.stabilized, let first = state.errors.first, largest <= options.roundOffFloor * first { return .roundOff }
+            let pivot = r[x]
+            for i in 0..<n { r[i] /= pivot }
+            r[x] = 1
+            // The residual vanishes at the earlier points in exact arithmetic: F stays unit lower triangular.
+            for earlier in state.points { r[earlier] = 0 }
+            var row = [Double](repeating: 0, count: state.parameterCount)
+            row.withUnsafeMutableBufferPointer { store.residualRow(point: x, state: state, into: $0) }
+            try addTerm(q: r, point: x, parameter: mu, row: row)
+            selected[x] = true
+            progress?(state.terms, error)
+        }
+    }
+
+    /// Appends (q, x, μ) and grows every bound by |r_j(x)| ‖q‖_tile.
+    private mutating func addTerm(q: [Double], point x: Int, parameter mu: Int, row: [Double]) throws {
+        let sizes = q.withUnsafeBufferPointer { store.tileSizes(of: $0) }
+        q.withUnsafeBufferPointer { qp in
+            row.withUnsafeBufferPointer { rp in state.append(basisVector: qp, point: x, parameter: mu, residualsAtPoint: rp) }
+        }
+        let nb = store.tileCount
+        store.bounds.withUnsafeMutableBufferPointer { bp in
+            for j in 0..<state.parameterCount {
+                let c = abs(row[j])
+                if c == 0 { continue }
+                for b in 0..<nb { bp[j * nb + b] += c * sizes[b] }
+            }
+        }
+    }
+}
+
+extension EIMGreedy where Store == SnapshotResidualStore {
+    /// Adds training columns (unscaled values, n × c) to a running greedy; `run()` continues from
+    /// the current terms.
+    mutating func appendTrainingColumns(_ g: Matrix) throws {
+        state.appendParameters(g.columns)
+        try store.append(columns: g, state: state)
+    }
+}

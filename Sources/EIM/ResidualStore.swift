@@ -1,0 +1,111 @@
+import LinearAlgebra
+
+/// Where the greedy's residuals live: a snapshot matrix updated lazily tile by tile, or a family
+/// evaluated on demand. The greedy only sees upper bounds of each residual's size per tile of
+/// points, and asks for the exact value where a bound could beat the best residual found so far.
+protocol ResidualStore {
+    /// Number of tiles of points the measure is split into (1 for ℓ² and weighted norms).
+    var tileCount: Int { get }
+    /// Upper bounds of the residual measure of tile b of column j, at `bounds[j·tileCount + b]`.
+    var bounds: [Double] { get set }
+    /// The scale s_j of each training column (1/‖g_j‖ when relative).
+    var scales: [Double] { get }
+    /// The exact measure of tile b of column j after `state.terms` terms; also sets its bound.
+    mutating func refresh(tile b: Int, column j: Int, state: GreedyState) throws -> Double
+    /// The exact residual of column j after `state.terms` terms, into `r`.
+    mutating func residual(column j: Int, state: GreedyState, into r: UnsafeMutableBufferPointer<Double>) throws
+    /// r_j(x) for every column j, into `row`.
+    mutating func residualRow(point x: Int, state: GreedyState, into row: UnsafeMutableBufferPointer<Double>)
+    /// The size of q on each tile (max |q| for ℓ∞, its norm for one tile): the bound of a rank-one update.
+    mutating func tileSizes(of q: UnsafeBufferPointer<Double>) -> [Double]
+    /// The size of each column of a batch, refreshing only the tiles whose bound exceeds the
+    /// running best (exact for the columns whose size exceeds `best`).
+    mutating func refreshColumns(_ columns: [Int], best: Double, state: GreedyState) throws -> [Double]
+}
+
+extension ResidualStore {
+    mutating func refreshColumns(_ columns: [Int], best: Double, state: GreedyState) throws -> [Double] {
+        var running = best
+        return try columns.map { j in
+            var size = 0.0
+            for b in 0..<tileCount where bounds[j * tileCount + b] > max(running, size) {
+                size = max(size, try refresh(tile: b, column: j, state: state))
+            }
+            running = max(running, size)
+            return size
+        }
+    }
+}
+
+/// Measures a residual in the greedy's norm.
+struct NormEvaluator {
+    let norm: EIMNorm
+    let pointCount: Int
+    /// Points per tile for ℓ∞ (tiles of contiguous points), the whole vector otherwise.
+    let tileLength: Int
+    private var scratch: [Double]
+
+    init(norm: EIMNorm, pointCount: Int, tileLength: Int = 256) throws {
+        self.norm = norm
+        self.pointCount = pointCount
+        if case .linf = norm { self.tileLength = max(1, min(tileLength, pointCount)) } else { self.tileLength = max(pointCount, 1) }
+        if case let .weighted(m) = norm {
+            guard m.rows == pointCount, m.columns == pointCount else {
+                throw EIMError.weightSizeMismatch(expected: pointCount, got: m.rows == m.columns ? m.rows : -1)
+            }
+            scratch = [Double](repeating: 0, count: pointCount)
+        } else {
+            scratch = []
+        }
+    }
+
+    var tileCount: Int { max(1, (pointCount + tileLength - 1) / tileLength) }
+
+    func tileRange(_ b: Int) -> Range<Int> { (b * tileLength)..<min(pointCount, (b + 1) * tileLength) }
+
+    /// The measure of `r` restricted to `range` (the whole vector unless ℓ∞).
+    mutating func measure(_ r: UnsafeBufferPointer<Double>, _ range: Range<Int>) -> Double {
+        switch norm {
+        case .linf:
+            var m = 0.0
+            for i in range { m = max(m, abs(r[i])) }
+            return m
+        case .l2:
+            return BLAS.nrm2(UnsafeBufferPointer(rebasing: r[range]))
+        case let .weighted(mass):
+            let value = scratch.withUnsafeMutableBufferPointer { y -> Double in
+                mass.apply(r, into: y)
+                return BLAS.dot(r, UnsafeBufferPointer(y))
+            }
+            return value > 0 ? value.squareRoot() : (value == 0 ? 0 : -1)
+        }
+    }
+
+    /// The measure of each tile of `q`.
+    mutating func tileSizes(of q: UnsafeBufferPointer<Double>) -> [Double] {
+        (0..<tileCount).map { measure(q, tileRange($0)) }
+    }
+
+    /// The whole-vector measure (max over tiles for ℓ∞).
+    mutating func total(_ r: UnsafeBufferPointer<Double>) -> Double {
+        measure(r, 0..<pointCount)
+    }
+}
+
+/// The exact residual s·g − Σ_k c_k q_k of one column, from its values g at every point: c comes
+/// from forward substitution at the interpolation points (B c = s g(x_I)), then one step of
+/// iterative refinement corrects the round-off of the first pass (the stabilized recomputation).
+func recomputeResidual(_ r: UnsafeMutableBufferPointer<Double>, state: GreedyState, refine: Bool) {
+    let m = state.terms, n = state.pointCount
+    guard m > 0 else { return }
+    var c = [Double](repeating: 0, count: m)
+    for _ in 0..<(refine ? 2 : 1) {
+        for k in 0..<m { c[k] = r[state.points[k]] }
+        c.withUnsafeMutableBufferPointer { state.forwardSubstitute($0) }
+        state.basis.withUnsafeBufferPointer { q in
+            for k in 0..<m where c[k] != 0 {
+                BLAS.axpy(-c[k], UnsafeBufferPointer(rebasing: q[(k * n)..<((k + 1) * n)]), r)
+            }
+        }
+    }
+}
