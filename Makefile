@@ -23,15 +23,14 @@ build: deps
 	$(SWIFT) build -c $(CONFIG)
 
 run: build
-	@mkdir -p $(OUT)
-	@$(BLAS_ENV) set -x; $(SWIFT) run -c $(CONFIG) rom-bench linalg --json $(OUT)/linalg.json
-	@echo "wrote $(OUT)/linalg.json"
+	@$(BLAS_ENV) set -x; $(SWIFT) run -c $(CONFIG) thermal-block --out $(OUT)/thermal-block --json $(OUT)/thermal-block/thermal-block.json
+	@echo "report, model, basis and fields in $(OUT)/thermal-block/"
 
 test: deps
 	@$(BLAS_ENV) set -x; $(SWIFT) test -c $(CONFIG)
 
 bench: build
-	@$(BLAS_ENV) set -x; $(SWIFT) run -c $(CONFIG) rom-bench linalg
+	@$(BLAS_ENV) set -x; for suite in linalg fem pod online; do $(SWIFT) run -c $(CONFIG) rom-bench $$suite --json $(OUT)/bench-$$suite.json; done
 
 clean:
 	rm -rf .build $(OUT)

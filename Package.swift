@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "EIMTests", dependencies: ["EIM", "LinearAlgebra"]),
         .testTarget(name: "ModuleTests", dependencies: ["FEM", "ROM", "EIM", "DomainDecomp"]),
         // End-to-end tests of the drivers: run each executable on a small case, compare its JSON.
-        .testTarget(name: "DriverTests", dependencies: ["rom-bench", "thermal-block", "poisson", "eim-functions"]),
+        .testTarget(name: "DriverTests", dependencies: ["rom-bench", "thermal-block", "poisson", "eim-functions", "ROM", "LinearAlgebra"]),
     ],
     swiftLanguageModes: [.v6]
 )
