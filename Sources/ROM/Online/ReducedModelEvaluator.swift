@@ -1,49 +1,94 @@
 import LinearAlgebra
 
 /// Answers queries of a `ReducedModel`: for μ, the reduced coefficients u_N(μ), the error bound
-/// Δ(μ) = ‖r(μ)‖_{X'}/α_LB(μ) in the X norm, and the outputs with their bounds. All workspace is
-/// allocated once here; a query allocates nothing. One evaluator per thread.
+/// Δ(μ) = ‖r(μ)‖_{X'}/α_LB(μ) in the X norm, and the outputs with their bounds.
+///
+/// The model's arrays are copied once into contiguous buffers and all workspace is allocated
+/// here, so a query allocates nothing and touches no Swift array: θ(μ) (compiled expressions),
+/// A_N(μ) = Σ θ_q A_q^N and f_N(μ), a Cholesky (or LU) solve of order N by LAPACK, then
+/// ‖r‖ = ‖B c(μ)‖₂ (or √(cᵀGc)) by one BLAS gemv. One evaluator per thread.
 public final class ReducedModelEvaluator {
     /// The model.
     public let model: ReducedModel
-    /// u_N(μ) of the last query.
-    public private(set) var coefficients: [Double]
     /// Δ(μ) of the last query: a bound of ‖u(μ) − V u_N(μ)‖_X.
     public private(set) var errorEstimate = 0.0
     /// ‖r(μ)‖_{X'} of the last query.
     public private(set) var residualNorm = 0.0
     /// α_LB(μ) of the last query.
     public private(set) var coercivityLowerBound = 0.0
-    /// s_k(μ) = l_k · V u_N of the last query.
-    public private(set) var outputs: [Double]
 
-    private var thetas: [Double]
-    private var referenceThetas: [Double]
-    private var rhsThetas: [Double]
-    private var system: [Double]
-    private var pivots: [Int32]
-    private var residualCoefficients: [Double]
-    private var projected: [Double]
+    private let n: Int, q: Int, p: Int, k: Int
+    /// A_1^N … A_Q^N, then f_1^N … f_P^N, then the outputs' l_k^N: copied once.
+    private let operators: UnsafeMutableBufferPointer<Double>
+    private let rightHandSides: UnsafeMutableBufferPointer<Double>
+    private let outputVectors: UnsafeMutableBufferPointer<Double>
+    private let estimatorMatrix: Matrix
+    private let workspace: UnsafeMutableBufferPointer<Double>
+    private let pivots: UnsafeMutableBufferPointer<Int32>
+    private let referenceThetas: UnsafeMutableBufferPointer<Double>
+    // Views into `workspace`.
+    private let thetas: UnsafeMutableBufferPointer<Double>
+    private let rhsThetas: UnsafeMutableBufferPointer<Double>
+    private let system: UnsafeMutableBufferPointer<Double>
+    private let solution: UnsafeMutableBufferPointer<Double>
+    private let residualCoefficients: UnsafeMutableBufferPointer<Double>
+    private let projected: UnsafeMutableBufferPointer<Double>
+    private let outputValues: UnsafeMutableBufferPointer<Double>
 
     /// An evaluator with its workspace.
     public init(model: ReducedModel) {
         self.model = model
         let n = model.size, q = model.operatorCoefficients.count, p = model.rightHandSideCoefficients.count
-        coefficients = [Double](repeating: 0, count: n)
-        outputs = [Double](repeating: 0, count: model.reducedOutputs.count)
-        thetas = [Double](repeating: 0, count: q)
-        rhsThetas = [Double](repeating: 0, count: p)
-        system = [Double](repeating: 0, count: n * n)
-        pivots = [Int32](repeating: 0, count: n)
-        residualCoefficients = [Double](repeating: 0, count: p + q * n)
-        projected = [Double](repeating: 0, count: Swift.max(model.residualCoefficients.rows, p + q * n))
+        let k = p + q * n
+        (self.n, self.q, self.p, self.k) = (n, q, p, k)
+        operators = .allocate(capacity: Swift.max(q * n * n, 1))
+        for (index, a) in model.reducedOperators.enumerated() {
+            _ = UnsafeMutableBufferPointer(rebasing: operators[(index * n * n)..<((index + 1) * n * n)]).initialize(from: a.storage)
+        }
+        rightHandSides = .allocate(capacity: Swift.max(p * n, 1))
+        _ = rightHandSides.initialize(from: model.reducedRightHandSides.flatMap { $0 })
+        outputVectors = .allocate(capacity: Swift.max(model.reducedOutputs.count * n, 1))
+        _ = outputVectors.initialize(from: model.reducedOutputs.flatMap { $0 })
+        let estimator = model.residualNormMethod == .orthonormalized ? model.residualCoefficients : model.residualGram
+        estimatorMatrix = estimator
+        let projectedCount = Swift.max(estimator.rows, 1)
+        let sizes = [q, p, n * n, n, k, projectedCount, model.reducedOutputs.count]
+        let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: sizes.reduce(0, +) + 1)
+        buffer.initialize(repeating: 0)
+        workspace = buffer
+        var offset = 0
+        func view(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
+            defer { offset += count }
+            return UnsafeMutableBufferPointer(rebasing: buffer[offset..<(offset + count)])
+        }
+        thetas = view(q)
+        rhsThetas = view(p)
+        system = view(n * n)
+        solution = view(n)
+        residualCoefficients = view(k)
+        projected = view(projectedCount)
+        outputValues = view(model.reducedOutputs.count)
+        pivots = .allocate(capacity: Swift.max(n, 1))
+        pivots.initialize(repeating: 0)
+        referenceThetas = .allocate(capacity: Swift.max(q, 1))
         if case .minTheta(let reference, _) = model.coercivityBound {
             let mu = Parameter(reference)
-            referenceThetas = model.operatorCoefficients.map { $0(mu) }
+            for index in 0..<q { referenceThetas[index] = model.operatorCoefficients[index](mu) }
         } else {
-            referenceThetas = [Double](repeating: 1, count: q)
+            referenceThetas.initialize(repeating: 1)
         }
     }
+
+    deinit {
+        for buffer in [operators, rightHandSides, outputVectors, workspace, referenceThetas] { buffer.deallocate() }
+        pivots.deallocate()
+    }
+
+    /// u_N(μ) of the last query.
+    public var coefficients: [Double] { Array(solution) }
+
+    /// s_k(μ) = l_k · V u_N of the last query.
+    public var outputs: [Double] { Array(outputValues) }
 
     /// The bound of output k's error for the last query: ‖l_k‖_{X'} Δ(μ).
     public func outputBound(_ k: Int) -> Double { model.outputDualNorms[k] * errorEstimate }
@@ -57,60 +102,49 @@ public final class ReducedModelEvaluator {
 
     /// `solve` for μ given as a buffer of components (not validated against the bounds).
     public func solve(_ mu: UnsafeBufferPointer<Double>) throws {
-        let n = model.size, q = thetas.count, p = rhsThetas.count
-        for k in 0..<q { thetas[k] = model.operatorCoefficients[k].evaluate(mu) }
-        for k in 0..<p { rhsThetas[k] = model.rightHandSideCoefficients[k].evaluate(mu) }
+        for index in 0..<q { thetas[index] = model.operatorCoefficients[index].evaluate(mu) }
+        for index in 0..<p { rhsThetas[index] = model.rightHandSideCoefficients[index].evaluate(mu) }
         // A_N(μ) = Σ θ_q A_q^N and f_N(μ) = Σ θ'_p f_p^N.
-        try system.withUnsafeMutableBufferPointer { a in
-            try coefficients.withUnsafeMutableBufferPointer { u in
-                a.update(repeating: 0)
-                for k in 0..<q {
-                    model.reducedOperators[k].storage.withUnsafeBufferPointer { ak in
-                        let theta = thetas[k]
-                        for i in 0..<(n * n) { a[i] += theta * ak[i] }
-                    }
-                }
-                u.update(repeating: 0)
-                for k in 0..<p {
-                    model.reducedRightHandSides[k].withUnsafeBufferPointer { fk in
-                        let theta = rhsThetas[k]
-                        for i in 0..<n { u[i] += theta * fk[i] }
-                    }
-                }
-                if model.isSymmetric {
-                    try InPlaceSolver.solveSPD(a, order: n, u)
-                } else {
-                    try pivots.withUnsafeMutableBufferPointer { try InPlaceSolver.solveGeneral(a, order: n, u, pivots: $0) }
-                }
-            }
+        let entries = n * n
+        let first = thetas.first ?? 0
+        for i in 0..<entries { system[i] = first * operators[i] }
+        for term in 1..<Swift.max(q, 1) {
+            let theta = thetas[term], base = term * entries
+            for i in 0..<entries { system[i] += theta * operators[base + i] }
+        }
+        for i in 0..<n { solution[i] = 0 }
+        for term in 0..<p {
+            let theta = rhsThetas[term], base = term * n
+            for i in 0..<n { solution[i] += theta * rightHandSides[base + i] }
+        }
+        if model.isSymmetric {
+            try InPlaceSolver.solveSPD(system, order: n, solution)
+        } else {
+            try InPlaceSolver.solveGeneral(system, order: n, solution, pivots: pivots)
         }
         residualNorm = evaluateResidualNorm()
-        coercivityLowerBound = thetas.withUnsafeBufferPointer { t in
-            referenceThetas.withUnsafeBufferPointer { model.coercivityBound.evaluate(thetas: t, referenceThetas: $0) }
-        }
+        coercivityLowerBound = model.coercivityBound.evaluate(thetas: UnsafeBufferPointer(thetas), referenceThetas: UnsafeBufferPointer(referenceThetas))
         errorEstimate = residualNorm / coercivityLowerBound
-        for k in 0..<outputs.count { outputs[k] = BLAS.dot(model.reducedOutputs[k], coefficients) }
+        for output in 0..<outputValues.count {
+            var sum = 0.0
+            for i in 0..<n { sum += outputVectors[output * n + i] * solution[i] }
+            outputValues[output] = sum
+        }
     }
 
     /// ‖r(μ)‖_{X'} from c(μ) = (θ'_p, −θ_q u_n): ‖B c‖₂ or √(cᵀ G c).
     private func evaluateResidualNorm() -> Double {
-        let n = model.size, q = thetas.count, p = rhsThetas.count, k = p + q * n
-        return residualCoefficients.withUnsafeMutableBufferPointer { c in
-            for i in 0..<p { c[i] = rhsThetas[i] }
-            for j in 0..<n { for l in 0..<q { c[p + j * q + l] = -thetas[l] * coefficients[j] } }
-            return projected.withUnsafeMutableBufferPointer { y in
-                switch model.residualNormMethod {
-                case .orthonormalized:
-                    let rows = model.residualCoefficients.rows
-                    let out = UnsafeMutableBufferPointer(rebasing: y[0..<rows])
-                    model.residualCoefficients.gemv(.none, UnsafeBufferPointer(c), into: out)
-                    return BLAS.nrm2(UnsafeBufferPointer(out))
-                case .standard:
-                    let out = UnsafeMutableBufferPointer(rebasing: y[0..<k])
-                    model.residualGram.gemv(.none, UnsafeBufferPointer(c), into: out)
-                    return Swift.max(BLAS.dot(UnsafeBufferPointer(c), UnsafeBufferPointer(out)), 0).squareRoot()
-                }
-            }
+        for i in 0..<p { residualCoefficients[i] = rhsThetas[i] }
+        for j in 0..<n {
+            let u = solution[j]
+            for l in 0..<q { residualCoefficients[p + j * q + l] = -thetas[l] * u }
+        }
+        let c = UnsafeBufferPointer(residualCoefficients)
+        let out = UnsafeMutableBufferPointer(rebasing: projected[0..<estimatorMatrix.rows])
+        estimatorMatrix.gemv(.none, c, into: out)
+        switch model.residualNormMethod {
+        case .orthonormalized: return BLAS.nrm2(UnsafeBufferPointer(out))
+        case .standard: return Swift.max(BLAS.dot(c, UnsafeBufferPointer(out)), 0).squareRoot()
         }
     }
 }

@@ -15,6 +15,8 @@ public struct ParameterFunction: Equatable, Sendable, Codable, CustomStringConve
     public let expression: String
     private let program: [Instruction]
     private let stackDepth: Int
+    /// The largest component index the expression reads, or -1.
+    public let largestComponent: Int
 
     enum Instruction: Equatable, Sendable {
         case constant(Double), component(Int)
@@ -37,6 +39,7 @@ public struct ParameterFunction: Equatable, Sendable, Codable, CustomStringConve
         self.expression = expression
         program = parser.program
         stackDepth = Self.depth(of: parser.program)
+        largestComponent = parser.program.reduce(-1) { if case .component(let k) = $1 { return max($0, k) } else { return $0 } }
     }
 
     /// θ(μ) = c, a constant.
@@ -48,11 +51,6 @@ public struct ParameterFunction: Equatable, Sendable, Codable, CustomStringConve
     /// θ(μ) = μ_k.
     public static func component(_ k: Int) -> ParameterFunction {
         try! ParameterFunction("mu[\(k)]")
-    }
-
-    /// The largest component index the expression reads, or -1.
-    public var largestComponent: Int {
-        program.reduce(-1) { if case .component(let k) = $1 { return max($0, k) } else { return $0 } }
     }
 
     public var description: String { expression }
