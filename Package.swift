@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "EIM", targets: ["EIM"]),
         .library(name: "DomainDecomp", targets: ["DomainDecomp"]),
         .executable(name: "rom-bench", targets: ["rom-bench"]),
+        .executable(name: "rom", targets: ["rom"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -49,6 +50,15 @@ let package = Package(
             ]
         ),
 
+        .executableTarget(
+            name: "rom",
+            dependencies: [
+                "ROM", "LinearAlgebra",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/rom"
+        ),
+
         .testTarget(
             name: "LinearAlgebraTests",
             dependencies: [
@@ -59,7 +69,7 @@ let package = Package(
         .testTarget(name: "ROMTests", dependencies: ["ROM", "LinearAlgebra"]),
         .testTarget(name: "ModuleTests", dependencies: ["FEM", "ROM", "EIM", "DomainDecomp"]),
         // End-to-end tests of the drivers: run each executable on a small case, compare its JSON.
-        .testTarget(name: "DriverTests", dependencies: []),
+        .testTarget(name: "DriverTests", dependencies: ["ROM", "LinearAlgebra"]),
     ],
     swiftLanguageModes: [.v6]
 )
