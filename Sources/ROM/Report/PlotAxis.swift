@@ -125,7 +125,8 @@ public enum NumberText {
         guard value.isFinite else { return "\(value)" }
         if value == 0 { return "0" }
         let magnitude = abs(value)
-        if magnitude < 1e-3 || magnitude >= 1e6 { return scientific(value, digits: significant - 1) }
+        if magnitude < 1e-3 || magnitude >= 1e9 { return scientific(value, digits: significant - 1) }
+        if magnitude >= pow(10, Double(significant)) { return String(format: "%.0f", value) }
         return String(format: "%.\(significant)g", value)
     }
 

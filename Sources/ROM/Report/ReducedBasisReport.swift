@@ -75,6 +75,14 @@ public struct ReducedBasisReport: Sendable {
         public let mean: Double
         /// Test parameters skipped because their true error was zero or a value was not finite.
         public let skipped: Int
+
+        /// A summary with the given values.
+        public init(min: Double, max: Double, mean: Double, skipped: Int) {
+            self.min = min
+            self.max = max
+            self.mean = mean
+            self.skipped = skipped
+        }
     }
 
     /// The data.
