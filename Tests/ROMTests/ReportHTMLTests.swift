@@ -111,17 +111,51 @@ final class ReportHTMLTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: url, encoding: .utf8), html)
     }
 
+    /// A real run fills every part. With ROMKIT_REPORT_SAMPLE=PATH in the environment the report is
+    /// also written there, to look at in a browser.
     func testAGreedyRunFillsTheReport() throws {
         let problem = try finiteDifferenceThermalBlock(blocks: 2, n: 12)
         let training = try problem.parameterSpace.uniformGrid(pointsPerComponent: 2)
         let result = try ReducedBasisGreedy(tolerance: 1e-6, maxBasisSize: 8).run(problem: problem, trainingSet: training)
-        var input = ReducedBasisReport.Input(title: "FD thermal block")
+        var input = ReducedBasisReport.Input(title: "FD thermal block 2×2, n = 12", subtitle: "ReportHTMLTests")
+        input.problemFacts = [("blocks", "2 × 2"), ("scheme", "5-point finite differences")]
+        input.dofs = problem.dimension
+        input.trainingSetSize = training.count
         input.recordGreedy(result.history)
+        input.greedyTolerance = 1e-6
         input.greedyStopReason = result.stopReason
-        let html = ReducedBasisReport(input).htmlReport().html()
-        let greedy = try XCTUnwrap(svgFragments(html).first)
-        XCTAssertEqual(try xmlNodes(greedy, "//*[local-name()='circle'][@class='point']").count, result.history.count)
-        XCTAssertTrue(html.contains("No test set was evaluated."))
-        XCTAssertTrue(html.contains("No singular values were recorded."))
+        input.offlineSeconds = result.seconds
+        var snapshots = Matrix(rows: problem.dimension, columns: 0)
+        for mu in training { snapshots.appendColumn(try problem.solve(mu)) }
+        input.singularValues = try POD(snapshots: snapshots, truncation: .count(1)).singularValues
+
+        let test = try problem.parameterSpace.random(count: 12, seed: 5)
+        input.testSetSize = test.count
+        let evaluator = ReducedModelEvaluator(model: result.model)
+        for mu in test {
+            try evaluator.solve(mu)
+            let truth = try problem.solve(mu)
+            let reduced = try result.model.reconstruct(evaluator.coefficients)
+            input.testTrueErrors.append(problem.innerProduct.norm(zip(truth, reduced).map { $0 - $1 }))
+            input.testEstimates.append(evaluator.errorEstimate)
+        }
+        input.errorNorm = "absolute error, energy norm"
+        input.truthSecondsPerSolve = problem.solveSeconds / Double(problem.solveCount)
+        input.onlineSecondsPerQuery = 2e-6
+
+        let report = ReducedBasisReport(input)
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(report.effectivitySummary).min, 1 - 1e-9)
+        let html = report.htmlReport().html()
+        let svgs = svgFragments(html)
+        XCTAssertEqual(svgs.count, 4)
+        XCTAssertEqual(try xmlNodes(svgs[0], "//*[local-name()='circle'][@class='point']").count, result.history.count)
+        XCTAssertEqual(try xmlNodes(svgs[2], "//*[local-name()='circle'][@class='point']").count, test.count)
+        if let sample = ProcessInfo.processInfo.environment["ROMKIT_REPORT_SAMPLE"] {
+            try report.write(to: URL(fileURLWithPath: sample))
+        }
+        let empty = ReducedBasisReport(.init(title: "empty")).htmlReport().html()
+        XCTAssertTrue(empty.contains("No test set was evaluated."))
+        XCTAssertTrue(empty.contains("No singular values were recorded."))
+        XCTAssertTrue(empty.contains("No greedy history was recorded."))
     }
 }

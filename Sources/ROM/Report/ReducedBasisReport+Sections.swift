@@ -79,7 +79,7 @@ extension ReducedBasisReport {
             return section
         }
         var scatter = SVGPlot(title: "Estimate against true error", xLabel: "true error e(μ) (\(input.errorNorm))",
-                              yLabel: "estimate Δ(μ)", xScale: .log10, yScale: .log10, legendPosition: .topLeft)
+                              yLabel: "estimate Δ(μ)", xScale: .log10, yScale: .log10)
         scatter.series.append(.init(label: "test parameters", x: input.testTrueErrors, y: input.testEstimates, style: .markers))
         let positive = (input.testTrueErrors + input.testEstimates).filter { $0 > 0 && $0.isFinite }
         if let low = positive.min(), let high = positive.max() {

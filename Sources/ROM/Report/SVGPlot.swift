@@ -22,9 +22,10 @@ public struct SVGPlot: Sendable {
         case lineAndMarkers
     }
 
-    /// Where the legend sits inside the plot area.
+    /// Where the legend sits: in a row between the title and the plot area (never over the data),
+    /// or in a corner inside the plot area, or nowhere.
     public enum LegendPosition: Sendable, Equatable {
-        case topRight, topLeft, bottomRight, bottomLeft, hidden
+        case above, topRight, topLeft, bottomRight, bottomLeft, hidden
     }
 
     /// One data series. `x` and `y` are paired by index; extra values of the longer one are ignored.
@@ -77,7 +78,7 @@ public struct SVGPlot: Sendable {
 
     /// An empty plot; append to `series`.
     public init(title: String, xLabel: String, yLabel: String, xScale: PlotAxis.Scale = .linear, yScale: PlotAxis.Scale = .linear,
-                series: [Series] = [], legendPosition: LegendPosition = .topRight, width: Int = 640, height: Int = 400) {
+                series: [Series] = [], legendPosition: LegendPosition = .above, width: Int = 640, height: Int = 400) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
@@ -114,7 +115,8 @@ public struct SVGPlot: Sendable {
     public func svg() -> String {
         let (points, skipped) = visiblePoints()
         let (xAxis, yAxis) = axes()
-        let frame = SVGPlotFrame(width: Double(width), height: Double(height), xAxis: xAxis, yAxis: yAxis)
+        let frame = SVGPlotFrame(width: Double(width), height: Double(height), xAxis: xAxis, yAxis: yAxis,
+                                 legendRow: legendPosition == .above && !series.isEmpty)
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"plot\" width=\"\(width)\" height=\"\(height)\" "
             + "viewBox=\"0 0 \(width) \(height)\" role=\"img\" font-family=\"system-ui, -apple-system, 'Segoe UI', sans-serif\">\n"
         out += "<title>\(HTMLEscaping.escape(title))</title>\n"

@@ -7,13 +7,16 @@ struct SVGPlotFrame {
     let height: Double
     let xAxis: PlotAxis
     let yAxis: PlotAxis
-    let left = 78.0, right = 20.0, top = 40.0, bottom = 58.0
+    let left = 78.0, right = 20.0, bottom = 58.0
+    /// Top margin: the title, and the legend row when there is one.
+    let top: Double
 
-    init(width: Double, height: Double, xAxis: PlotAxis, yAxis: PlotAxis) {
+    init(width: Double, height: Double, xAxis: PlotAxis, yAxis: PlotAxis, legendRow: Bool) {
         self.width = width
         self.height = height
         self.xAxis = xAxis
         self.yAxis = yAxis
+        top = legendRow ? 62 : 40
     }
 
     var plotLeft: Double { left }
@@ -21,14 +24,18 @@ struct SVGPlotFrame {
     var plotTop: Double { top }
     var plotBottom: Double { height - bottom }
 
+    /// Pixels between the frame and the ends of the axes, so that points and lines on an axis end
+    /// (a tolerance at an exact decade) are not hidden by the frame.
+    let inset = 8.0
+
     /// Pixel abscissa of a data value.
     func px(_ x: Double) -> Double {
-        plotLeft + (xAxis.coordinate(x) - xAxis.lower) / (xAxis.upper - xAxis.lower) * (plotRight - plotLeft)
+        plotLeft + inset + (xAxis.coordinate(x) - xAxis.lower) / (xAxis.upper - xAxis.lower) * (plotRight - plotLeft - 2 * inset)
     }
 
     /// Pixel ordinate of a data value (SVG's y grows downwards).
     func py(_ y: Double) -> Double {
-        plotBottom - (yAxis.coordinate(y) - yAxis.lower) / (yAxis.upper - yAxis.lower) * (plotBottom - plotTop)
+        plotBottom - inset - (yAxis.coordinate(y) - yAxis.lower) / (yAxis.upper - yAxis.lower) * (plotBottom - plotTop - 2 * inset)
     }
 
     /// A pixel coordinate with two decimals.
@@ -37,7 +44,7 @@ struct SVGPlotFrame {
     func titleAndLabels(title: String, xLabel: String, yLabel: String) -> String {
         let cx = Self.f((plotLeft + plotRight) / 2), cy = Self.f((plotTop + plotBottom) / 2)
         return "<text class=\"plot-title\" x=\"\(Self.f(width / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"600\" fill=\"#111\">\(HTMLEscaping.escape(title))</text>\n"
-            + "<text class=\"axis-label\" x=\"\(cx)\" y=\"\(Self.f(height - 14))\" text-anchor=\"middle\" font-size=\"13\" fill=\"#222\">\(HTMLEscaping.escape(xLabel))</text>\n"
+            + "<text class=\"axis-label\" x=\"\(cx)\" y=\"\(Self.f(height - 20))\" text-anchor=\"middle\" font-size=\"13\" fill=\"#222\">\(HTMLEscaping.escape(xLabel))</text>\n"
             + "<text class=\"axis-label\" x=\"18\" y=\"\(cy)\" transform=\"rotate(-90 18 \(cy))\" text-anchor=\"middle\" font-size=\"13\" fill=\"#222\">\(HTMLEscaping.escape(yLabel))</text>\n"
     }
 
@@ -103,31 +110,54 @@ struct SVGPlotFrame {
         return out + "</g>\n"
     }
 
+    /// The width of a legend entry's text (a rough estimate: SVG cannot measure text).
+    static func textWidth(_ text: String) -> Double { 6.8 * Double(text.count) }
+
+    /// The legend as one centred row under the title.
+    func legendRow(_ series: [SVGPlot.Series], colors: [String]) -> String {
+        let widths = series.map { 44 + Self.textWidth($0.label) }
+        var x = max(plotLeft, (plotLeft + plotRight - widths.reduce(0, +)) / 2)
+        let y = 46.0
+        var out = "<g class=\"legend\" font-size=\"12\" fill=\"#222\">\n"
+        for (k, s) in series.enumerated() {
+            out += legendEntry(s, color: colors[k], x: x, y: y)
+            x += widths[k]
+        }
+        return out + "</g>\n"
+    }
+
+    /// One legend entry: the line and/or marker sample at (x, y), then the label.
+    func legendEntry(_ s: SVGPlot.Series, color: String, x: Double, y: Double) -> String {
+        let c = HTMLEscaping.escape(color)
+        var out = ""
+        if s.style != .markers {
+            let dash = s.dashed ? " stroke-dasharray=\"6 4\"" : ""
+            out += "<line x1=\"\(Self.f(x + 2))\" y1=\"\(Self.f(y))\" x2=\"\(Self.f(x + 26))\" y2=\"\(Self.f(y))\" stroke=\"\(c)\" stroke-width=\"2\"\(dash)/>\n"
+        }
+        if s.style != .line {
+            out += "<circle class=\"legend-marker\" cx=\"\(Self.f(x + 14))\" cy=\"\(Self.f(y))\" r=\"3.5\" fill=\"\(c)\"/>\n"
+        }
+        return out + "<text x=\"\(Self.f(x + 32))\" y=\"\(Self.f(y))\" dy=\"0.35em\">\(HTMLEscaping.escape(s.label))</text>\n"
+    }
+
+    /// The legend in a box in a corner of the plot area.
     func legend(_ series: [SVGPlot.Series], colors: [String], position: SVGPlot.LegendPosition) -> String {
+        if position == .above { return legendRow(series, colors: colors) }
         let rowHeight = 18.0
         let longest = series.map { $0.label.count }.max() ?? 0
-        let boxWidth = 40 + 6.6 * Double(longest), boxHeight = 8 + rowHeight * Double(series.count)
+        let boxWidth = 40 + Self.textWidth(String(repeating: "x", count: longest)), boxHeight = 8 + rowHeight * Double(series.count)
         let x: Double, y: Double
         switch position {
         case .topLeft: (x, y) = (plotLeft + 10, plotTop + 10)
         case .bottomLeft: (x, y) = (plotLeft + 10, plotBottom - 10 - boxHeight)
         case .bottomRight: (x, y) = (plotRight - 10 - boxWidth, plotBottom - 10 - boxHeight)
-        case .topRight, .hidden: (x, y) = (plotRight - 10 - boxWidth, plotTop + 10)
+        case .topRight, .hidden, .above: (x, y) = (plotRight - 10 - boxWidth, plotTop + 10)
         }
         var out = "<g class=\"legend\" font-size=\"12\" fill=\"#222\">\n"
         out += "<rect x=\"\(Self.f(x))\" y=\"\(Self.f(y))\" width=\"\(Self.f(boxWidth))\" height=\"\(Self.f(boxHeight))\" "
             + "fill=\"#ffffff\" fill-opacity=\"0.9\" stroke=\"#bbb\"/>\n"
         for (k, s) in series.enumerated() {
-            let rowY = y + 4 + rowHeight * (Double(k) + 0.5)
-            let c = HTMLEscaping.escape(colors[k])
-            if s.style != .markers {
-                let dash = s.dashed ? " stroke-dasharray=\"6 4\"" : ""
-                out += "<line x1=\"\(Self.f(x + 8))\" y1=\"\(Self.f(rowY))\" x2=\"\(Self.f(x + 30))\" y2=\"\(Self.f(rowY))\" stroke=\"\(c)\" stroke-width=\"2\"\(dash)/>\n"
-            }
-            if s.style != .line {
-                out += "<circle class=\"legend-marker\" cx=\"\(Self.f(x + 19))\" cy=\"\(Self.f(rowY))\" r=\"3.5\" fill=\"\(c)\"/>\n"
-            }
-            out += "<text x=\"\(Self.f(x + 36))\" y=\"\(Self.f(rowY))\" dy=\"0.35em\">\(HTMLEscaping.escape(s.label))</text>\n"
+            out += legendEntry(s, color: colors[k], x: x + 6, y: y + 4 + rowHeight * (Double(k) + 0.5))
         }
         return out + "</g>\n"
     }
@@ -138,6 +168,6 @@ struct SVGPlotFrame {
     }
 
     func footNote(_ text: String) -> String {
-        "<text class=\"note\" x=\"8\" y=\"\(Self.f(height - 2))\" font-size=\"11\" fill=\"#a33\">\(HTMLEscaping.escape(text))</text>\n"
+        "<text class=\"note\" x=\"8\" y=\"\(Self.f(height - 4))\" font-size=\"11\" fill=\"#a33\">\(HTMLEscaping.escape(text))</text>\n"
     }
 }
