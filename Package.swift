@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "thermal-block", targets: ["thermal-block"]),
         .executable(name: "poisson", targets: ["poisson"]),
         .executable(name: "eim-functions", targets: ["eim-functions"]),
+        .executable(name: "rom", targets: ["rom"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -67,6 +68,14 @@ let package = Package(
             ],
             path: "cases/eim-functions"
         ),
+        .executableTarget(
+            name: "rom",
+            dependencies: [
+                "ROM", "LinearAlgebra",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/rom"
+        ),
 
         .testTarget(
             name: "LinearAlgebraTests",
@@ -95,7 +104,7 @@ let package = Package(
         .testTarget(name: "EIMTests", dependencies: ["EIM", "LinearAlgebra"]),
         .testTarget(name: "ModuleTests", dependencies: ["FEM", "ROM", "EIM", "DomainDecomp"]),
         // End-to-end tests of the drivers: run each executable on a small case, compare its JSON.
-        .testTarget(name: "DriverTests", dependencies: ["rom-bench", "thermal-block", "poisson", "eim-functions", "ROM", "LinearAlgebra"]),
+        .testTarget(name: "DriverTests", dependencies: ["rom-bench", "thermal-block", "poisson", "eim-functions", "rom", "ROM", "LinearAlgebra"]),
     ],
     swiftLanguageModes: [.v6]
 )

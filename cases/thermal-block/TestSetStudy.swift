@@ -10,14 +10,19 @@ struct TestSetStudy {
     let relativeEstimates: [Double]
     let effectivities: [Double]
     let truthSecondsPerSolve: Double
+    /// Singular values of the test-set truth solutions in the X product (the decay a POD sees),
+    /// those the method of snapshots resolves (above √ε σ₁ or so).
+    let singularValues: [Double]
 
     init(problem: AffineProblem, model: ReducedModel, parameters: [Parameter]) throws {
         let evaluator = ReducedModelEvaluator(model: model)
         let x = problem.innerProduct
         var errors: [Double] = [], estimates: [Double] = [], effectivities: [Double] = []
+        var snapshots = Matrix(rows: problem.dimension, columns: 0)
         let solvesBefore = problem.solveCount, secondsBefore = problem.solveSeconds
         for mu in parameters {
             let truth = try problem.solve(mu)
+            snapshots.appendColumn(truth)
             try evaluator.solve(mu)
             let reduced = try model.reconstruct(evaluator.coefficients)
             let norm = x.norm(truth)
@@ -31,6 +36,7 @@ struct TestSetStudy {
         relativeEstimates = estimates
         self.effectivities = effectivities
         truthSecondsPerSolve = (problem.solveSeconds - secondsBefore) / Double(max(problem.solveCount - solvesBefore, 1))
+        singularValues = try POD(snapshots: snapshots, innerProduct: x, truncation: .count(1)).singularValues.filter { $0 > 0 }
     }
 
     var maxRelativeError: Double { relativeErrors.max() ?? 0 }

@@ -9,7 +9,8 @@ import ROM
 struct ThermalBlockArtifacts {
     private(set) var files: [URL] = []
 
-    init(folder: URL, block: ThermalBlock, result: ReducedBasisGreedy.Result, study: TestSetStudy, command: String) throws {
+    init(folder: URL, block: ThermalBlock, result: ReducedBasisGreedy.Result, study: TestSetStudy, online: OnlineTiming,
+         tolerance: Double, trainingSize: Int, command: String) throws {
         let modelURL = folder.appendingPathComponent("thermal-block-model.npz")
         try OnlineModelFile.write(result.model, to: modelURL, provenance: .init(
             creator: "thermal-block", command: command,
@@ -36,5 +37,31 @@ struct ThermalBlockArtifacts {
         let vtuURL = folder.appendingPathComponent("thermal-block-solution.vtu")
         try writer.write(to: vtuURL)
         files.append(vtuURL)
+
+        var input = ReducedBasisReport.Input(title: "Thermal block \(block.blocks)×\(block.blocks), reduced basis",
+                                             subtitle: command)
+        input.problemFacts = [("blocks", "\(block.blocks) × \(block.blocks), μ_b ∈ [0.1, 1]"),
+                              ("mesh", "\(block.n) × \(block.n) squares, 4 P1 triangles each, \(block.mesh.nodeCount) vertices"),
+                              ("estimator", "\(result.model.residualNormMethod.rawValue) residual norm, min-θ coercivity bound"),
+                              ("worst test parameter", "\(mu)")]
+        input.dofs = block.dofs
+        input.trainingSetSize = trainingSize
+        input.testSetSize = study.parameters.count
+        input.recordGreedy(result.history)
+        input.greedyTolerance = tolerance
+        input.greedyEstimateNorm = "absolute, H¹₀ seminorm"
+        input.greedyStopReason = result.stopReason
+        input.singularValues = study.singularValues
+        input.testEstimates = study.relativeEstimates
+        input.testTrueErrors = study.relativeErrors
+        input.offlineSeconds = result.seconds
+        input.onlineSecondsPerQuery = online.secondsPerQuery
+        input.truthSecondsPerSolve = study.truthSecondsPerSolve
+        input.otherTimings = [("assembly of the affine terms", block.assembleSeconds)]
+        input.notes = ["Greedy tolerance applies to the absolute bound Δ(μ) in the H¹₀ seminorm; the test-set errors are relative to ‖u(μ)‖.",
+                       "Singular values: POD of the \(study.parameters.count) test-set truth solutions in the H¹₀ product."]
+        let reportURL = folder.appendingPathComponent("thermal-block-report.html")
+        try ReducedBasisReport(input).write(to: reportURL)
+        files.append(reportURL)
     }
 }

@@ -97,7 +97,8 @@ struct ThermalBlockCommand: ParsableCommand {
         log("max relative error \(String(format: "%.3e", study.maxRelativeError)), effectivities \(format(study.effectivityMin))–\(format(study.effectivityMax))")
         let online = try OnlineTiming(model: result.model, parameters: testSet)
 
-        let artifacts = try ThermalBlockArtifacts(folder: folder, block: block, result: result, study: study,
+        let artifacts = try ThermalBlockArtifacts(folder: folder, block: block, result: result, study: study, online: online,
+                                                  tolerance: tol, trainingSize: training.count,
                                                   command: CommandLine.arguments.joined(separator: " "))
         log("wrote \(artifacts.files.map { $0.lastPathComponent }.joined(separator: ", ")) in \(folder.path)")
 

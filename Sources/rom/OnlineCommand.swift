@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import LinearAlgebra
+import ROM
+
+/// `rom online MODEL.npz --mu a,b,c`: reduced solution, error bound and outputs at one μ, or at
+/// every μ of a CSV file, with the time per query.
+struct OnlineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "online",
+        abstract: "Query an online model: reduced coefficients, error estimate, outputs with bounds, time per query.",
+        discussion: """
+            One μ: --mu 0.1,0.5,1,0.3 (components in the order 'rom info' lists; write --mu=-1,2 when the first is negative). \
+            Many: --mu-file PARAMS.csv, one μ per line, comma-separated, '#' comments, an optional header line naming the \
+            parameters (then columns are matched by name); the answers go to stdout (or --csv PATH) as CSV, or with --json as \
+            JSON lines, one object per μ; the timing goes to stderr.
+            """
+    )
+
+    @Argument(help: "Online model file (.npz).")
+    var model: String
+
+    @Option(help: "One parameter: comma-separated components.")
+    var mu: String?
+
+    @Option(name: .customLong("mu-file"), help: "CSV file of parameters, one per line.")
+    var muFile: String?
+
+    @Option(help: "JSON output (one object; with --mu-file, JSON lines) to this file, or '-' for stdout.")
+    var json: String?
+
+    @Option(help: "With --mu-file: write the CSV table to this file instead of stdout.")
+    var csv: String?
+
+    @Option(help: "Write the reconstructed field (needs a model that keeps its basis): 1-D .npy for --mu, (dofs, count) for --mu-file.")
+    var field: String?
+
+    @Option(help: "Timing: passes over the parameters (default: as many as fill about 0.05 s).")
+    var repeats: Int?
+
+    @Flag(help: "With --mu-file: no timing line on stderr.")
+    var quiet = false
+
+    func validate() throws {
+        if (mu == nil) == (muFile == nil) { throw ValidationError("give exactly one of --mu and --mu-file") }
+        if csv != nil && muFile == nil { throw ValidationError("--csv needs --mu-file (one --mu query prints text or JSON)") }
+        if let r = repeats, r < 1 { throw ValidationError("--repeats must be at least 1, got \(r)") }
+    }
+
+    func run() throws {
+        let contents = try OnlineModelFile.read(URL(fileURLWithPath: model))
+        let reduced = contents.model
+        if field != nil && reduced.basis == nil {
+            throw ToolError("--field: \(model) was saved without its basis, so no field can be reconstructed")
+        }
+        let space = reduced.parameterSpace
+        let parameters: [(line: Int?, mu: Parameter)]
+        if let mu {
+            parameters = [(nil, try ParameterInput.parse(mu, space: space, place: "--mu"))]
+        } else {
+            parameters = try ParameterInput.readCSV(muFile!, space: space).map { ($0.line, $0.mu) }
+        }
+        let queries = try OnlineQueries(model: reduced, parameters: parameters, passes: repeats)
+        if let field { try writeField(queries, model: reduced, to: field) }
+        let timing: [(String, JSONValue)] = [("seconds_per_query", .number(queries.secondsPerQuery)), ("queries_timed", .int(queries.queriesTimed))]
+
+        if mu != nil {
+            let answer = queries.answers[0]
+            if let json {
+                let value = queries.json(answer, extra: [("parameter_names", .array(space.names.map(JSONValue.string)))] + timing
+                                         + [("field", .optional(field))])
+                try OutputDestination.write(value.serialized() + "\n", to: json)
+            }
+            if !OutputDestination.isStandardOutput(json) { print(queries.text(answer, model: model), terminator: "") }
+            return
+        }
+        if let json {
+            try OutputDestination.write(queries.answers.map { queries.json($0).serialized(pretty: false) + "\n" }.joined(), to: json)
+        }
+        if let csv {
+            try OutputDestination.write(queries.csv, to: csv)
+        } else if !OutputDestination.isStandardOutput(json) {
+            print(queries.csv, terminator: "")
+        }
+        if !quiet {
+            let line = "\(queries.answers.count) queries; \(OnlineQueries.duration(queries.secondsPerQuery)) per query "
+                + "(solve + estimate + outputs, mean of \(queries.queriesTimed))\n"
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+    }
+
+    /// The fields V u_N(μ): a vector for one μ, a (dofs, count) matrix for many.
+    private func writeField(_ queries: OnlineQueries, model reduced: ReducedModel, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        try AtomicFile.createParentFolder(of: url)
+        let fields = try queries.answers.map { try reduced.reconstruct($0.coefficients) }
+        if mu != nil {
+            try NPY.write(fields[0], to: url)
+        } else {
+            try NPY.write(Matrix(columns: fields), to: url)
+        }
+    }
+}

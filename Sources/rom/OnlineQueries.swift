@@ -1,0 +1,109 @@
+import Foundation
+import LinearAlgebra
+import ROM
+
+/// The answers of a model to a list of parameters, and the measured time per query.
+struct OnlineQueries {
+    /// One query's answers (copied out of the evaluator).
+    struct Answer {
+        let line: Int?
+        let mu: Parameter
+        let coefficients: [Double]
+        let errorEstimate: Double
+        let residualNorm: Double
+        let coercivityLowerBound: Double
+        let outputs: [Double]
+        let outputBounds: [Double]
+    }
+
+    let names: [String]
+    let answers: [Answer]
+    /// Mean seconds of one query (reduced solve, estimate and outputs), over `queriesTimed` queries.
+    let secondsPerQuery: Double
+    /// How many queries the timing averaged.
+    let queriesTimed: Int
+
+    /// Evaluates `model` at every parameter (already validated), then times repeated passes over
+    /// them: `passes` of them, or as many as fill about 0.05 s when nil.
+    init(model: ReducedModel, parameters: [(line: Int?, mu: Parameter)], passes: Int?) throws {
+        let evaluator = ReducedModelEvaluator(model: model)
+        names = model.parameterSpace.names
+        var answers: [Answer] = []
+        answers.reserveCapacity(parameters.count)
+        for (line, mu) in parameters {
+            try evaluator.solve(mu)
+            answers.append(Answer(line: line, mu: mu, coefficients: evaluator.coefficients, errorEstimate: evaluator.errorEstimate,
+                                  residualNorm: evaluator.residualNorm, coercivityLowerBound: evaluator.coercivityLowerBound,
+                                  outputs: evaluator.outputs, outputBounds: evaluator.outputs.indices.map(evaluator.outputBound)))
+        }
+        self.answers = answers
+        (secondsPerQuery, queriesTimed) = try Self.time(evaluator, parameters.map(\.mu), passes: passes)
+    }
+
+    /// Seconds per query over repeated passes; the loop calls the buffer form of `solve`, which
+    /// allocates nothing.
+    private static func time(_ evaluator: ReducedModelEvaluator, _ parameters: [Parameter], passes fixed: Int?) throws -> (Double, Int) {
+        let d = parameters.first?.count ?? 0, count = parameters.count
+        let flat = parameters.flatMap(\.values)
+        return try flat.withUnsafeBufferPointer { all in
+            func run(_ passes: Int) throws -> Double {
+                let start = DispatchTime.now().uptimeNanoseconds
+                for _ in 0..<passes {
+                    for i in 0..<count { try evaluator.solve(UnsafeBufferPointer(rebasing: all[(i * d)..<((i + 1) * d)])) }
+                }
+                return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+            }
+            if let fixed { return (try run(fixed) / Double(fixed * count), fixed * count) }
+            var passes = 1
+            while true {
+                let seconds = try run(passes)
+                if seconds >= 0.05 || passes * count >= 1 << 24 { return (seconds / Double(passes * count), passes * count) }
+                passes *= 2
+            }
+        }
+    }
+
+    /// One answer as a JSON object.
+    func json(_ a: Answer, extra: [(String, JSONValue)] = []) -> JSONValue {
+        var members: [(String, JSONValue)] = []
+        if let line = a.line { members.append(("line", .int(line))) }
+        members += [
+            ("mu", .numbers(a.mu.values)), ("coefficients", .numbers(a.coefficients)),
+            ("error_estimate", .number(a.errorEstimate)), ("residual_norm", .number(a.residualNorm)),
+            ("coercivity_lower_bound", .number(a.coercivityLowerBound)),
+            ("outputs", .numbers(a.outputs)), ("output_bounds", .numbers(a.outputBounds)),
+        ]
+        return .object(members + extra)
+    }
+
+    /// The CSV table: a header, then one row per answer (numbers in round-trip form).
+    var csv: String {
+        let n = answers.first?.coefficients.count ?? 0, k = answers.first?.outputs.count ?? 0
+        var header = ["line"] + names + ["error_estimate", "residual_norm", "coercivity_lower_bound"]
+        for j in 0..<k { header += ["output_\(j)", "output_\(j)_bound"] }
+        header += (0..<n).map { "u_\($0)" }
+        var out = header.joined(separator: ",") + "\n"
+        for a in answers {
+            var fields = ["\(a.line ?? 0)"] + a.mu.values.map { "\($0)" }
+            fields += ["\(a.errorEstimate)", "\(a.residualNorm)", "\(a.coercivityLowerBound)"]
+            for j in 0..<k { fields += ["\(a.outputs[j])", "\(a.outputBounds[j])"] }
+            fields += a.coefficients.map { "\($0)" }
+            out += fields.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// The human-readable answer to one query.
+    func text(_ a: Answer, model: String) -> String {
+        var out = "model: \(model)\nmu: " + zip(names, a.mu.values).map { "\($0) = \($1)" }.joined(separator: ", ") + "\n"
+        out += "reduced coefficients u_N (N = \(a.coefficients.count)):\n  " + a.coefficients.map { String(format: "%.10e", $0) }.joined(separator: "\n  ") + "\n"
+        out += String(format: "error estimate Δ(μ) = %.4e  (residual dual norm %.4e / coercivity lower bound %.6g)\n",
+                      a.errorEstimate, a.residualNorm, a.coercivityLowerBound)
+        for (j, s) in a.outputs.enumerated() { out += String(format: "output %d: %.12g ± %.3e\n", j, s, a.outputBounds[j]) }
+        out += "time per query: \(Self.duration(secondsPerQuery)) (solve + estimate + outputs, mean of \(queriesTimed))\n"
+        return out
+    }
+
+    /// "1.23 µs", "4.5 ms".
+    static func duration(_ seconds: Double) -> String { NumberText.seconds(seconds) }
+}
