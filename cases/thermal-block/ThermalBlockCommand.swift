@@ -91,6 +91,8 @@ struct ThermalBlockCommand: ParsableCommand {
             log("  N = \(iteration.basisSize): max bound \(String(format: "%.3e", iteration.maxEstimate)), \(format(iteration.elapsedSeconds)) s")
         }
         log("basis size \(result.model.size) (\(result.stopReason)), offline \(format(result.seconds)) s")
+        let phases = result.phaseSeconds
+        log("  setup \(format(phases.setup)) s, truth solves \(format(phases.truth)) s, extensions \(format(phases.extension)) s, estimates \(format(phases.estimates)) s")
 
         log("test set: \(test) truth solves")
         let study = try TestSetStudy(problem: problem, model: result.model, parameters: testSet)

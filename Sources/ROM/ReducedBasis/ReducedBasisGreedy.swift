@@ -47,6 +47,9 @@ public struct ReducedBasisGreedy: Sendable {
         public let seconds: Double
         /// Why it stopped.
         public let stopReason: String
+        /// Where the time went: setup (X factorization, right-hand side representers), truth
+        /// solves, basis extensions (offline data), estimates over the training set.
+        public let phaseSeconds: (setup: Double, truth: Double, extension: Double, estimates: Double)
     }
 
     /// A greedy with the given stopping rule.
@@ -71,19 +74,26 @@ public struct ReducedBasisGreedy: Sendable {
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
 
         var reductor = try ReducedBasisReductor(problem: problem)
+        let setup = elapsed()
+        var truth = 0.0, extending = 0.0, estimates = 0.0
+        func timed<T>(_ total: inout Double, _ body: () throws -> T) rethrows -> T {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            defer { total += Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9 }
+            return try body()
+        }
         var history: [Iteration] = []
         var selected: [Parameter] = []
         var stopReason = ""
         while true {
-            let (worst, maxEstimate) = try worstParameter(reductor: reductor, trainingSet: trainingSet)
+            let (worst, maxEstimate) = try timed(&estimates) { try worstParameter(reductor: reductor, trainingSet: trainingSet) }
             let iteration = Iteration(basisSize: reductor.size, maxEstimate: maxEstimate, worstParameter: worst,
                                       elapsedSeconds: elapsed())
             history.append(iteration)
             progress?(iteration)
             if maxEstimate <= tolerance { stopReason = "tolerance reached"; break }
             if reductor.size >= maxBasisSize { stopReason = "maximum basis size reached"; break }
-            let snapshot = try problem.solve(worst)
-            guard try reductor.extend(with: snapshot) else {
+            let snapshot = try timed(&truth) { try problem.solve(worst) }
+            guard try timed(&extending, { try reductor.extend(with: snapshot) }) else {
                 stopReason = "the snapshot at \(worst) lies in the span of the basis"
                 break
             }
@@ -91,7 +101,7 @@ public struct ReducedBasisGreedy: Sendable {
         }
         let model = try reductor.reducedModel(residualNormMethod: residualNormMethod)
         return Result(model: model, reductor: reductor, history: history, selectedParameters: selected,
-                      seconds: elapsed(), stopReason: stopReason)
+                      seconds: elapsed(), stopReason: stopReason, phaseSeconds: (setup, truth, extending, estimates))
     }
 
     /// argmax over the training set of Δ_N(μ) (or Δ_N/‖u_N‖_X), with its value.
