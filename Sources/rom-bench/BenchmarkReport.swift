@@ -15,15 +15,12 @@ struct BenchmarkReport {
     mutating func add(_ key: String, _ value: String, _ label: String) { entries.append((key, .text(value), label)) }
 
     var json: String {
-        let body = entries.map { entry -> String in
-            let value: String
+        JSONValue.object(entries.map { entry in
             switch entry.value {
-            case .number(let x): value = x.isFinite ? "\(x)" : "null"
-            case .text(let s): value = "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+            case .number(let x): return (entry.key, .number(x))
+            case .text(let t): return (entry.key, .string(t))
             }
-            return "  \"\(entry.key)\": \(value)"
-        }
-        return "{\n" + body.joined(separator: ",\n") + "\n}\n"
+        }).serialized() + "\n"
     }
 
     var table: String {
@@ -38,13 +35,10 @@ struct BenchmarkReport {
         }.joined(separator: "\n") + "\n"
     }
 
-    /// Prints the table, or writes the JSON to `path` (stdout for "-"), atomically for a file.
+    /// Prints the table, or writes the JSON to `path` (stdout for "-", else a file written atomically).
     func emit(json path: String?) throws {
         guard let path else { print(table, terminator: ""); return }
-        if path == "-" { print(json, terminator: ""); return }
-        let url = URL(fileURLWithPath: path)
-        try AtomicFile.createParentFolder(of: url)
-        try AtomicFile.write(Data(json.utf8), to: url)
+        try OutputDestination.write(json, to: path)
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LinearAlgebra
 import ROM
 
 /// `rom info MODEL.npz`: sizes, parameters, coefficient expressions, estimator and provenance of

@@ -64,22 +64,14 @@ struct OnlineTiming {
 
 /// The JSON figures of a run, in order.
 struct Figures {
-    private var entries: [(String, String)] = []
+    private var entries: [(String, JSONValue)] = []
 
-    mutating func add(_ key: String, _ value: Double) { entries.append((key, Self.number(value))) }
-    mutating func add(_ key: String, _ values: [Double]) {
-        entries.append((key, "[" + values.map(Self.number).joined(separator: ", ") + "]"))
-    }
+    mutating func add(_ key: String, _ value: Double) { entries.append((key, .number(value))) }
+    mutating func add(_ key: String, _ values: [Double]) { entries.append((key, .numbers(values))) }
 
-    static func number(_ x: Double) -> String { x.isFinite ? "\(x)" : "null" }
-
-    var json: String { "{\n" + entries.map { "  \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n}\n" }
-
+    /// Writes the JSON object to `path` ("-": stdout); nothing without a path.
     func emit(json path: String?) throws {
         guard let path else { return }
-        if path == "-" { print(json, terminator: ""); return }
-        let url = URL(fileURLWithPath: path)
-        try AtomicFile.createParentFolder(of: url)
-        try AtomicFile.write(Data(json.utf8), to: url)
+        try OutputDestination.write(JSONValue.object(entries).serialized() + "\n", to: path)
     }
 }

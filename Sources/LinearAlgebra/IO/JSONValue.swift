@@ -1,25 +1,32 @@
 import Foundation
-import LinearAlgebra
 
-/// A JSON value with ordered object keys, written by the `rom` tool: numbers in Swift's shortest
-/// round-trip form (so a reader gets the same `Double` bits back), non-finite numbers as `null`.
-enum JSONValue {
+/// A JSON value with ordered object keys, as the drivers, `rom` and `rom-bench` write them: numbers
+/// in Swift's shortest round-trip form (so a reader gets the same `Double` bits back), non-finite
+/// numbers as `null`.
+public enum JSONValue: Sendable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// An integer.
     case int(Int)
+    /// A number (`null` when not finite).
     case number(Double)
+    /// A string (escaped as JSON requires).
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object, keys in this order.
     case object([(String, JSONValue)])
 
     /// An array of numbers.
-    static func numbers(_ values: [Double]) -> JSONValue { .array(values.map(JSONValue.number)) }
+    public static func numbers(_ values: [Double]) -> JSONValue { .array(values.map(JSONValue.number)) }
 
     /// A string, or null when nil.
-    static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+    public static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
 
     /// The text: indented objects when `pretty` (arrays of scalars stay on one line), else one line.
-    func serialized(pretty: Bool = true) -> String {
+    public func serialized(pretty: Bool = true) -> String {
         var out = ""
         write(to: &out, pretty: pretty, indent: "")
         return out
@@ -86,9 +93,9 @@ enum JSONValue {
 
 /// Where `--json`, `--csv` and similar options send their text: `-` is stdout, anything else a
 /// file written atomically (its folder created).
-enum OutputDestination {
+public enum OutputDestination {
     /// Writes `text` to `destination`.
-    static func write(_ text: String, to destination: String) throws {
+    public static func write(_ text: String, to destination: String) throws {
         if destination == "-" {
             FileHandle.standardOutput.write(Data(text.utf8))
         } else {
@@ -99,5 +106,5 @@ enum OutputDestination {
     }
 
     /// Whether `destination` is stdout (so the human-readable text must not go there).
-    static func isStandardOutput(_ destination: String?) -> Bool { destination == "-" }
+    public static func isStandardOutput(_ destination: String?) -> Bool { destination == "-" }
 }
