@@ -121,3 +121,21 @@ final class FactorizationTests: XCTestCase {
         }
     }
 }
+
+final class CholeskyWorkspaceTests: XCTestCase {
+    /// Solves of different widths in any order reuse CHOLMOD's workspace correctly.
+    func testAlternatingWidthsGiveTheSameColumns() throws {
+        var data = TestData(seed: 30)
+        for side in [12, 120] {
+            let a = SparseMatrix.laplacian2D(side)
+            let cholesky = try CholeskyFactorization(a)
+            let b = data.matrix(a.rows, 4)
+            let singles = try (0..<4).map { try cholesky.solve(b.column($0)) }
+            for _ in 0..<2 {
+                let block = try cholesky.solve(b)
+                for j in 0..<4 { XCTAssertLessThan(relativeDifference(block.column(j), singles[j]), 1e-14, "side \(side) column \(j)") }
+                XCTAssertLessThan(relativeDifference(try cholesky.solve(b.column(2)), singles[2]), 1e-14)
+            }
+        }
+    }
+}

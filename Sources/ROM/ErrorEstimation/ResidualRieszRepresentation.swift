@@ -43,21 +43,29 @@ struct ResidualRieszRepresentation {
     /// Number of representers K.
     var count: Int { representers.columns }
 
-    /// Adds the representer of the functional `g` (a right-hand side f_p or A_q v_n).
-    mutating func append(functional g: [Double]) throws {
-        let xi = try xSolver.solve(g)
-        // X ξ = g, so the new Gram row is ξ_iᵀ X ξ = ξ_iᵀ g: no product with X needed.
-        var newGram = Matrix(rows: count + 1, columns: count + 1)
-        for j in 0..<count { for i in 0..<count { newGram[i, j] = gram[i, j] } }
-        let row = count == 0 ? [] : representers.applyTransposed(g)
-        for i in 0..<count {
-            newGram[i, count] = row[i]
-            newGram[count, i] = row[i]
+    /// Adds the representers of the functionals `g` (right-hand sides f_p, or the images A_q v_n
+    /// of a new basis vector), in order: one multi-right-hand-side solve with X, one block update of
+    /// the Gram matrix and one block Gram–Schmidt into W.
+    mutating func append(functionals g: [[Double]]) throws {
+        guard !g.isEmpty else { return }
+        let functionals = Matrix(columns: g)
+        let xi = try xSolver.solve(functionals)
+        let old = count, added = g.count
+        // X ξ_i = g_i, so (ξ_i, ξ_j)_X = ξ_iᵀ g_j: no product with X is needed.
+        let cross = old == 0 ? Matrix(rows: 0, columns: added) : Matrix.product(.transposed, representers, .none, functionals)
+        let block = Matrix.product(.transposed, xi, .none, functionals)
+        var newGram = Matrix(rows: old + added, columns: old + added)
+        for j in 0..<old { for i in 0..<old { newGram[i, j] = gram[i, j] } }
+        for j in 0..<added {
+            for i in 0..<old {
+                newGram[i, old + j] = cross[i, j]
+                newGram[old + j, i] = cross[i, j]
+            }
+            for i in 0..<added { newGram[old + i, old + j] = (block[i, j] + block[j, i]) / 2 }
         }
-        newGram[count, count] = BLAS.dot(xi, g)
         gram = newGram
-        representers.appendColumn(xi)
-        expansions.append(residualBasis.append(xi, relativeTolerance: 1e-14))
+        representers.appendColumns(xi)
+        expansions.append(contentsOf: residualBasis.append(block: xi, relativeTolerance: 1e-14))
     }
 
     /// B (R×K): column i holds the coefficients of representer i in W.

@@ -30,7 +30,7 @@ public struct ReducedBasisReductor {
         reducedRightHandSides = d.rightHandSides.map { _ in [] }
         reducedOutputs = d.outputs.map { _ in [] }
         var representation = try ResidualRieszRepresentation(innerProduct: problem.innerProduct, dimension: problem.dimension)
-        for f in d.rightHandSides { try representation.append(functional: f) }
+        try representation.append(functionals: d.rightHandSides)
         outputDualNorms = try d.outputs.map { try representation.dualNorm(of: $0) }
         residual = representation
         isSymmetric = d.operators.allSatisfy { $0.isSymmetric(tolerance: 1e-13) }
@@ -63,7 +63,7 @@ public struct ReducedBasisReductor {
         for p in d.rightHandSides.indices { reducedRightHandSides[p].append(BLAS.dot(v, d.rightHandSides[p])) }
         for k in d.outputs.indices { reducedOutputs[k].append(BLAS.dot(v, d.outputs[k])) }
         // Representers ordered by basis vector, then term: c = (θ'_p, −θ_q u_n) in that order.
-        for q in d.operators.indices { try residual.append(functional: operatorImages[q].column(before)) }
+        try residual.append(functionals: d.operators.indices.map { operatorImages[$0].column(before) })
         return true
     }
 
