@@ -168,13 +168,20 @@ public struct SparsityPattern: Sendable {
 
 }
 
-/// Per-part results written by concurrent parts into distinct slots.
+/// Per-part results written by concurrent parts into distinct slots (raw storage: concurrent
+/// writes into one Swift array property would be overlapping accesses).
 final class PartResults: @unchecked Sendable {
-    private(set) var results: [(columns: [Int], rowEnds: [Int])]
-    init(count: Int) { results = Array(repeating: ([], []), count: count) }
-    func store(_ part: Int, _ result: (columns: [Int], rowEnds: [Int])) {
-        results.withUnsafeMutableBufferPointer { $0[part] = result }
+    private let slots: UnsafeMutableBufferPointer<(columns: [Int], rowEnds: [Int])>
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: ([], []))
     }
+    deinit {
+        _ = slots.deinitialize()
+        slots.deallocate()
+    }
+    var results: UnsafeMutableBufferPointer<(columns: [Int], rowEnds: [Int])> { slots }
+    func store(_ part: Int, _ result: (columns: [Int], rowEnds: [Int])) { slots[part] = result }
 }
 
 /// A scatter buffer shared by parts that write disjoint entries.
