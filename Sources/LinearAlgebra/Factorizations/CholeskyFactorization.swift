@@ -142,6 +142,9 @@ public final class CholeskyFactorization: LinearOperator {
     /// Whether CHOLMOD chose a supernodal factor (large matrices) or a simplicial one.
     public var isSupernodal: Bool { factor.pointee.is_super != 0 }
 
+    /// CHOLMOD's flop count of one numeric factorization (from the analysis).
+    public var factorFlops: Double { common.pointee.fl }
+
     /// Number of entries in L (fill-in included).
     public var factorNonzeros: Int { Int(common.pointee.lnz) }
 
