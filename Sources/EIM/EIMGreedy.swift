@@ -37,17 +37,8 @@ struct EIMGreedy<Store: ResidualStore> {
                 columnBound[j] = m
             }
         }
-        let order = (0..<p).sorted { columnBound[$0] > columnBound[$1] }
-        var best = -1.0, bestColumn = -1
-        let batch = 4 * Parallelism.threadCount
-        var start = 0
-        while start < order.count, columnBound[order[start]] > best {
-            let columns = order[start..<min(order.count, start + batch)].filter { columnBound[$0] > best }
-            let sizes = try store.refreshColumns(columns, best: best, state: state)
-            for (j, size) in zip(columns, sizes) where size > best { best = size; bestColumn = j }
-            start += batch
-        }
-        return (bestColumn, max(best, 0))
+        let order = (0..<p).sorted { columnBound[$0] > columnBound[$1] || (columnBound[$0] == columnBound[$1] && $0 < $1) }
+        return try store.largestResidual(order: order, columnBounds: columnBound, state: state)
     }
 
     /// Runs the greedy until a stopping rule holds; returns the rule.

@@ -49,10 +49,11 @@ struct EIMFunctionsRun {
                 report.add("candidates_checked", info.candidatesChecked)
             } else {
                 command.progress("\(family.pointCount) points × \(family.parameterCount) parameters: snapshots")
-                let g = timed(&report, "snapshot_seconds") { family.snapshots() }
+                var g: Matrix? = timed(&report, "snapshot_seconds") { family.snapshots() }
                 command.progress("greedy to \(command.tol)")
                 (greedy, seconds) = try measure {
-                    try EmpiricalInterpolation(snapshots: g, options: options) { terms, error in
+                    // Hands over the only reference: the greedy works in the snapshots' storage.
+                    try EmpiricalInterpolation(snapshots: g.take()!, options: options) { terms, error in
                         if terms % 20 == 0 { command.progress("\(terms) terms, error \(error)") }
                     }
                 }
