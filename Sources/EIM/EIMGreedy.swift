@@ -74,18 +74,12 @@ struct EIMGreedy<Store: ResidualStore> {
         }
     }
 
-    /// Appends (q, x, μ) and grows every bound by |r_j(x)| ‖q‖_tile.
+    /// Appends (q, x, μ) and grows every bound by the correction (`ResidualStore.growBounds`).
     private mutating func addTerm(q: [Double], point x: Int, parameter mu: Int, row: [Double]) throws {
-        let sizes = q.withUnsafeBufferPointer { store.tileSizes(of: $0) }
         q.withUnsafeBufferPointer { qp in
-            row.withUnsafeBufferPointer { rp in state.append(basisVector: qp, point: x, parameter: mu, residualsAtPoint: rp) }
-        }
-        let nb = store.tileCount
-        store.bounds.withUnsafeMutableBufferPointer { bp in
-            for j in 0..<state.parameterCount {
-                let c = abs(row[j])
-                if c == 0 { continue }
-                for b in 0..<nb { bp[j * nb + b] += c * sizes[b] }
+            row.withUnsafeBufferPointer { rp in
+                state.append(basisVector: qp, point: x, parameter: mu, residualsAtPoint: rp)
+                store.growBounds(q: qp, row: rp)
             }
         }
     }

@@ -18,6 +18,8 @@ protocol ResidualStore {
     mutating func residualRow(point x: Int, state: GreedyState, into row: UnsafeMutableBufferPointer<Double>)
     /// The size of q on each tile (max |q| for ℓ∞, its norm for one tile): the bound of a rank-one update.
     mutating func tileSizes(of q: UnsafeBufferPointer<Double>) -> [Double]
+    /// Grows every bound after the correction r_j ← r_j − row[j]·q of a new term q.
+    mutating func growBounds(q: UnsafeBufferPointer<Double>, row: UnsafeBufferPointer<Double>)
     /// The column with the largest exact residual: `order` lists the columns by decreasing bound
     /// (`columnBounds[j]` = max of column j's tile bounds); a column is refreshed only where its
     /// bound could reach the best size found so far. Returns (column, size), (−1, 0) for no column;
@@ -26,6 +28,20 @@ protocol ResidualStore {
 }
 
 extension ResidualStore {
+    mutating func growBounds(q: UnsafeBufferPointer<Double>, row: UnsafeBufferPointer<Double>) { growAbsoluteBounds(q: q, row: row) }
+
+    /// Every bound grows by |row[j]|·‖q‖_tile (the triangle inequality).
+    mutating func growAbsoluteBounds(q: UnsafeBufferPointer<Double>, row: UnsafeBufferPointer<Double>) {
+        let sizes = tileSizes(of: q), nb = tileCount, p = row.count
+        bounds.withUnsafeMutableBufferPointer { bp in
+            for j in 0..<p {
+                let c = abs(row[j])
+                if c == 0 { continue }
+                for b in 0..<nb { bp[j * nb + b] += c * sizes[b] }
+            }
+        }
+    }
+
     mutating func largestResidual(order: [Int], columnBounds: [Double], state: GreedyState) throws -> (column: Int, size: Double) {
         var best = -1.0, bestColumn = -1
         for j in order {

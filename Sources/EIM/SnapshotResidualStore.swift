@@ -15,6 +15,10 @@ struct SnapshotResidualStore: ResidualStore {
     /// The term count each tile is exact for, at `j·tileCount + b`.
     var tileTerms: [Int32]
     var bounds: [Double]
+    /// ℓ∞ only: signed bounds, lower[j·tileCount + b] ≤ r ≤ upper[j·tileCount + b] on the tile; a
+    /// correction of the same sign as the residual then shrinks the bound instead of growing it.
+    var upper: [Double] = []
+    var lower: [Double] = []
     private(set) var scales: [Double]
     let stabilized: Bool
 
@@ -51,30 +55,32 @@ struct SnapshotResidualStore: ResidualStore {
         parameterCount = p
         tileTerms = [Int32](repeating: 0, count: nb * p)
         bounds = [Double](repeating: 0, count: nb * p)
+        upper = bounds
+        lower = bounds
         scales = [Double](repeating: 1, count: p)
         var bad = [Int](repeating: -1, count: p)
-        residuals.withUnsafeMutableBufferPointer { all in
-            bounds.withUnsafeMutableBufferPointer { bp in
+        withBuffers(&bounds, &upper, &lower) { bp, up, lw in
+            residuals.withUnsafeMutableBufferPointer { all in
                 scales.withUnsafeMutableBufferPointer { sp in
                     bad.withUnsafeMutableBufferPointer { badp in
-                        let box = UncheckedBox((all, bp, sp, badp))
+                        let box = UncheckedBox((all, bp, up, lw, sp, badp))
                         Parallelism.forEachChunk(of: p) { range in
-                            let (all, bp, sp, badp) = box.value
+                            let (all, bp, up, lw, sp, badp) = box.value
                             for j in range {
                                 let r = all.baseAddress! + j * n
                                 var size = 0.0
                                 for b in 0..<nb {
                                     let rows = (b * tileLength)..<min(n, (b + 1) * tileLength)
-                                    guard let m = finiteMaxAbs(UnsafePointer(r), rows) else { badp[j] = rows.lowerBound; break }
-                                    bp[j * nb + b] = m
-                                    size = max(size, m)
+                                    guard let e = finiteExtremes(UnsafePointer(r), rows) else { badp[j] = rows.lowerBound; break }
+                                    (lw[j * nb + b], up[j * nb + b], bp[j * nb + b]) = (e.low, e.high, tileSize(e))
+                                    size = max(size, tileSize(e))
                                 }
                                 guard badp[j] < 0, relative else { continue }
                                 let s = size > 0 ? 1 / size : 0
                                 sp[j] = s
                                 guard size > 0 else { continue }
                                 for i in 0..<n { r[i] *= s }
-                                for b in 0..<nb { bp[j * nb + b] *= s }
+                                for t in (j * nb)..<((j + 1) * nb) { bp[t] *= s; up[t] *= s; lw[t] *= s }
                             }
                         }
                     }
@@ -100,17 +106,22 @@ struct SnapshotResidualStore: ResidualStore {
         let nb = tileCount
         tileTerms.append(contentsOf: repeatElement(Int32(state?.terms ?? 0), count: nb * g.columns))
         bounds.append(contentsOf: repeatElement(0, count: nb * g.columns))
+        let signed = signedBounds
+        if signed {
+            upper.append(contentsOf: repeatElement(0, count: nb * g.columns))
+            lower.append(contentsOf: repeatElement(0, count: nb * g.columns))
+        }
         scales.append(contentsOf: repeatElement(0, count: g.columns))
         var bad = [Int](repeating: -1, count: g.columns)
         let base = evaluator, relative = self.relative, refine = stabilized
-        residuals.withUnsafeMutableBufferPointer { all in
-            bounds.withUnsafeMutableBufferPointer { bp in
+        withBuffers(&bounds, &upper, &lower) { bp, up, lw in
+            residuals.withUnsafeMutableBufferPointer { all in
                 scales.withUnsafeMutableBufferPointer { sp in
                     bad.withUnsafeMutableBufferPointer { badp in
                         g.storage.withUnsafeBufferPointer { gp in
-                            let boxes = UncheckedBox((all, bp, sp, badp, gp))
+                            let boxes = UncheckedBox((all, bp, up, lw, sp, badp, gp))
                             Parallelism.forEachChunk(of: g.columns) { range in
-                                let (all, bp, sp, badp, gp) = boxes.value
+                                let (all, bp, up, lw, sp, badp, gp) = boxes.value
                                 var e = base
                                 for c in range {
                                     let j = first + c
@@ -122,7 +133,11 @@ struct SnapshotResidualStore: ResidualStore {
                                     sp[j] = s
                                     for i in 0..<n { r[i] = s * source[i] }
                                     if let state, state.terms > 0 { recomputeResidual(r, state: state, refine: refine) }
-                                    for b in 0..<nb { bp[j * nb + b] = e.measure(UnsafeBufferPointer(r), e.tileRange(b)) }
+                                    for b in 0..<nb {
+                                        bp[j * nb + b] = e.measure(UnsafeBufferPointer(r), e.tileRange(b))
+                                        guard signed else { continue }
+                                        (lw[j * nb + b], up[j * nb + b]) = extremes(UnsafePointer(r.baseAddress!), e.tileRange(b))
+                                    }
                                 }
                             }
                         }
@@ -137,19 +152,20 @@ struct SnapshotResidualStore: ResidualStore {
         let nb = tileCount, n = pointCount, cap = state.capacity
         let range = evaluator.tileRange(b)
         let from = Int(tileTerms[j * nb + b]), to = state.terms
-        var largest = 0.0
+        var e = (low: 0.0, high: 0.0)
         residuals.withUnsafeMutableBufferPointer { all in
             state.basis.withUnsafeBufferPointer { q in
                 state.coefficients.withUnsafeBufferPointer { c in
-                    largest = applyPendingUpdates(all.baseAddress! + j * n, range: range, basis: q.baseAddress!, pointCount: n,
+                    e = applyPendingUpdates(all.baseAddress! + j * n, range: range, basis: q.baseAddress!, pointCount: n,
                                                   coefficients: c.baseAddress! + j * cap, terms: from..<to)
                 }
             }
         }
         tileTerms[j * nb + b] = Int32(to)
         let size: Double
-        if case .linf = evaluator.norm {
-            size = largest
+        if signedBounds {
+            size = tileSize(e)
+            (lower[j * nb + b], upper[j * nb + b]) = e
         } else {
             size = residuals.withUnsafeBufferPointer { all in
                 evaluator.measure(UnsafeBufferPointer(rebasing: all[(j * n)..<((j + 1) * n)]), range)
@@ -194,4 +210,40 @@ struct SnapshotResidualStore: ResidualStore {
     }
 
     mutating func tileSizes(of q: UnsafeBufferPointer<Double>) -> [Double] { evaluator.tileSizes(of: q) }
+
+    /// Whether the bounds are kept signed (ℓ∞).
+    var signedBounds: Bool { if case .linf = evaluator.norm { return true } else { return false } }
+
+    /// ℓ∞: the correction r_j ← r_j − c_j q moves tile b of r_j by −c_j q, which lies between
+    /// −c_j·max q and −c_j·min q on the tile: the signed bounds move by those, with a margin for
+    /// the round-off of the sums, and the bound is max(upper, −lower). Other norms: |c_j|·‖q‖_tile.
+    mutating func growBounds(q: UnsafeBufferPointer<Double>, row: UnsafeBufferPointer<Double>) {
+        guard signedBounds else { return growAbsoluteBounds(q: q, row: row) }
+        let nb = tileCount
+        var qLow = [Double](repeating: 0, count: nb), qHigh = qLow
+        for b in 0..<nb { (qLow[b], qHigh[b]) = extremes(q.baseAddress!, evaluator.tileRange(b)) }
+        withBuffers(&bounds, &upper, &lower) { bp, up, lw in
+            for j in 0..<parameterCount {
+                let c = row[j]
+                if c == 0 { continue }
+                for b in 0..<nb {
+                    let t = j * nb + b
+                    let x = -c * qHigh[b], y = -c * qLow[b]
+                    let margin = 1e-15 * (abs(up[t]) + abs(lw[t]) + abs(x) + abs(y))
+                    up[t] += max(x, y) + margin
+                    lw[t] += min(x, y) - margin
+                    bp[t] = max(up[t], -lw[t], 0)
+                }
+            }
+        }
+    }
+}
+
+/// Three arrays as mutable buffers at once (the bounds of a store: `bounds`, `upper`, `lower`).
+func withBuffers<R>(_ a: inout [Double], _ b: inout [Double], _ c: inout [Double],
+                    _ body: (UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<Double>,
+                             UnsafeMutableBufferPointer<Double>) throws -> R) rethrows -> R {
+    try a.withUnsafeMutableBufferPointer { x in
+        try b.withUnsafeMutableBufferPointer { y in try c.withUnsafeMutableBufferPointer { z in try body(x, y, z) } }
+    }
 }
