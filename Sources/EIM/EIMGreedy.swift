@@ -9,9 +9,10 @@ import LinearAlgebra
 ///         r_j ← r_j − r_j(x_m) q_m for every j   (rank-one correction, never recomputed)
 ///
 /// The rank-one corrections are applied lazily (`ResidualStore`): each column keeps an upper bound
-/// of its residual per tile of points, grown by |r_j(x_m)|·‖q_m‖_tile at each term, and the exact
-/// value is computed only where the bound could beat the best residual found so far. The choice
-/// of μ_m is the exact argmax all the same.
+/// of its residual per tile of points, grown at each term by what the correction can add there
+/// (ℓ∞: signed bounds moved by −r_j(x_m)·[min q_m, max q_m] on the tile), and the exact value is
+/// computed only where the bound could reach the best residual found so far. The choice of μ_m is
+/// the exact argmax all the same (ties: the smallest column index).
 struct EIMGreedy<Store: ResidualStore> {
     var store: Store
     var state: GreedyState

@@ -43,6 +43,11 @@ extension ResidualStore {
     }
 
     mutating func largestResidual(order: [Int], columnBounds: [Double], state: GreedyState) throws -> (column: Int, size: Double) {
+        try serialLargestResidual(order: order, columnBounds: columnBounds, state: state)
+    }
+
+    /// The serial walk down `order`, one tile at a time through `refresh`.
+    mutating func serialLargestResidual(order: [Int], columnBounds: [Double], state: GreedyState) throws -> (column: Int, size: Double) {
         var best = -1.0, bestColumn = -1
         for j in order {
             if columnBounds[j] < best { break }

@@ -64,20 +64,6 @@ extension SnapshotResidualStore {
         for j in 0..<sizes.count where sizes[j] > best { best = sizes[j]; bestColumn = j }  // ties: the smallest j
         return (bestColumn, max(best, 0))
     }
-
-    /// The serial walk (the protocol's default), for the other norms and one thread.
-    private mutating func serialLargestResidual(order: [Int], columnBounds: [Double], state: GreedyState) throws -> (column: Int, size: Double) {
-        var best = -1.0, bestColumn = -1
-        for j in order {
-            if columnBounds[j] < best { break }
-            var size = 0.0
-            for b in 0..<tileCount where bounds[j * tileCount + b] >= max(best, size) {
-                size = max(size, try refresh(tile: b, column: j, state: state))
-            }
-            if size > best || (size == best && j < bestColumn) { best = size; bestColumn = j }
-        }
-        return (bestColumn, max(best, 0))
-    }
 }
 
 /// The cursor into the candidate order, the best size found and the columns in progress, shared
