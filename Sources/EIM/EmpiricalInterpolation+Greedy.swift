@@ -63,19 +63,21 @@ extension ParametricFamily {
         snapshots(parameters: Array(0..<parameterCount))
     }
 
-    /// The columns of `parameters` as a snapshot matrix, evaluated in parallel.
+    /// The columns of `parameters` as a snapshot matrix, evaluated in parallel straight into
+    /// fresh storage (backed by huge pages on Linux when large: the greedy works in it).
     public func snapshots(parameters: [Int]) -> Matrix {
-        let n = pointCount
-        var g = Matrix(rows: n, columns: parameters.count)
-        g.storage.withUnsafeMutableBufferPointer { all in
-            let box = UncheckedBox(all)
+        let n = pointCount, count = n * parameters.count
+        let storage = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+            adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+            let box = UncheckedBox(buffer)
             Parallelism.forEachChunk(of: parameters.count) { range in
                 for c in range {
                     family(self, evaluate: parameters[c], into: UnsafeMutableBufferPointer(rebasing: box.value[(c * n)..<((c + 1) * n)]))
                 }
             }
+            initialized = count
         }
-        return g
+        return Matrix(rows: n, columns: parameters.count, storage: storage)
     }
 }
 

@@ -53,8 +53,8 @@ struct EIMBenchmark: ParsableCommand {
         var greedy: EmpiricalInterpolation?
         var best = Double.infinity
         for _ in 0..<repeats {
-            // A fresh copy each time, outside the clock: the greedy works in the storage it is handed.
-            var fresh: Matrix? = Matrix(rows: g.rows, columns: g.columns, storage: Array(g.storage))
+            // Fresh snapshots each time, outside the clock: the greedy works in the storage it is handed.
+            var fresh: Matrix? = family.snapshots()
             best = min(best, try seconds { greedy = try EmpiricalInterpolation(snapshots: fresh.take()!, options: options) })
         }
         let eim = greedy!
