@@ -69,7 +69,7 @@ struct NormEvaluator {
     let tileLength: Int
     private var scratch: [Double]
 
-    init(norm: EIMNorm, pointCount: Int, tileLength: Int = 256) throws {
+    init(norm: EIMNorm, pointCount: Int, tileLength: Int = 1024) throws {
         self.norm = norm
         self.pointCount = pointCount
         if case .linf = norm { self.tileLength = max(1, min(tileLength, pointCount)) } else { self.tileLength = max(pointCount, 1) }
