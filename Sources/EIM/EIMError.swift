@@ -26,8 +26,12 @@ public enum EIMError: Error, CustomStringConvertible, Equatable, Sendable {
     case singularInterpolationMatrix(pivot: Int)
     /// An adaptive-training option out of range.
     case invalidOption(String)
-    /// A saved interpolant that cannot be read back.
+    /// A saved interpolant that cannot be read back (the message names the file and the fault).
     case badFile(String)
+    /// A saved interpolant of a format version this ROMKit does not read.
+    case unsupportedFileVersion(file: String, version: Int, supported: Int)
+    /// An array of a saved interpolant that is missing or has the wrong type, shape or content.
+    case badArray(file: String, array: String, detail: String)
 
     public var description: String {
         switch self {
@@ -59,6 +63,10 @@ public enum EIMError: Error, CustomStringConvertible, Equatable, Sendable {
             return message
         case let .badFile(message):
             return "cannot read the interpolant: \(message)"
+        case let .unsupportedFileVersion(file, version, supported):
+            return "\(file): interpolant format version \(version); this ROMKit reads version \(supported)"
+        case let .badArray(file, array, detail):
+            return "\(file): the array '\(array)' \(detail)"
         }
     }
 }

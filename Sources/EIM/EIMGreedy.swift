@@ -9,9 +9,10 @@ import LinearAlgebra
 ///         r_j ← r_j − r_j(x_m) q_m for every j   (rank-one correction, never recomputed)
 ///
 /// The rank-one corrections are applied lazily (`ResidualStore`): each column keeps an upper bound
-/// of its residual per tile of points, grown by |r_j(x_m)|·‖q_m‖_tile at each term, and the exact
-/// value is computed only where the bound could beat the best residual found so far. The choice
-/// of μ_m is the exact argmax all the same.
+/// of its residual per tile of points, grown at each term by what the correction can add there
+/// (ℓ∞: signed bounds moved by −r_j(x_m)·[min q_m, max q_m] on the tile), and the exact value is
+/// computed only where the bound could reach the best residual found so far. The choice of μ_m is
+/// the exact argmax all the same (ties: the smallest column index).
 struct EIMGreedy<Store: ResidualStore> {
     var store: Store
     var state: GreedyState
@@ -37,17 +38,8 @@ struct EIMGreedy<Store: ResidualStore> {
                 columnBound[j] = m
             }
         }
-        let order = (0..<p).sorted { columnBound[$0] > columnBound[$1] }
-        var best = -1.0, bestColumn = -1
-        let batch = 4 * Parallelism.threadCount
-        var start = 0
-        while start < order.count, columnBound[order[start]] > best {
-            let columns = order[start..<min(order.count, start + batch)].filter { columnBound[$0] > best }
-            let sizes = try store.refreshColumns(columns, best: best, state: state)
-            for (j, size) in zip(columns, sizes) where size > best { best = size; bestColumn = j }
-            start += batch
-        }
-        return (bestColumn, max(best, 0))
+        let order = (0..<p).sorted { columnBound[$0] > columnBound[$1] || (columnBound[$0] == columnBound[$1] && $0 < $1) }
+        return try store.largestResidual(order: order, columnBounds: columnBound, state: state)
     }
 
     /// Runs the greedy until a stopping rule holds; returns the rule.
@@ -83,18 +75,12 @@ struct EIMGreedy<Store: ResidualStore> {
         }
     }
 
-    /// Appends (q, x, μ) and grows every bound by |r_j(x)| ‖q‖_tile.
+    /// Appends (q, x, μ) and grows every bound by the correction (`ResidualStore.growBounds`).
     private mutating func addTerm(q: [Double], point x: Int, parameter mu: Int, row: [Double]) throws {
-        let sizes = q.withUnsafeBufferPointer { store.tileSizes(of: $0) }
         q.withUnsafeBufferPointer { qp in
-            row.withUnsafeBufferPointer { rp in state.append(basisVector: qp, point: x, parameter: mu, residualsAtPoint: rp) }
-        }
-        let nb = store.tileCount
-        store.bounds.withUnsafeMutableBufferPointer { bp in
-            for j in 0..<state.parameterCount {
-                let c = abs(row[j])
-                if c == 0 { continue }
-                for b in 0..<nb { bp[j * nb + b] += c * sizes[b] }
+            row.withUnsafeBufferPointer { rp in
+                state.append(basisVector: qp, point: x, parameter: mu, residualsAtPoint: rp)
+                store.growBounds(q: qp, row: rp)
             }
         }
     }

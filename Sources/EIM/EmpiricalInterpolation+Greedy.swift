@@ -12,14 +12,17 @@ extension EmpiricalInterpolation {
     /// The greedy on a snapshot matrix (rows = points, columns = training parameters).
     ///
     /// `progress` is called after each term with (terms, error before the term).
-    public init(snapshots: Matrix, options: EIMOptions = EIMOptions(),
+    /// The residuals are kept in the snapshots' own storage when the caller hands over its only
+    /// reference (`EmpiricalInterpolation(snapshots: consume g)`), else in a copy.
+    public init(snapshots: consuming Matrix, options: EIMOptions = EIMOptions(),
                 progress: ((Int, Double) -> Void)? = nil) throws {
         try options.validate()
-        guard snapshots.columns > 0 else { throw EIMError.emptyTrainingSet }
-        guard snapshots.rows > 0 else { throw EIMError.noPoints }
-        let store = try SnapshotResidualStore(snapshots: snapshots, norm: options.norm, relative: options.relative,
+        let n = snapshots.rows, p = snapshots.columns
+        guard p > 0 else { throw EIMError.emptyTrainingSet }
+        guard n > 0 else { throw EIMError.noPoints }
+        let store = try SnapshotResidualStore(snapshots: consume snapshots, norm: options.norm, relative: options.relative,
                                               stabilized: options.stabilized)
-        var greedy = EIMGreedy(store: store, pointCount: snapshots.rows, parameterCount: snapshots.columns, options: options)
+        var greedy = EIMGreedy(store: store, pointCount: n, parameterCount: p, options: options)
         greedy.progress = progress
         let reason = try greedy.run()
         try self.init(greedy: greedy.state, stopReason: reason)
@@ -60,19 +63,21 @@ extension ParametricFamily {
         snapshots(parameters: Array(0..<parameterCount))
     }
 
-    /// The columns of `parameters` as a snapshot matrix, evaluated in parallel.
+    /// The columns of `parameters` as a snapshot matrix, evaluated in parallel straight into
+    /// fresh storage (backed by huge pages on Linux when large: the greedy works in it).
     public func snapshots(parameters: [Int]) -> Matrix {
-        let n = pointCount
-        var g = Matrix(rows: n, columns: parameters.count)
-        g.storage.withUnsafeMutableBufferPointer { all in
-            let box = UncheckedBox(all)
+        let n = pointCount, count = n * parameters.count
+        let storage = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+            adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+            let box = UncheckedBox(buffer)
             Parallelism.forEachChunk(of: parameters.count) { range in
                 for c in range {
                     family(self, evaluate: parameters[c], into: UnsafeMutableBufferPointer(rebasing: box.value[(c * n)..<((c + 1) * n)]))
                 }
             }
+            initialized = count
         }
-        return g
+        return Matrix(rows: n, columns: parameters.count, storage: storage)
     }
 }
 

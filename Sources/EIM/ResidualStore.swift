@@ -18,22 +18,46 @@ protocol ResidualStore {
     mutating func residualRow(point x: Int, state: GreedyState, into row: UnsafeMutableBufferPointer<Double>)
     /// The size of q on each tile (max |q| for ℓ∞, its norm for one tile): the bound of a rank-one update.
     mutating func tileSizes(of q: UnsafeBufferPointer<Double>) -> [Double]
-    /// The size of each column of a batch, refreshing only the tiles whose bound exceeds the
-    /// running best (exact for the columns whose size exceeds `best`).
-    mutating func refreshColumns(_ columns: [Int], best: Double, state: GreedyState) throws -> [Double]
+    /// Grows every bound after the correction r_j ← r_j − row[j]·q of a new term q.
+    mutating func growBounds(q: UnsafeBufferPointer<Double>, row: UnsafeBufferPointer<Double>)
+    /// The column with the largest exact residual: `order` lists the columns by decreasing bound
+    /// (`columnBounds[j]` = max of column j's tile bounds); a column is refreshed only where its
+    /// bound could reach the best size found so far. Returns (column, size), (−1, 0) for no column;
+    /// ties go to the smallest column index, so the pick does not depend on the evaluation order.
+    mutating func largestResidual(order: [Int], columnBounds: [Double], state: GreedyState) throws -> (column: Int, size: Double)
 }
 
 extension ResidualStore {
-    mutating func refreshColumns(_ columns: [Int], best: Double, state: GreedyState) throws -> [Double] {
-        var running = best
-        return try columns.map { j in
+    mutating func growBounds(q: UnsafeBufferPointer<Double>, row: UnsafeBufferPointer<Double>) { growAbsoluteBounds(q: q, row: row) }
+
+    /// Every bound grows by |row[j]|·‖q‖_tile (the triangle inequality).
+    mutating func growAbsoluteBounds(q: UnsafeBufferPointer<Double>, row: UnsafeBufferPointer<Double>) {
+        let sizes = tileSizes(of: q), nb = tileCount, p = row.count
+        bounds.withUnsafeMutableBufferPointer { bp in
+            for j in 0..<p {
+                let c = abs(row[j])
+                if c == 0 { continue }
+                for b in 0..<nb { bp[j * nb + b] += c * sizes[b] }
+            }
+        }
+    }
+
+    mutating func largestResidual(order: [Int], columnBounds: [Double], state: GreedyState) throws -> (column: Int, size: Double) {
+        try serialLargestResidual(order: order, columnBounds: columnBounds, state: state)
+    }
+
+    /// The serial walk down `order`, one tile at a time through `refresh`.
+    mutating func serialLargestResidual(order: [Int], columnBounds: [Double], state: GreedyState) throws -> (column: Int, size: Double) {
+        var best = -1.0, bestColumn = -1
+        for j in order {
+            if columnBounds[j] < best { break }
             var size = 0.0
-            for b in 0..<tileCount where bounds[j * tileCount + b] > max(running, size) {
+            for b in 0..<tileCount where bounds[j * tileCount + b] >= max(best, size) {
                 size = max(size, try refresh(tile: b, column: j, state: state))
             }
-            running = max(running, size)
-            return size
+            if size > best || (size == best && j < bestColumn) { best = size; bestColumn = j }
         }
+        return (bestColumn, max(best, 0))
     }
 }
 
@@ -45,7 +69,7 @@ struct NormEvaluator {
     let tileLength: Int
     private var scratch: [Double]
 
-    init(norm: EIMNorm, pointCount: Int, tileLength: Int = 256) throws {
+    init(norm: EIMNorm, pointCount: Int, tileLength: Int = 1024) throws {
         self.norm = norm
         self.pointCount = pointCount
         if case .linf = norm { self.tileLength = max(1, min(tileLength, pointCount)) } else { self.tileLength = max(pointCount, 1) }

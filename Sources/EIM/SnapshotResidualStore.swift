@@ -7,21 +7,27 @@ import LinearAlgebra
 struct SnapshotResidualStore: ResidualStore {
     let pointCount: Int
     private(set) var parameterCount: Int
-    private var evaluator: NormEvaluator
+    var evaluator: NormEvaluator
     /// Scaled residuals, column-major n × p.
-    private var residuals: [Double]
+    var residuals: [Double]
     /// The unscaled values, kept in stabilized mode for the recomputation of chosen columns.
     private var originals: [Double]
     /// The term count each tile is exact for, at `j·tileCount + b`.
-    private var tileTerms: [Int32]
+    var tileTerms: [Int32]
     var bounds: [Double]
+    /// ℓ∞ only: signed bounds, lower[j·tileCount + b] ≤ r ≤ upper[j·tileCount + b] on the tile; a
+    /// correction of the same sign as the residual then shrinks the bound instead of growing it.
+    var upper: [Double] = []
+    var lower: [Double] = []
     private(set) var scales: [Double]
     let stabilized: Bool
 
     var tileCount: Int { evaluator.tileCount }
 
-    /// Copies `snapshots` (checked finite) and measures every column.
-    init(snapshots: Matrix, norm: EIMNorm, relative: Bool, stabilized: Bool) throws {
+    /// Takes over `snapshots` (checked finite) and measures every column. For ℓ∞ (not stabilized)
+    /// the snapshot storage becomes the residual storage, scaled in place: no copy when the caller
+    /// hands over its only reference (`EmpiricalInterpolation(snapshots: consume g)`).
+    init(snapshots: consuming Matrix, norm: EIMNorm, relative: Bool, stabilized: Bool) throws {
         pointCount = snapshots.rows
         parameterCount = 0
         evaluator = try NormEvaluator(norm: norm, pointCount: snapshots.rows)
@@ -32,7 +38,59 @@ struct SnapshotResidualStore: ResidualStore {
         scales = []
         self.stabilized = stabilized
         self.relative = relative
-        try append(columns: snapshots, state: nil)
+        if case .linf = norm, !stabilized {
+            let columns = snapshots.columns
+            residuals = (consume snapshots).storage
+            try adoptResiduals(columns: columns)
+        } else {
+            try append(columns: snapshots, state: nil)
+        }
+    }
+
+    /// The ℓ∞ start on `residuals` (the unscaled snapshots): one read pass per column gives its
+    /// tile maxima and finds NaN or infinity, one write pass scales it (relative errors). The
+    /// bounds are exact: rounding is monotone, so max |s x| = s ⊗ max |x|.
+    private mutating func adoptResiduals(columns p: Int) throws {
+        let n = pointCount, nb = tileCount, tileLength = evaluator.tileLength, relative = self.relative
+        parameterCount = p
+        tileTerms = [Int32](repeating: 0, count: nb * p)
+        bounds = [Double](repeating: 0, count: nb * p)
+        upper = bounds
+        lower = bounds
+        scales = [Double](repeating: 1, count: p)
+        var bad = [Int](repeating: -1, count: p)
+        withBuffers(&bounds, &upper, &lower) { bp, up, lw in
+            residuals.withUnsafeMutableBufferPointer { all in
+                scales.withUnsafeMutableBufferPointer { sp in
+                    bad.withUnsafeMutableBufferPointer { badp in
+                        let box = UncheckedBox((all, bp, up, lw, sp, badp))
+                        Parallelism.forEachChunk(of: p) { range in
+                            let (all, bp, up, lw, sp, badp) = box.value
+                            for j in range {
+                                let r = all.baseAddress! + j * n
+                                var size = 0.0
+                                for b in 0..<nb {
+                                    let rows = (b * tileLength)..<min(n, (b + 1) * tileLength)
+                                    guard let e = finiteExtremes(UnsafePointer(r), rows) else { badp[j] = rows.lowerBound; break }
+                                    (lw[j * nb + b], up[j * nb + b], bp[j * nb + b]) = (e.low, e.high, tileSize(e))
+                                    size = max(size, tileSize(e))
+                                }
+                                guard badp[j] < 0, relative else { continue }
+                                let s = size > 0 ? 1 / size : 0
+                                sp[j] = s
+                                guard size > 0 else { continue }
+                                for i in 0..<n { r[i] *= s }
+                                for t in (j * nb)..<((j + 1) * nb) { bp[t] *= s; up[t] *= s; lw[t] *= s }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let j = bad.firstIndex(where: { $0 >= 0 }) {
+            let i = residuals[(j * n)..<((j + 1) * n)].firstIndex { !$0.isFinite }.map { $0 - j * n } ?? bad[j]
+            throw EIMError.notFinite(point: i, parameter: j)
+        }
     }
 
     private let relative: Bool
@@ -48,17 +106,22 @@ struct SnapshotResidualStore: ResidualStore {
         let nb = tileCount
         tileTerms.append(contentsOf: repeatElement(Int32(state?.terms ?? 0), count: nb * g.columns))
         bounds.append(contentsOf: repeatElement(0, count: nb * g.columns))
+        let signed = signedBounds
+        if signed {
+            upper.append(contentsOf: repeatElement(0, count: nb * g.columns))
+            lower.append(contentsOf: repeatElement(0, count: nb * g.columns))
+        }
         scales.append(contentsOf: repeatElement(0, count: g.columns))
         var bad = [Int](repeating: -1, count: g.columns)
         let base = evaluator, relative = self.relative, refine = stabilized
-        residuals.withUnsafeMutableBufferPointer { all in
-            bounds.withUnsafeMutableBufferPointer { bp in
+        withBuffers(&bounds, &upper, &lower) { bp, up, lw in
+            residuals.withUnsafeMutableBufferPointer { all in
                 scales.withUnsafeMutableBufferPointer { sp in
                     bad.withUnsafeMutableBufferPointer { badp in
                         g.storage.withUnsafeBufferPointer { gp in
-                            let boxes = UncheckedBox((all, bp, sp, badp, gp))
+                            let boxes = UncheckedBox((all, bp, up, lw, sp, badp, gp))
                             Parallelism.forEachChunk(of: g.columns) { range in
-                                let (all, bp, sp, badp, gp) = boxes.value
+                                let (all, bp, up, lw, sp, badp, gp) = boxes.value
                                 var e = base
                                 for c in range {
                                     let j = first + c
@@ -70,7 +133,11 @@ struct SnapshotResidualStore: ResidualStore {
                                     sp[j] = s
                                     for i in 0..<n { r[i] = s * source[i] }
                                     if let state, state.terms > 0 { recomputeResidual(r, state: state, refine: refine) }
-                                    for b in 0..<nb { bp[j * nb + b] = e.measure(UnsafeBufferPointer(r), e.tileRange(b)) }
+                                    for b in 0..<nb {
+                                        bp[j * nb + b] = e.measure(UnsafeBufferPointer(r), e.tileRange(b))
+                                        guard signed else { continue }
+                                        (lw[j * nb + b], up[j * nb + b]) = extremes(UnsafePointer(r.baseAddress!), e.tileRange(b))
+                                    }
                                 }
                             }
                         }
@@ -85,19 +152,20 @@ struct SnapshotResidualStore: ResidualStore {
         let nb = tileCount, n = pointCount, cap = state.capacity
         let range = evaluator.tileRange(b)
         let from = Int(tileTerms[j * nb + b]), to = state.terms
-        var largest = 0.0
+        var e = (low: 0.0, high: 0.0)
         residuals.withUnsafeMutableBufferPointer { all in
             state.basis.withUnsafeBufferPointer { q in
                 state.coefficients.withUnsafeBufferPointer { c in
-                    largest = applyPendingUpdates(all.baseAddress! + j * n, range: range, basis: q.baseAddress!, pointCount: n,
+                    e = applyPendingUpdates(all.baseAddress! + j * n, range: range, basis: q.baseAddress!, pointCount: n,
                                                   coefficients: c.baseAddress! + j * cap, terms: from..<to)
                 }
             }
         }
         tileTerms[j * nb + b] = Int32(to)
         let size: Double
-        if case .linf = evaluator.norm {
-            size = largest
+        if signedBounds {
+            size = tileSize(e)
+            (lower[j * nb + b], upper[j * nb + b]) = e
         } else {
             size = residuals.withUnsafeBufferPointer { all in
                 evaluator.measure(UnsafeBufferPointer(rebasing: all[(j * n)..<((j + 1) * n)]), range)
@@ -106,57 +174,6 @@ struct SnapshotResidualStore: ResidualStore {
         if size < 0 { throw EIMError.weightNotPositiveDefinite(parameter: j) }
         bounds[j * nb + b] = size
         return size
-    }
-
-    /// The ℓ∞ selection step for a batch of columns, refreshed in parallel: for each column, the
-    /// tiles whose bound exceeds the running best are brought up to date; returns each column's
-    /// size (exact when it exceeds `best`). Other norms go through `refresh` one tile at a time.
-    mutating func refreshColumns(_ columns: [Int], best: Double, state: GreedyState) throws -> [Double] {
-        guard case .linf = evaluator.norm, columns.count > 1 else {
-            return try columns.map { j in
-                var size = 0.0
-                for b in 0..<tileCount where bounds[j * tileCount + b] > max(best, size) {
-                    size = max(size, try refresh(tile: b, column: j, state: state))
-                }
-                return size
-            }
-        }
-        let nb = tileCount, n = pointCount, cap = state.capacity, terms = state.terms
-        let tileLength = evaluator.tileLength
-        var sizes = [Double](repeating: 0, count: columns.count)
-        residuals.withUnsafeMutableBufferPointer { all in
-            bounds.withUnsafeMutableBufferPointer { bp in
-                tileTerms.withUnsafeMutableBufferPointer { tp in
-                    sizes.withUnsafeMutableBufferPointer { sp in
-                        state.basis.withUnsafeBufferPointer { q in
-                            state.coefficients.withUnsafeBufferPointer { c in
-                                let box = UncheckedBox((all, bp, tp, sp, q, c))
-                                Parallelism.forEachChunk(of: columns.count) { range in
-                                    let (all, bp, tp, sp, q, c) = box.value
-                                    var localBest = best
-                                    for index in range {
-                                        let j = columns[index]
-                                        var size = 0.0
-                                        for b in 0..<nb where bp[j * nb + b] > max(localBest, size) {
-                                            let rows = (b * tileLength)..<min(n, (b + 1) * tileLength)
-                                            let e = applyPendingUpdates(all.baseAddress! + j * n, range: rows, basis: q.baseAddress!,
-                                                                        pointCount: n, coefficients: c.baseAddress! + j * cap,
-                                                                        terms: Int(tp[j * nb + b])..<terms)
-                                            tp[j * nb + b] = Int32(terms)
-                                            bp[j * nb + b] = e
-                                            size = max(size, e)
-                                        }
-                                        sp[index] = size
-                                        localBest = max(localBest, size)
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return sizes
     }
 
     mutating func residual(column j: Int, state: GreedyState, into r: UnsafeMutableBufferPointer<Double>) throws {
@@ -193,70 +210,40 @@ struct SnapshotResidualStore: ResidualStore {
     }
 
     mutating func tileSizes(of q: UnsafeBufferPointer<Double>) -> [Double] { evaluator.tileSizes(of: q) }
-}
 
-/// r[range] −= Σ_{k ∈ terms} c_k q_k[range], four terms per sweep, and returns max |r| over the
-/// range: the lazy rank-one corrections of one tile, in one pass over it per four terms.
-@inline(__always)
-func applyPendingUpdates(_ r: UnsafeMutablePointer<Double>, range: Range<Int>, basis q: UnsafePointer<Double>, pointCount n: Int,
-                         coefficients c: UnsafePointer<Double>, terms: Range<Int>) -> Double {
-    var k = terms.lowerBound
-    while k + 4 <= terms.upperBound {
-        let c0 = c[k], c1 = c[k + 1], c2 = c[k + 2], c3 = c[k + 3]
-        let q0 = q + k * n, q1 = q0 + n, q2 = q1 + n, q3 = q2 + n
-        for i in range { r[i] -= (c0 * q0[i] + c1 * q1[i]) + (c2 * q2[i] + c3 * q3[i]) }
-        k += 4
-    }
-    while k < terms.upperBound {
-        let ck = c[k], qk = q + k * n
-        if ck != 0 { for i in range { r[i] -= ck * qk[i] } }
-        k += 1
-    }
-    return maxAbs(UnsafePointer(r), range)
-}
+    /// Whether the bounds are kept signed (ℓ∞).
+    var signedBounds: Bool { if case .linf = evaluator.norm { return true } else { return false } }
 
-/// max |v[i]| over `range`, four lanes at a time (a NaN-free reduction the compiler vectorizes).
-@inline(__always)
-func maxAbs(_ v: UnsafePointer<Double>, _ range: Range<Int>) -> Double {
-    var lanes = SIMD4<Double>(repeating: 0)
-    var i = range.lowerBound
-    let raw = UnsafeRawPointer(v)
-    while i + 4 <= range.upperBound {
-        let x = raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD4<Double>.self)
-        lanes = pointwiseMax(lanes, pointwiseMax(x, -x))
-        i += 4
-    }
-    var largest = lanes.max()
-    while i < range.upperBound { largest = max(largest, abs(v[i])); i += 1 }
-    return largest
-}
-
-/// The index of the first NaN or infinity in `values`, scanned in parallel chunks.
-func firstNonFinite(_ values: [Double]) -> Int? {
-    let chunks = max(1, min(Parallelism.threadCount, values.count / 65536))
-    var found = [Int](repeating: Int.max, count: chunks)
-    values.withUnsafeBufferPointer { v in
-        found.withUnsafeMutableBufferPointer { f in
-            let box = UncheckedBox((v, f))
-            Parallelism.forEachChunk(of: chunks, chunks: chunks) { parts in
-                for part in parts {
-                    let (v, f) = box.value
-                    let lower = v.count * part / chunks, upper = v.count * (part + 1) / chunks
-                    var i = lower
-                    while i < upper {
-                        // x − x is 0 for finite x and NaN otherwise: one branch-free test per entry.
-                        var acc = 0.0
-                        let end = min(upper, i + 1024)
-                        for k in i..<end { acc += v[k] - v[k] }
-                        if acc != 0 || acc.isNaN {
-                            if let k = (i..<end).first(where: { !v[$0].isFinite }) { f[part] = k; break }
-                        }
-                        i = end
-                    }
+    /// ℓ∞: the correction r_j ← r_j − c_j q moves tile b of r_j by −c_j q, which lies between
+    /// −c_j·max q and −c_j·min q on the tile: the signed bounds move by those, with a margin for
+    /// the round-off of the sums, and the bound is max(upper, −lower). Other norms: |c_j|·‖q‖_tile.
+    mutating func growBounds(q: UnsafeBufferPointer<Double>, row: UnsafeBufferPointer<Double>) {
+        guard signedBounds else { return growAbsoluteBounds(q: q, row: row) }
+        let nb = tileCount
+        var qLow = [Double](repeating: 0, count: nb), qHigh = qLow
+        for b in 0..<nb { (qLow[b], qHigh[b]) = extremes(q.baseAddress!, evaluator.tileRange(b)) }
+        withBuffers(&bounds, &upper, &lower) { bp, up, lw in
+            for j in 0..<parameterCount {
+                let c = row[j]
+                if c == 0 { continue }
+                for b in 0..<nb {
+                    let t = j * nb + b
+                    let x = -c * qHigh[b], y = -c * qLow[b]
+                    let margin = 1e-15 * (abs(up[t]) + abs(lw[t]) + abs(x) + abs(y))
+                    up[t] += max(x, y) + margin
+                    lw[t] += min(x, y) - margin
+                    bp[t] = max(up[t], -lw[t], 0)
                 }
             }
         }
     }
-    let first = found.min()!
-    return first == Int.max ? nil : first
+}
+
+/// Three arrays as mutable buffers at once (the bounds of a store: `bounds`, `upper`, `lower`).
+func withBuffers<R>(_ a: inout [Double], _ b: inout [Double], _ c: inout [Double],
+                    _ body: (UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<Double>,
+                             UnsafeMutableBufferPointer<Double>) throws -> R) rethrows -> R {
+    try a.withUnsafeMutableBufferPointer { x in
+        try b.withUnsafeMutableBufferPointer { y in try c.withUnsafeMutableBufferPointer { z in try body(x, y, z) } }
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 
 /// `eim-functions` end to end on a small case (30×30 points, 10×10 training grid): its JSON against
@@ -35,6 +36,21 @@ final class EIMFunctionsDriverTests: XCTestCase {
         let qdeim = try run(["--variant", "qdeim"])
         XCTAssertEqual(qdeim["terms"] as? Int, 37)
         XCTAssertEqual(Set(try XCTUnwrap(qdeim["points"] as? [Int])).count, 37)
+    }
+
+    func testSaveWritesAnInterpolantNumPyCanRead() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("eim-functions-\(UUID().uuidString).npz")
+        defer { try? FileManager.default.removeItem(at: path) }
+        let json = try run(["--save", path.path])
+        XCTAssertEqual(json["saved"] as? String, path.path)
+        // A stored (uncompressed) ZIP: the entry names and model.json are readable in the bytes.
+        let bytes = try Data(contentsOf: path)
+        XCTAssertEqual(Array(bytes.prefix(2)), Array("PK".utf8))
+        let text = String(decoding: bytes, as: UTF8.self)
+        for entry in ["points.npy", "basis.npy", "interpolation_matrix.npy", "error_history.npy", "parameters.npy", "model.json",
+                      "romkit-empirical-interpolation", "\"formulation\" : \"classical\"", "\"terms\" : 47"] {
+            XCTAssertTrue(text.contains(entry), entry)
+        }
     }
 
     func testBadOptionIsAnErrorNamingIt() throws {

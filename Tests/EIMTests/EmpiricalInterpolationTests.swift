@@ -100,6 +100,17 @@ final class EmpiricalInterpolationTests: XCTestCase {
         XCTAssertLessThan(lambda, 1e4)
     }
 
+    func testCallerSnapshotsAreLeftUnchanged() throws {
+        // The greedy works in the snapshot storage only when it holds the only reference.
+        let g = Fixtures.inverseDistance()
+        let copy = g.storage
+        let eim = try EmpiricalInterpolation(snapshots: g, options: EIMOptions(tolerance: 1e-8))
+        XCTAssertEqual(g.storage, copy)
+        let consumed = try EmpiricalInterpolation(snapshots: Fixtures.inverseDistance(), options: EIMOptions(tolerance: 1e-8))
+        XCTAssertEqual(consumed.points, eim.points)
+        XCTAssertEqual(consumed.errorHistory, eim.errorHistory)
+    }
+
     func testBadInputsThrowNamedErrors() throws {
         var g = Fixtures.gaussian(side: 5, params: 3)
         g[3, 2] = .nan

@@ -20,6 +20,9 @@ struct EIMFunctionsRun {
 
         let eim: EmpiricalInterpolation, seconds: Double
         var trainingSet = training
+        let options = EIMOptions(tolerance: command.tol, maxTerms: command.maxTerms,
+                                 norm: command.norm == .linf ? .linf : .l2, relative: true,
+                                 stabilized: command.variant == .stabilized)
         switch command.variant {
         case .deim, .qdeim:
             command.progress("\(family.pointCount) points × \(family.parameterCount) parameters: snapshots and thin SVD")
@@ -30,9 +33,6 @@ struct EIMFunctionsRun {
             }
             report.add("training_max_error", eim.maxRelativeError(snapshots: g))
         default:
-            let options = EIMOptions(tolerance: command.tol, maxTerms: command.maxTerms,
-                                     norm: command.norm == .linf ? .linf : .l2, relative: true,
-                                     stabilized: command.variant == .stabilized)
             let greedy: EmpiricalInterpolation
             if command.adaptive {
                 let adaptive = try AdaptiveTraining(lower: [-1, -1], upper: [-0.01, -0.01], initialGrid: command.params)
@@ -49,10 +49,11 @@ struct EIMFunctionsRun {
                 report.add("candidates_checked", info.candidatesChecked)
             } else {
                 command.progress("\(family.pointCount) points × \(family.parameterCount) parameters: snapshots")
-                let g = timed(&report, "snapshot_seconds") { family.snapshots() }
+                var g: Matrix? = timed(&report, "snapshot_seconds") { family.snapshots() }
                 command.progress("greedy to \(command.tol)")
                 (greedy, seconds) = try measure {
-                    try EmpiricalInterpolation(snapshots: g, options: options) { terms, error in
+                    // Hands over the only reference: the greedy works in the snapshots' storage.
+                    try EmpiricalInterpolation(snapshots: g.take()!, options: options) { terms, error in
                         if terms % 20 == 0 { command.progress("\(terms) terms, error \(error)") }
                     }
                 }
@@ -87,6 +88,15 @@ struct EIMFunctionsRun {
             report.add("test_max_error", testError(eim))
         }
         report.add("lebesgue_constant", eim.lebesgueConstant)
+        if let path = command.save {
+            let provenance = EmpiricalInterpolation.Provenance(
+                creator: "eim-functions", command: CommandLine.arguments.joined(separator: " "),
+                details: ["family": kind.rawValue, "grid": "\(command.grid)", "variant": command.variant.rawValue,
+                          "training_size": "\(trainingSet.count)"])
+            let greedyOptions = [.deim, .qdeim].contains(command.variant) ? nil : options
+            try eim.write(to: URL(fileURLWithPath: path), options: greedyOptions, provenance: provenance)
+            report.add("saved", path)
+        }
         report.add("blas_core", BLASRuntime.coreName)
         return report
     }

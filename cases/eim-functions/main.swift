@@ -5,6 +5,7 @@
 //   eim-functions --variant symmetric --grid 40 --params 15 --tol 1e-10
 //   eim-functions --variant rectangular --extra-points 2 --remove-point 3 --grid 40 --params 15
 //   eim-functions --adaptive --grid 100 --params 9 --tol 1e-8 --test 100
+//   eim-functions --grid 100 --params 25 --save eim.npz
 import ArgumentParser
 import EIM
 import Foundation
@@ -58,6 +59,9 @@ struct EIMFunctions: ParsableCommand {
 
     @Option(help: "rectangular: points added (where the Lebesgue function is largest) before one is removed.")
     var extraPoints = 2
+
+    @Option(help: "Save the interpolant (the online object) as an NPZ file at PATH.")
+    var save: String?
 
     @Option(help: "Write the results as one JSON object to PATH ('-' for stdout).")
     var json: String?
