@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "rom-bench",
             dependencies: [
-                "LinearAlgebra", "ROM", "FEM", "CaseProblems",
+                "LinearAlgebra", "ROM", "FEM", "EIM", "CaseProblems",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
