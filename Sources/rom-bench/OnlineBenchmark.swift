@@ -66,6 +66,7 @@ struct OnlineBenchmark: ParsableCommand {
         report.add("truth_solve_seconds", solve, "truth: CHOLMOD solve (s)")
         report.add("truth_supernodal", cholesky.isSupernodal ? 1 : 0, "truth: supernodal factor")
         report.add("truth_factor_nonzeros", Double(cholesky.factorNonzeros), "truth: nnz(L)")
+        report.add("truth_factor_flops", cholesky.factorFlops, "truth: factorization flops (CHOLMOD)")
         let problem = block.problem
         let before = (problem.solveCount, problem.solveSeconds)
         for mu in sample { _ = try problem.solve(mu) }

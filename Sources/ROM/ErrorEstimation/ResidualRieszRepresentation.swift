@@ -14,16 +14,13 @@ public enum ResidualNormMethod: String, Sendable, Codable, CaseIterable {
 ///
 /// The residual of u_N = Σ_n u_n v_n is r(μ) = Σ_p θ'_p(μ) f_p − Σ_n Σ_q θ_q(μ) u_n A_q v_n. Its
 /// Riesz representer X⁻¹ r is the combination, with coefficients c(μ) = (θ'_p, −θ_q u_n), of the
-/// representers ξ_p = X⁻¹ f_p and η_qn = X⁻¹ A_q v_n, which are computed once (one solve with the
-/// factored X each) and kept two ways: their Gram matrix G (standard) and their coefficients B in
-/// an X-orthonormal basis W of their span (orthonormalized). ‖r‖_{X'} = ‖X⁻¹r‖_X = √(cᵀGc) = ‖Bc‖₂.
+/// representers ξ_p = X⁻¹ f_p and η_qn = X⁻¹ A_q v_n, computed once (one solve with the factored X
+/// each) and kept as their coefficients B in an X-orthonormal basis W of their span. Then
+/// ‖r‖_{X'} = ‖X⁻¹r‖_X = ‖Bc‖₂ (orthonormalized) = √(cᵀGc) with G = BᵀB their Gram matrix
+/// (standard): the representers themselves need not be kept.
 struct ResidualRieszRepresentation {
     private let xSolver: CholeskyFactorization
     private let innerProduct: InnerProduct
-    /// The representers, one per column (n×K).
-    private var representers: Matrix
-    /// G = RᵀXR (K×K).
-    private(set) var gram: Matrix
     /// W, an X-orthonormal basis of the representers' span.
     private var residualBasis: OrthonormalBasis
     /// The coefficients of each representer in W (column i has W.count-at-insertion entries).
@@ -35,38 +32,23 @@ struct ResidualRieszRepresentation {
         }
         xSolver = try CholeskyFactorization(x)
         self.innerProduct = innerProduct
-        representers = Matrix(rows: dimension, columns: 0)
-        gram = Matrix(rows: 0, columns: 0)
         residualBasis = OrthonormalBasis(dimension: dimension, innerProduct: innerProduct)
     }
 
     /// Number of representers K.
-    var count: Int { representers.columns }
+    var count: Int { expansions.count }
 
     /// Adds the representers of the functionals `g` (right-hand sides f_p, or the images A_q v_n
-    /// of a new basis vector), in order: one multi-right-hand-side solve with X, one block update of
-    /// the Gram matrix and one block Gram–Schmidt into W.
+    /// of a new basis vector), in order: one multi-right-hand-side solve with X and one block
+    /// Gram–Schmidt into W.
     mutating func append(functionals g: [[Double]]) throws {
         guard !g.isEmpty else { return }
-        let functionals = Matrix(columns: g)
-        let xi = try xSolver.solve(functionals)
-        let old = count, added = g.count
-        // X ξ_i = g_i, so (ξ_i, ξ_j)_X = ξ_iᵀ g_j: no product with X is needed.
-        let cross = old == 0 ? Matrix(rows: 0, columns: added) : Matrix.product(.transposed, representers, .none, functionals)
-        let block = Matrix.product(.transposed, xi, .none, functionals)
-        var newGram = Matrix(rows: old + added, columns: old + added)
-        for j in 0..<old { for i in 0..<old { newGram[i, j] = gram[i, j] } }
-        for j in 0..<added {
-            for i in 0..<old {
-                newGram[i, old + j] = cross[i, j]
-                newGram[old + j, i] = cross[i, j]
-            }
-            for i in 0..<added { newGram[old + i, old + j] = (block[i, j] + block[j, i]) / 2 }
-        }
-        gram = newGram
-        representers.appendColumns(xi)
+        let xi = try xSolver.solve(Matrix(columns: g))
         expansions.append(contentsOf: residualBasis.append(block: xi, relativeTolerance: 1e-14))
     }
+
+    /// G = BᵀB (K×K), the Gram matrix of the representers in X.
+    var gram: Matrix { orthonormalCoefficients.gram }
 
     /// B (R×K): column i holds the coefficients of representer i in W.
     var orthonormalCoefficients: Matrix {
