@@ -1,0 +1,112 @@
+import Foundation
+
+/// The 3D Laplace kernel K(r) = 1/‖r‖ (no 1/4π, as FMM3D's `lfmm3d`); coincident points are skipped.
+public struct LaplaceKernel3D: Kernel {
+    /// The kernel.
+    public init() {}
+    @inlinable public func callAsFunction(_ r: SIMD3<Double>) -> Double { 1 / (r * r).sum().squareRoot() }
+    public var isSingularAtOrigin: Bool { true }
+    public var homogeneityDegree: Double? { -1 }
+    public var name: String { "laplace3d" }
+
+    /// Σ σ_j / ‖x − y_j‖ with a branch-free select for r = 0 (vectorizes).
+    @inlinable
+    public func sum(at x: SIMD3<Double>, sources: SourceView, range: Range<Int>) -> Double {
+        var total = 0.0
+        let sx = sources.x, sy = sources.y, sz = sources.z, q = sources.charges
+        for j in range {
+            let dx = x.x - sx[j], dy = x.y - sy[j], dz = x.z - sz[j]
+            let r2 = dx * dx + dy * dy + dz * dz
+            let inv = r2 > 0 ? 1 / r2.squareRoot() : 0
+            total += q[j] * inv
+        }
+        return total
+    }
+}
+
+/// The 2D Laplace kernel K(r) = −log ‖r‖; coincident points are skipped.
+public struct LaplaceKernel2D: Kernel {
+    /// The kernel.
+    public init() {}
+    @inlinable public func callAsFunction(_ r: SIMD3<Double>) -> Double { -0.5 * log(r.x * r.x + r.y * r.y) }
+    public var isSingularAtOrigin: Bool { true }
+    public var name: String { "laplace2d" }
+}
+
+/// The Gaussian K(r) = exp(−‖r‖²/h²).
+public struct GaussianKernel: Kernel {
+    /// The length scale h.
+    public let h: Double
+    /// A Gaussian of length scale `h` (> 0).
+    public init(h: Double) { self.h = h }
+    @inlinable public func callAsFunction(_ r: SIMD3<Double>) -> Double { exp(-(r * r).sum() / (h * h)) }
+    public var name: String { "gaussian(h=\(h))" }
+}
+
+/// The anisotropic Gaussian K(r) = exp(−Σ_k r_k²/h_k²), one length scale per axis.
+public struct AnisotropicGaussianKernel: Kernel {
+    /// The length scales (h_x, h_y, h_z); h_z is unused in 2D.
+    public let h: SIMD3<Double>
+    /// An anisotropic Gaussian with positive length scales.
+    public init(h: SIMD3<Double>) { self.h = h }
+    @inlinable public func callAsFunction(_ r: SIMD3<Double>) -> Double {
+        let s = r / h
+        return exp(-(s * s).sum())
+    }
+    public var name: String { "anisotropic-gaussian(h=\(h.x),\(h.y),\(h.z))" }
+}
+
+/// The multiquadric K(r) = √(‖r‖² + c²).
+public struct MultiquadricKernel: Kernel {
+    /// The shape parameter c.
+    public let c: Double
+    /// A multiquadric with shape parameter `c`.
+    public init(c: Double) { self.c = c }
+    @inlinable public func callAsFunction(_ r: SIMD3<Double>) -> Double { ((r * r).sum() + c * c).squareRoot() }
+    public var name: String { "multiquadric(c=\(c))" }
+}
+
+/// The inverse multiquadric K(r) = 1/√(‖r‖² + c²).
+public struct InverseMultiquadricKernel: Kernel {
+    /// The shape parameter c.
+    public let c: Double
+    /// An inverse multiquadric with shape parameter `c`.
+    public init(c: Double) { self.c = c }
+    @inlinable public func callAsFunction(_ r: SIMD3<Double>) -> Double { 1 / ((r * r).sum() + c * c).squareRoot() }
+    public var name: String { "inverse-multiquadric(c=\(c))" }
+}
+
+/// The Matérn kernel with ν = 3/2: K(r) = (1 + √3 ‖r‖/ℓ) exp(−√3 ‖r‖/ℓ).
+public struct MaternKernel: Kernel {
+    /// The length scale ℓ.
+    public let length: Double
+    /// A Matérn 3/2 kernel of length scale `length`.
+    public init(length: Double) { self.length = length }
+    @inlinable public func callAsFunction(_ r: SIMD3<Double>) -> Double {
+        let s = 3.0.squareRoot() * (r * r).sum().squareRoot() / length
+        return (1 + s) * exp(-s)
+    }
+    public var name: String { "matern32(l=\(length))" }
+}
+
+/// A kernel given by a closure on r = x − y (summed by the generic loop).
+public struct ClosureKernel: Kernel {
+    private let k: @Sendable (SIMD3<Double>) -> Double
+    public let isEven: Bool
+    public let isSingularAtOrigin: Bool
+    public let homogeneityDegree: Double?
+    public let name: String
+
+    /// `k(r)` is K(r); say whether K(−r) = K(r), whether K(0) is infinite, and the degree d of
+    /// K(a r) = a^d K(r) if there is one.
+    public init(name: String = "closure", isEven: Bool = true, isSingularAtOrigin: Bool = false, homogeneityDegree: Double? = nil,
+                _ k: @escaping @Sendable (SIMD3<Double>) -> Double) {
+        self.k = k
+        self.isEven = isEven
+        self.isSingularAtOrigin = isSingularAtOrigin
+        self.homogeneityDegree = homogeneityDegree
+        self.name = name
+    }
+
+    public func callAsFunction(_ r: SIMD3<Double>) -> Double { k(r) }
+}
