@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "thermal-block", targets: ["thermal-block"]),
         .executable(name: "poisson", targets: ["poisson"]),
         .executable(name: "eim-functions", targets: ["eim-functions"]),
+        .executable(name: "eifmm", targets: ["eifmm"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -67,6 +68,14 @@ let package = Package(
             ],
             path: "cases/eim-functions"
         ),
+        .executableTarget(
+            name: "eifmm",
+            dependencies: [
+                "EIM", "LinearAlgebra",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "cases/eifmm"
+        ),
 
         .testTarget(
             name: "LinearAlgebraTests",
@@ -95,7 +104,7 @@ let package = Package(
         .testTarget(name: "EIMTests", dependencies: ["EIM", "LinearAlgebra"]),
         .testTarget(name: "ModuleTests", dependencies: ["FEM", "ROM", "EIM", "DomainDecomp"]),
         // End-to-end tests of the drivers: run each executable on a small case, compare its JSON.
-        .testTarget(name: "DriverTests", dependencies: ["rom-bench", "thermal-block", "poisson", "eim-functions"]),
+        .testTarget(name: "DriverTests", dependencies: ["rom-bench", "thermal-block", "poisson", "eim-functions", "eifmm"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -110,3 +110,25 @@ public struct ClosureKernel: Kernel {
 
     public func callAsFunction(_ r: SIMD3<Double>) -> Double { k(r) }
 }
+
+/// The built-in kernels by name (drivers and benchmarks).
+public enum KernelCatalog {
+    /// The names `kernel(named:dimension:scale:)` accepts.
+    public static let names = ["laplace", "gaussian", "multiquadric", "inverse-multiquadric", "matern", "anisotropic-gaussian"]
+
+    /// "laplace" is 1/r in 3D and −log r in 2D; `scale` is h (Gaussian), c (multiquadrics), ℓ (Matérn),
+    /// and h_x of the anisotropic Gaussian (h_y = h_z = scale / 5).
+    public static func kernel(named name: String, dimension: Int, scale: Double) throws -> any Kernel {
+        guard dimension == 2 || dimension == 3 else { throw FastSummationError.unsupportedDimension(dimension) }
+        guard scale > 0, scale.isFinite else { throw FastSummationError.invalidOption("the kernel scale must be positive, got \(scale)") }
+        switch name {
+        case "laplace": return dimension == 3 ? LaplaceKernel3D() : LaplaceKernel2D()
+        case "gaussian": return GaussianKernel(h: scale)
+        case "multiquadric": return MultiquadricKernel(c: scale)
+        case "inverse-multiquadric": return InverseMultiquadricKernel(c: scale)
+        case "matern": return MaternKernel(length: scale)
+        case "anisotropic-gaussian": return AnisotropicGaussianKernel(h: SIMD3(scale, scale / 5, scale / 5))
+        default: throw FastSummationError.invalidOption("unknown kernel '\(name)'; one of \(names.joined(separator: ", "))")
+        }
+    }
+}

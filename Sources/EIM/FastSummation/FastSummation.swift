@@ -47,7 +47,8 @@ public struct FastSummation: LinearOperator, @unchecked Sendable {
                 options: FastSummationOptions = FastSummationOptions()) throws {
         guard dimension == 2 || dimension == 3 else { throw FastSummationError.unsupportedDimension(dimension) }
         guard options.tolerance > 0, options.tolerance.isFinite else { throw FastSummationError.nonPositiveTolerance(options.tolerance) }
-        guard options.leafSize >= 1 else { throw FastSummationError.invalidOption("the leaf size must be at least 1, got \(options.leafSize)") }
+        let leafSize = options.effectiveLeafSize(dimension: dimension)
+        guard leafSize >= 1 else { throw FastSummationError.invalidOption("the leaf size must be at least 1, got \(leafSize)") }
         guard options.threads >= 1 else { throw FastSummationError.invalidOption("the thread count must be at least 1, got \(options.threads)") }
         guard options.safetyFactor >= 1, options.safetyFactor.isFinite else {
             throw FastSummationError.invalidOption("the safety factor must be at least 1, got \(options.safetyFactor)")
@@ -63,7 +64,7 @@ public struct FastSummation: LinearOperator, @unchecked Sendable {
         self.kernel = kernel
         self.dimension = dimension
         self.options = options
-        tree = SummationTree(dimension: dimension, sources: src, targets: tgt, leafSize: options.leafSize, maxLevel: options.maxLevel)
+        tree = SummationTree(dimension: dimension, sources: src, targets: tgt, leafSize: leafSize, maxLevel: options.maxLevel)
         lists = InteractionLists(tree: tree)
         points = TreePoints(tree: tree, sources: src, targets: tgt)
         levels = try Self.farField(kernel: kernel, tree: tree, options: options)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How the far field is interpolated.
 public enum FarFieldMethod: String, Sendable, CaseIterable {
     /// Empirical interpolation of the kernel per level (EIFMM, Casenave 2014).
@@ -12,18 +14,25 @@ public struct FastSummationOptions: Sendable {
     public var tolerance: Double
     /// The far-field interpolation.
     public var method: FarFieldMethod
-    /// A box with more points than this is subdivided.
-    public var leafSize: Int
+    /// A box with more points than this is subdivided (nil: from ε and the dimension, so that the
+    /// near field and the M2L products cost about the same).
+    public var leafSize: Int?
     /// Threads of the evaluation loops.
     public var threads: Int
     /// The interpolation tolerance is `tolerance / safetyFactor` (the far field passes several
     /// interpolations, M2M/L2L chains, before it reaches a target).
     public var safetyFactor: Double
+    /// The leaf size used: `leafSize`, else 40 per digit of ε in 3D (120 at 1e-3, 240 at 1e-6), 12 per digit + 16 in 2D.
+    public func effectiveLeafSize(dimension: Int) -> Int {
+        if let leafSize { return leafSize }
+        let digits = max(1, -log10(tolerance))
+        return dimension == 3 ? Int(40 * digits) : Int(12 * digits) + 16
+    }
     /// Deepest tree level (guards against coincident points).
     public var maxLevel: Int
 
-    /// Defaults: EIM, 64 points per leaf (3D; 2D uses the same), one thread, safety factor 10.
-    public init(tolerance: Double = 1e-6, method: FarFieldMethod = .eim, leafSize: Int = 64, threads: Int = 1,
+    /// Defaults: EIM, automatic leaf size, one thread, safety factor 10.
+    public init(tolerance: Double = 1e-6, method: FarFieldMethod = .eim, leafSize: Int? = nil, threads: Int = 1,
                 safetyFactor: Double = 10, maxLevel: Int = 16) {
         self.tolerance = tolerance
         self.method = method
