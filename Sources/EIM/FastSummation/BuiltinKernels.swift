@@ -9,16 +9,29 @@ public struct LaplaceKernel3D: Kernel {
     public var homogeneityDegree: Double? { -1 }
     public var name: String { "laplace3d" }
 
-    /// Σ σ_j / ‖x − y_j‖ with a branch-free select for r = 0 (vectorizes).
+    /// Σ σ_j / ‖x − y_j‖, four sources at a time in SIMD lanes (a floating-point sum is not
+    /// reassociated by the compiler, so the lanes are explicit), r = 0 masked out.
     @inlinable
     public func sum(at x: SIMD3<Double>, sources: SourceView, range: Range<Int>) -> Double {
-        var total = 0.0
         let sx = sources.x, sy = sources.y, sz = sources.z, q = sources.charges
-        for j in range {
+        let px = SIMD4<Double>(repeating: x.x), py = SIMD4<Double>(repeating: x.y), pz = SIMD4<Double>(repeating: x.z)
+        var acc = SIMD4<Double>.zero
+        var j = range.lowerBound
+        while j + 4 <= range.upperBound {
+            let dx = px - SIMD4(sx[j], sx[j + 1], sx[j + 2], sx[j + 3])
+            let dy = py - SIMD4(sy[j], sy[j + 1], sy[j + 2], sy[j + 3])
+            let dz = pz - SIMD4(sz[j], sz[j + 1], sz[j + 2], sz[j + 3])
+            let r2 = dx * dx + dy * dy + dz * dz
+            let inv = (1 / r2.squareRoot()).replacing(with: 0, where: r2 .== 0)
+            acc += SIMD4(q[j], q[j + 1], q[j + 2], q[j + 3]) * inv
+            j += 4
+        }
+        var total = acc.sum()
+        while j < range.upperBound {
             let dx = x.x - sx[j], dy = x.y - sy[j], dz = x.z - sz[j]
             let r2 = dx * dx + dy * dy + dz * dz
-            let inv = r2 > 0 ? 1 / r2.squareRoot() : 0
-            total += q[j] * inv
+            total += r2 > 0 ? q[j] / r2.squareRoot() : 0
+            j += 1
         }
         return total
     }
