@@ -39,9 +39,11 @@ struct TrainingFamily {
     let samples: [SIMD3<Double>]
     let params: [SIMD3<Double>]
 
-    init(dimension d: Int) {
+    /// The default grid has 8 (3D) or 24 (2D) Chebyshev points per axis plus the box faces; `refined`
+    /// doubles them (3D: 16 + 2), for kernels steep inside a box.
+    init(dimension d: Int, refined: Bool = false) {
         dimension = d
-        let nAxis = d == 3 ? 8 : 24
+        let nAxis = (d == 3 ? 8 : 24) * (refined ? 2 : 1)
         axis = [-0.5] + chebyshevNodes(nAxis).reversed() + [0.5]
         var x: [SIMD3<Double>] = []
         for k in 0..<(d == 3 ? axis.count : 1) { for j in axis.indices { for i in axis.indices {

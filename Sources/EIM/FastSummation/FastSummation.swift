@@ -82,11 +82,17 @@ public struct FastSummation: LinearOperator, @unchecked Sendable {
         var levels = (0...max(depth, 0)).map { _ in LevelOperators(basis: nil, rawAlpha: 1, m2lAlpha: 1) }
         guard depth >= 2 else { return levels }
         let family = TrainingFamily(dimension: d)
+        let refined = TrainingFamily(dimension: d, refined: true)
         let tau = options.tolerance / options.safetyFactor
         let maxN = d == 3 ? 14 : 40
         func build(scale: Double, tolerance: Double) throws -> any FarFieldBasis {
             switch options.method {
-            case .eim: return try EIMFarField(kernel: kernel, family: family, scale: scale, tolerance: tolerance)
+            case .eim:
+                // When the greedy takes more than 30 % of the grid, the grid under-resolves the
+                // kernel between its points (a Gaussian with h below the box width): redo on a finer grid.
+                let coarse = try EIMFarField(kernel: kernel, family: family, scale: scale, tolerance: tolerance)
+                guard 10 * coarse.xNodes.count > 3 * family.samples.count else { return coarse }
+                return try EIMFarField(kernel: kernel, family: refined, scale: scale, tolerance: tolerance)
             case .chebyshev: return ChebyshevFarField(kernel: kernel, family: family, scale: scale, tolerance: tolerance, maxN: maxN)
             }
         }
