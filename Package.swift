@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "poisson", targets: ["poisson"]),
         .executable(name: "eim-functions", targets: ["eim-functions"]),
         .executable(name: "rom", targets: ["rom"]),
+        .executable(name: "eifmm", targets: ["eifmm"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -76,6 +77,14 @@ let package = Package(
             ],
             path: "Sources/rom"
         ),
+        .executableTarget(
+            name: "eifmm",
+            dependencies: [
+                "EIM", "LinearAlgebra",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "cases/eifmm"
+        ),
 
         .testTarget(
             name: "LinearAlgebraTests",
@@ -104,7 +113,7 @@ let package = Package(
         .testTarget(name: "EIMTests", dependencies: ["EIM", "LinearAlgebra"]),
         .testTarget(name: "ModuleTests", dependencies: ["FEM", "ROM", "EIM", "DomainDecomp"]),
         // End-to-end tests of the drivers: run each executable on a small case, compare its JSON.
-        .testTarget(name: "DriverTests", dependencies: ["rom-bench", "thermal-block", "poisson", "eim-functions", "rom", "ROM", "LinearAlgebra"]),
+        .testTarget(name: "DriverTests", dependencies: ["rom-bench", "thermal-block", "poisson", "eim-functions", "rom", "eifmm", "ROM", "LinearAlgebra"]),
     ],
     swiftLanguageModes: [.v6]
 )

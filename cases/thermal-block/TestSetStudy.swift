@@ -61,17 +61,3 @@ struct OnlineTiming {
         secondsPerQuery = best / Double(parameters.count)
     }
 }
-
-/// The JSON figures of a run, in order.
-struct Figures {
-    private var entries: [(String, JSONValue)] = []
-
-    mutating func add(_ key: String, _ value: Double) { entries.append((key, .number(value))) }
-    mutating func add(_ key: String, _ values: [Double]) { entries.append((key, .numbers(values))) }
-
-    /// Writes the JSON object to `path` ("-": stdout); nothing without a path.
-    func emit(json path: String?) throws {
-        guard let path else { return }
-        try OutputDestination.write(JSONValue.object(entries).serialized() + "\n", to: path)
-    }
-}

@@ -104,7 +104,7 @@ struct ThermalBlockCommand: ParsableCommand {
                                                   command: CommandLine.arguments.joined(separator: " "))
         log("wrote \(artifacts.files.map { $0.lastPathComponent }.joined(separator: ", ")) in \(folder.path)")
 
-        var figures = Figures()
+        var figures = JSONReport()
         figures.add("dofs", Double(block.mesh.nodeCount))
         figures.add("free_dofs", Double(block.dofs))
         figures.add("blocks", Double(blocks))

@@ -30,6 +30,23 @@ public enum BLAS {
         cblas_dscal(Int32(x.count), a, x.baseAddress, 1)
     }
 
+    /// C ← α A B + β C on caller storage, column-major without padding: A is m×k, B k×n, C m×n
+    /// (BLAS `dgemm`; the buffer form of `Matrix.gemm`, for kernels that batch their own blocks).
+    @inlinable
+    public static func gemm(m: Int, n: Int, k: Int, alpha: Double = 1, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
+                            beta: Double = 0, c: UnsafeMutablePointer<Double>) {
+        guard m > 0, n > 0, k > 0 else { return }
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), alpha, a, Int32(m), b, Int32(k),
+                    beta, c, Int32(m))
+    }
+
+    /// y ← A x + y on caller storage, A m×k column-major without padding (BLAS `dgemv`).
+    @inlinable
+    public static func gemvAdd(m: Int, k: Int, a: UnsafePointer<Double>, x: UnsafePointer<Double>, y: UnsafeMutablePointer<Double>) {
+        guard m > 0, k > 0 else { return }
+        cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(m), Int32(k), 1, a, Int32(m), x, 1, 1, y, 1)
+    }
+
     /// xᵀ y of two arrays.
     @inlinable
     public static func dot(_ x: [Double], _ y: [Double]) -> Double {

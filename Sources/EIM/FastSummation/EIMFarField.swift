@@ -1,0 +1,99 @@
+import LinearAlgebra
+
+/// The EIFMM far field of one level (Casenave 2014): the EIM greedy on the training family
+/// x′ ↦ K(a (x′ − s)) picks the target nodes X_i and kernel columns s_k; in the symmetric
+/// formulation ℓ(x′)ᵀ = k(x′)ᵀ F⁻¹ with k_k(x′) = K(a (x′ − s_k)) and F_ik = K(a (X_i − s_k)).
+/// The source side runs the same greedy on the mirrored kernel K(−r) (the same one when K is even).
+///
+/// Because the Lagrange functions are combinations of kernel columns, P2M is a kernel sum at the
+/// columns' positions followed by F⁻ᵀ, and L2P is a kernel sum from charges F⁻¹ L placed at them.
+struct EIMFarField: FarFieldBasis {
+    let kernelScale: Double
+    let xNodes: [SIMD3<Double>]
+    let xParams: [SIMD3<Double>]
+    let xInverse: Matrix        // F⁻¹
+    let yNodes: [SIMD3<Double>]
+    let yParams: [SIMD3<Double>]
+    let yInverseTransposed: Matrix  // F̃⁻ᵀ
+    let estimatedError: Double
+    let kernel: any Kernel
+
+    var rawToMultipole: Matrix? { yInverseTransposed }
+    var localToRaw: Matrix? { xInverse }
+
+    /// The greedy at absolute tolerance `tolerance` on the family at scale `scale` (box width, or 1
+    /// for a homogeneous kernel). Zero terms when the family is below the tolerance everywhere.
+    init(kernel: any Kernel, family: TrainingFamily, scale: Double, tolerance: Double) throws {
+        self.kernel = kernel
+        kernelScale = scale
+        let (xn, xp, xi, errX) = try Self.greedy(kernel: kernel, family: family, scale: scale, tolerance: tolerance, mirrored: false)
+        xNodes = xn
+        xParams = xp
+        xInverse = xi
+        if kernel.isEven {
+            yNodes = xn
+            yParams = xp  // K even: K(a (y′ − s)) = K(a (s − y′))
+            yInverseTransposed = xi.transposed
+            estimatedError = errX
+        } else {
+            let (yn, yp, yi, errY) = try Self.greedy(kernel: kernel, family: family, scale: scale, tolerance: tolerance, mirrored: true)
+            yNodes = yn
+            yParams = yp
+            yInverseTransposed = yi.transposed
+            estimatedError = max(errX, errY)
+        }
+    }
+
+    /// Nodes, kernel columns (as positions s: k(x′) = K(a (x′ − s)), mirrored: K(a (s − x′))), F⁻¹, error.
+    private static func greedy(kernel: any Kernel, family: TrainingFamily, scale: Double, tolerance: Double,
+                               mirrored: Bool) throws -> ([SIMD3<Double>], [SIMD3<Double>], Matrix, Double) {
+        let g = family.snapshots(kernel: kernel, scale: scale, mirrored: mirrored)
+        let size = g.maxAbs
+        guard size > tolerance else { return ([], [], Matrix(rows: 0, columns: 0), size) }
+        let cap = min(g.rows, g.columns, 2000)
+        let eim = try EmpiricalInterpolation(snapshots: g, options: EIMOptions(tolerance: tolerance, maxTerms: cap, relative: false))
+        let nodes = eim.points.map { family.samples[$0] }
+        let params = eim.parameters.map { family.params[$0] }
+        let p = nodes.count
+        var f = Matrix(rows: p, columns: p)
+        for k in 0..<p { for i in 0..<p { f[i, k] = g[eim.points[i], eim.parameters[k]] } }
+        let inverse = try DenseLU(f).solve(Matrix.identity(p))
+        return (nodes, params, inverse, eim.errorHistory.last ?? size)
+    }
+
+    func lagrangeX(_ p: SIMD3<Double>) -> [Double] {
+        let k = xParams.map { kernel(kernelScale * (p - $0)) }
+        return xInverse.applyTransposed(k)
+    }
+
+    func lagrangeY(_ p: SIMD3<Double>) -> [Double] {
+        // k̃_k(y′) = K(a (s̃_k − y′)): the sum at s̃_k of a unit source at y′.
+        let k = yParams.map { kernel(kernelScale * ($0 - p)) }
+        return yInverseTransposed.apply(k)
+    }
+
+    func p2m(kernel: any Kernel, center: SIMD3<Double>, width: Double, sources: SourceView, range: Range<Int>,
+             into raw: UnsafeMutableBufferPointer<Double>) {
+        for k in 0..<yParams.count {
+            raw[k] += kernel.sum(at: center + width * yParams[k], sources: sources, range: range)
+        }
+    }
+
+    func l2p(kernel: any Kernel, raw: UnsafeBufferPointer<Double>, center: SIMD3<Double>, width: Double,
+             targets: SourceView, range: Range<Int>, into f: UnsafeMutableBufferPointer<Double>) {
+        let p = xParams.count
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * p) { s in
+            for k in 0..<p {
+                let q = center + width * xParams[k]
+                s[k] = q.x
+                s[p + k] = q.y
+                s[2 * p + k] = q.z
+            }
+            let view = SourceView(x: UnsafeBufferPointer(rebasing: s[0..<p]), y: UnsafeBufferPointer(rebasing: s[p..<(2 * p)]),
+                                  z: UnsafeBufferPointer(rebasing: s[(2 * p)..<(3 * p)]), charges: raw)
+            for t in range {
+                f[t] += kernel.sum(at: SIMD3(targets.x[t], targets.y[t], targets.z[t]), sources: view, range: 0..<p)
+            }
+        }
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import LinearAlgebra
+
+/// Fast summation f(x_i) = Σ_j σ_j K(x_i − y_j) for a translation-invariant kernel, to a relative
+/// accuracy ε, in O(N) (the EIFMM of Casenave 2014, or the black-box FMM of Fong & Darve 2009).
+///
+/// The setup (adaptive tree, interaction lists, far-field interpolation per level, translation
+/// operators) is done once; `evaluate` then serves any number of charge vectors. As a
+/// `LinearOperator` it is the dense kernel matrix [K(x_i − y_j)] applied matrix-free.
+///
+///     let sum = try FastSummation(kernel: LaplaceKernel3D(), sources: points, dimension: 3,
+///                                 options: FastSummationOptions(tolerance: 1e-6))
+///     let potential = try sum.evaluate(charges: sigma)
+public struct FastSummation: LinearOperator, @unchecked Sendable {
+    /// The kernel summed.
+    public let kernel: any Kernel
+    /// 2 or 3.
+    public let dimension: Int
+    /// The options of the setup.
+    public let options: FastSummationOptions
+    let tree: SummationTree
+    let lists: InteractionLists
+    var levels: [LevelOperators]
+    let points: TreePoints
+    let workspace: Workspace
+    /// Leaf boxes holding targets.
+    let leaves: [Int]
+
+    /// Number of targets (rows of the kernel matrix).
+    public var rows: Int { tree.targetOrder.count }
+    /// Number of sources (columns).
+    public var columns: Int { tree.sourceOrder.count }
+    /// Deepest level of the tree (the root is level 0).
+    public var depth: Int { tree.depth }
+    /// Number of boxes of the tree.
+    public var boxCount: Int { tree.boxCount }
+    /// Interpolation points per level 0…depth (target side; 0 where the level has no far field).
+    public var interpolationPoints: [Int] { levels.map(\.xCount) }
+    /// The far-field interpolation error measured on the training family, per level (0 when none).
+    public var estimatedInterpolationErrors: [Double] { levels.map { $0.basis?.estimatedError ?? 0 } }
+
+    /// Sets up the summation over `sources` (and `targets`, the sources themselves when nil).
+    ///
+    /// In 2D the z coordinates are ignored. Throws on a dimension other than 2 or 3, ε ≤ 0, a NaN or
+    /// infinite coordinate, or an option out of range.
+    public init(kernel: any Kernel, sources: [SIMD3<Double>], targets: [SIMD3<Double>]? = nil, dimension: Int,
+                options: FastSummationOptions = FastSummationOptions()) throws {
+        guard dimension == 2 || dimension == 3 else { throw FastSummationError.unsupportedDimension(dimension) }
+        guard options.tolerance > 0, options.tolerance.isFinite else { throw FastSummationError.nonPositiveTolerance(options.tolerance) }
+        let leafSize = options.effectiveLeafSize(dimension: dimension)
+        guard leafSize >= 1 else { throw FastSummationError.invalidOption("the leaf size must be at least 1, got \(leafSize)") }
+        guard options.threads >= 1 else { throw FastSummationError.invalidOption("the thread count must be at least 1, got \(options.threads)") }
+        guard options.safetyFactor >= 1, options.safetyFactor.isFinite else {
+            throw FastSummationError.invalidOption("the safety factor must be at least 1, got \(options.safetyFactor)")
+        }
+        guard !sources.isEmpty else { throw FastSummationError.noSources }
+        let flatten: (SIMD3<Double>) -> SIMD3<Double> = { dimension == 2 ? SIMD3($0.x, $0.y, 0) : $0 }
+        let src = sources.map(flatten), tgt = targets?.map(flatten)
+        for (set, pts) in [("source", src), ("target", tgt ?? [])] {
+            if let i = pts.firstIndex(where: { !($0.x.isFinite && $0.y.isFinite && $0.z.isFinite) }) {
+                throw FastSummationError.nonFiniteCoordinate(set: set, index: i)
+            }
+        }
+        self.kernel = kernel
+        self.dimension = dimension
+        self.options = options
+        tree = SummationTree(dimension: dimension, sources: src, targets: tgt, leafSize: leafSize, maxLevel: options.maxLevel)
+        lists = InteractionLists(tree: tree)
+        points = TreePoints(tree: tree, sources: src, targets: tgt)
+        levels = try Self.farField(kernel: kernel, tree: tree, options: options)
+        Self.buildTranslations(&levels, tree: tree, lists: lists, kernel: kernel, threads: options.threads)
+        workspace = Workspace(tree: tree, levels: levels, threads: options.threads)
+        let t = tree
+        leaves = (0..<t.boxCount).filter { t.isLeaf($0) && t.tgtEnd[$0] > t.tgtStart[$0] }
+    }
+
+    /// The interpolation of every level 2…depth at tolerance ε / safety, relative to the kernel's size
+    /// at that level (floored at 1e-3 of its largest size over the levels: a Gaussian negligible at
+    /// coarse levels gets no far field there).
+    static func farField(kernel: any Kernel, tree: SummationTree, options: FastSummationOptions) throws -> [LevelOperators] {
+        let d = tree.dimension, depth = tree.depth
+        var levels = (0...max(depth, 0)).map { _ in LevelOperators(basis: nil, rawAlpha: 1, m2lAlpha: 1) }
+        guard depth >= 2 else { return levels }
+        let family = TrainingFamily(dimension: d)
+        let refined = TrainingFamily(dimension: d, refined: true)
+        let tau = options.tolerance / options.safetyFactor
+        let maxN = d == 3 ? 14 : 40
+        func build(scale: Double, tolerance: Double) throws -> any FarFieldBasis {
+            switch options.method {
+            case .eim:
+                // When the greedy takes more than 30 % of the grid, the grid under-resolves the
+                // kernel between its points (a Gaussian with h below the box width): redo on a finer grid.
+                let coarse = try EIMFarField(kernel: kernel, family: family, scale: scale, tolerance: tolerance)
+                guard 10 * coarse.xNodes.count > 3 * family.samples.count else { return coarse }
+                return try EIMFarField(kernel: kernel, family: refined, scale: scale, tolerance: tolerance)
+            case .chebyshev: return ChebyshevFarField(kernel: kernel, family: family, scale: scale, tolerance: tolerance, maxN: maxN)
+            }
+        }
+        if let degree = kernel.homogeneityDegree {
+            let size = family.sizeEstimate(kernel: kernel, scale: 1)
+            let basis = try build(scale: 1, tolerance: tau * size)
+            for l in 2...depth {
+                let a = tree.width(level: l)
+                levels[l] = LevelOperators(basis: basis, rawAlpha: pow(a, -degree), m2lAlpha: pow(a, degree))
+            }
+            return levels
+        }
+        let sizes = (2...depth).map { family.sizeEstimate(kernel: kernel, scale: tree.width(level: $0)) }
+        let largest = sizes.max() ?? 0
+        var off = false
+        for l in (2...depth).reversed() {
+            let size = sizes[l - 2]
+            if off || size <= tau * 1e-3 * largest { off = true; continue }
+            let basis = try build(scale: tree.width(level: l), tolerance: tau * max(size, 1e-3 * largest))
+            if basis.xNodes.isEmpty { off = true; continue }
+            levels[l] = LevelOperators(basis: basis, rawAlpha: 1, m2lAlpha: 1)
+        }
+        return levels
+    }
+
+    /// M2L matrices, their batches (V lists grouped by offset and thread chunk), M2M and L2L.
+    static func buildTranslations(_ levels: inout [LevelOperators], tree: SummationTree, lists: InteractionLists,
+                                  kernel: any Kernel, threads: Int) {
+        let d = tree.dimension, count = OffsetIndex.count(dimension: d)
+        guard tree.depth >= 2 else { return }
+        var unitM2L: [Matrix?]? = nil
+        for l in 2...tree.depth where levels[l].active {
+            let first = tree.levelStart[l], boxes = tree.levelStart[l + 1] - first
+            var used = [Bool](repeating: false, count: count)
+            var batches = [[M2LBatch]](repeating: [], count: threads)
+            for chunk in 0..<threads {
+                var groups = (0..<count).map { M2LBatch(offset: $0) }
+                for b in (first + boxes * chunk / threads)..<(first + boxes * (chunk + 1) / threads) {
+                    for s in lists.v[b] where tree.srcEnd[s] > tree.srcStart[s] {
+                        let o = OffsetIndex.index(tree.coords[s] &- tree.coords[b], dimension: d)
+                        groups[o].targets.append(b - first)
+                        groups[o].sources.append(s - first)
+                        used[o] = true
+                    }
+                }
+                batches[chunk] = groups.filter { !$0.targets.isEmpty }
+            }
+            levels[l].batches = batches
+            if kernel.homogeneityDegree != nil {
+                if unitM2L == nil {
+                    var all = levels[l]
+                    let separated = (0..<count).map { i -> Bool in
+                        let o = OffsetIndex.offset(i, dimension: d)
+                        return Swift.max(Swift.abs(o.x), Swift.abs(o.y), Swift.abs(o.z)) >= 2
+                    }
+                    all.buildM2L(kernel: kernel, used: separated, dimension: d, scale: 1)
+                    unitM2L = all.m2l
+                }
+                levels[l].m2l = unitM2L!
+            } else {
+                levels[l].buildM2L(kernel: kernel, used: used, dimension: d, scale: tree.width(level: l))
+            }
+        }
+        for l in stride(from: tree.depth, to: 2, by: -1) where levels[l].active && levels[l - 1].active {
+            if kernel.homogeneityDegree != nil, l < tree.depth, levels[l + 1].active {
+                levels[l].m2m = levels[l + 1].m2m
+                levels[l].l2l = levels[l + 1].l2l
+            } else {
+                let parent = levels[l - 1]
+                levels[l].buildTranslations(parent: parent, dimension: d)
+            }
+        }
+    }
+}
+
+extension TrainingFamily {
+    /// max |K| over the far region seen from the box corners and center (cheap size of the family).
+    func sizeEstimate(kernel: any Kernel, scale: Double) -> Double {
+        var probes: [SIMD3<Double>] = [.zero]
+        for c in 0..<(dimension == 3 ? 8 : 4) {
+            probes.append(SIMD3(c & 1 == 0 ? -0.5 : 0.5, (c >> 1) & 1 == 0 ? -0.5 : 0.5, dimension == 3 ? ((c >> 2) & 1 == 0 ? -0.5 : 0.5) : 0))
+        }
+        var largest = 0.0
+        for s in params { for x in probes { largest = max(largest, abs(kernel(scale * (x - s)))) } }
+        return largest
+    }
+}

@@ -1,0 +1,98 @@
+import LinearAlgebra
+
+/// The far-field operators of one tree level: the interpolation (EIM or Chebyshev), the M2L
+/// matrices per offset between well-separated boxes, and the M2M / L2L matrices to the parent
+/// level per child position. M2L pairs are grouped by offset (and by thread chunk of the target
+/// boxes) so that each group is one dgemm.
+struct LevelOperators: @unchecked Sendable {
+    /// nil or no terms: no far field at this level (levels 0 and 1, or a kernel negligible there).
+    let basis: (any FarFieldBasis)?
+    var xCount: Int { basis?.xNodes.count ?? 0 }
+    var yCount: Int { basis?.yNodes.count ?? 0 }
+    var active: Bool { xCount > 0 && yCount > 0 }
+    /// Factor of the raw → multipole and local → raw products (a^−d for a homogeneous kernel).
+    let rawAlpha: Double
+    /// Factor of the M2L products (a^d for a homogeneous kernel, whose matrices are at unit scale).
+    let m2lAlpha: Double
+    /// M2L matrix per offset index (xCount × yCount), nil where no pair has that offset.
+    var m2l: [Matrix?] = []
+    /// M2M: parent multipole += m2m[octant] · child multipole (parent yCount × this yCount).
+    var m2m: [Matrix] = []
+    /// L2L: this local += l2l[octant] · parent local (this xCount × parent xCount).
+    var l2l: [Matrix] = []
+    /// Per thread chunk: the M2L groups (offset index, target and source boxes as level-local indices).
+    var batches: [[M2LBatch]] = []
+
+    init(basis: (any FarFieldBasis)?, rawAlpha: Double, m2lAlpha: Double) {
+        self.basis = basis
+        self.rawAlpha = rawAlpha
+        self.m2lAlpha = m2lAlpha
+    }
+}
+
+/// The V-list pairs of one offset and one chunk of target boxes.
+struct M2LBatch: Sendable {
+    let offset: Int
+    var targets: [Int] = []
+    var sources: [Int] = []
+}
+
+/// Offsets between boxes of one level: integer vectors with entries in −3...3, indexed 0..<7^d.
+enum OffsetIndex {
+    static func index(_ o: SIMD3<Int>, dimension: Int) -> Int {
+        dimension == 3 ? (o.x + 3) + 7 * ((o.y + 3) + 7 * (o.z + 3)) : (o.x + 3) + 7 * (o.y + 3)
+    }
+    static func offset(_ i: Int, dimension: Int) -> SIMD3<Int> {
+        SIMD3(i % 7 - 3, (i / 7) % 7 - 3, dimension == 3 ? i / 49 - 3 : 0)
+    }
+    static func count(dimension: Int) -> Int { dimension == 3 ? 343 : 49 }
+}
+
+extension LevelOperators {
+    /// The M2L matrices of the offsets used at this level: T_o[i, j] = K(a (X_i − Y_j − o)) (at unit
+    /// scale for a homogeneous kernel), built in parallel.
+    mutating func buildM2L(kernel: any Kernel, used: [Bool], dimension: Int, scale: Double) {
+        guard let basis, active else { return }
+        let x = basis.xNodes, y = basis.yNodes
+        let indices = used.indices.filter { used[$0] }
+        var result = [Matrix?](repeating: nil, count: used.count)
+        let built = UncheckedBox(UnsafeMutableBufferPointer<Matrix?>.allocate(capacity: indices.count))
+        built.value.initialize(repeating: nil)
+        Parallelism.forEachChunk(of: indices.count) { range in
+            for c in range {
+                let o = OffsetIndex.offset(indices[c], dimension: dimension)
+                let shift = SIMD3<Double>(Double(o.x), Double(o.y), Double(o.z))
+                var t = Matrix(rows: x.count, columns: y.count)
+                t.storage.withUnsafeMutableBufferPointer { tp in
+                    for j in 0..<y.count { for i in 0..<x.count {
+                        tp[i + j * x.count] = kernel(scale * (x[i] - y[j] - shift))
+                    } }
+                }
+                built.value[c] = t
+            }
+        }
+        for (c, i) in indices.enumerated() { result[i] = built.value[c] }
+        built.value.deallocate()
+        m2l = result
+    }
+
+    /// M2M and L2L matrices between this level (child) and its parent's operators.
+    mutating func buildTranslations(parent: LevelOperators, dimension: Int) {
+        guard let basis, let pb = parent.basis, active, parent.active else { return }
+        m2m = []
+        l2l = []
+        for o in 0..<(dimension == 3 ? 8 : 4) {
+            let shift = SIMD3<Double>(o & 1 == 0 ? -0.25 : 0.25, (o >> 1) & 1 == 0 ? -0.25 : 0.25,
+                                      dimension == 3 ? ((o >> 2) & 1 == 0 ? -0.25 : 0.25) : 0)
+            var up = Matrix(rows: parent.yCount, columns: yCount)
+            for (k, node) in basis.yNodes.enumerated() { up.setColumn(k, to: pb.lagrangeY(node / 2 + shift)) }
+            var down = Matrix(rows: xCount, columns: parent.xCount)
+            for (k, node) in basis.xNodes.enumerated() {
+                let l = pb.lagrangeX(node / 2 + shift)
+                for i in 0..<parent.xCount { down[k, i] = l[i] }
+            }
+            m2m.append(up)
+            l2l.append(down)
+        }
+    }
+}
