@@ -30,7 +30,7 @@ test: deps
 	@$(BLAS_ENV) set -x; $(SWIFT) test -c $(CONFIG)
 
 bench: build
-	@$(BLAS_ENV) set -x; for suite in linalg fem pod online; do $(SWIFT) run -c $(CONFIG) rom-bench $$suite --json $(OUT)/bench-$$suite.json; done
+	@mkdir -p $(OUT); $(BLAS_ENV) set -x; for suite in linalg fem pod online eim; do $(SWIFT) run -c $(CONFIG) rom-bench $$suite --json $(OUT)/bench-$$suite.json; done
 
 clean:
 	rm -rf .build $(OUT)
