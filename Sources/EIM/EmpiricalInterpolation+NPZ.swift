@@ -20,24 +20,7 @@ extension EmpiricalInterpolation {
     public static let fileFormatVersion = 1
 
     /// Who made a saved interpolant, from what, when.
-    public struct Provenance: Codable, Sendable, Equatable {
-        /// Tool or driver that built the interpolant.
-        public var creator: String
-        /// Its command line or settings.
-        public var command: String
-        /// ISO 8601 creation time.
-        public var created: String
-        /// Free-form facts (family, training set, machine…).
-        public var details: [String: String]
-
-        /// Provenance stamped now.
-        public init(creator: String, command: String, details: [String: String] = [:]) {
-            self.creator = creator
-            self.command = command
-            created = ISO8601DateFormatter().string(from: Date())
-            self.details = details
-        }
-    }
+    public typealias Provenance = FileProvenance
 
     /// The greedy's options as recorded in `model.json` (a weighted norm is recorded by name only).
     public struct SavedOptions: Codable, Sendable, Equatable {

@@ -19,24 +19,7 @@ public enum OnlineModelFile {
     public static let formatName = "romkit-online-model"
 
     /// Provenance recorded in the model: who made it, from what, when.
-    public struct Provenance: Codable, Sendable, Equatable {
-        /// Tool or driver that built the model.
-        public var creator: String
-        /// Its command line or settings.
-        public var command: String
-        /// ISO 8601 creation time.
-        public var created: String
-        /// Free-form facts (truth dimension, training set size, greedy tolerance…).
-        public var details: [String: String]
-
-        /// Provenance stamped now.
-        public init(creator: String, command: String, details: [String: String] = [:]) {
-            self.creator = creator
-            self.command = command
-            self.created = ISO8601DateFormatter().string(from: Date())
-            self.details = details
-        }
-    }
+    public typealias Provenance = FileProvenance
 
     /// The `model.json` entry.
     struct Header: Codable {
