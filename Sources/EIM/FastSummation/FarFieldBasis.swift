@@ -42,9 +42,14 @@ struct TrainingFamily {
     /// The default grid has 8 (3D) or 24 (2D) Chebyshev points per axis plus the box faces; `refined`
     /// doubles them (3D: 16 + 2), for kernels steep inside a box.
     init(dimension d: Int, refined: Bool = false) {
-        dimension = d
         let nAxis = (d == 3 ? 8 : 24) * (refined ? 2 : 1)
-        axis = [-0.5] + chebyshevNodes(nAxis).reversed() + [0.5]
+        self.init(dimension: d, axis: [-0.5] + chebyshevNodes(nAxis).reversed() + [0.5])
+    }
+
+    /// The family on the tensor grid of `axis` (the samples ordered x fastest, then y, then z).
+    init(dimension d: Int, axis: [Double]) {
+        dimension = d
+        self.axis = axis
         var x: [SIMD3<Double>] = []
         for k in 0..<(d == 3 ? axis.count : 1) { for j in axis.indices { for i in axis.indices {
             x.append(SIMD3(axis[i], axis[j], d == 3 ? axis[k] : 0))

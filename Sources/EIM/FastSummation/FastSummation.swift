@@ -87,6 +87,10 @@ public struct FastSummation: LinearOperator, @unchecked Sendable {
         let maxN = d == 3 ? 14 : 40
         func build(scale: Double, tolerance: Double) throws -> any FarFieldBasis {
             switch options.method {
+            case .eim where tau < FastSummation.gridEIMBelow:
+                // n is chosen on the refined sample grid (18 per axis in 3D): with n above 10 the default
+                // grid sits too sparsely between the Chebyshev points to see their error.
+                return try EIMGridFarField(kernel: kernel, family: refined, scale: scale, tolerance: tolerance, maxN: d == 3 ? 24 : 60)
             case .eim:
                 // When the greedy takes more than 30 % of the grid, the grid under-resolves the
                 // kernel between its points (a Gaussian with h below the box width): redo on a finer grid.
@@ -117,6 +121,11 @@ public struct FastSummation: LinearOperator, @unchecked Sendable {
         }
         return levels
     }
+
+    /// Below this interpolation tolerance (ε / safety factor) the EIM far field is evaluated through
+    /// its Lagrange functions on a Chebyshev grid (`EIMGridFarField`): the kernel-column form
+    /// (`EIMFarField`) loses digits to the conditioning of F and stalls near 1e-6.
+    static let gridEIMBelow = 1e-8
 
     /// M2L matrices, their batches (V lists grouped by offset and thread chunk), M2M and L2L.
     static func buildTranslations(_ levels: inout [LevelOperators], tree: SummationTree, lists: InteractionLists,
