@@ -87,12 +87,7 @@ extension EmpiricalInterpolation {
                                 sizes: ["pointCount": pointCount, "terms": terms, "points": points.count,
                                         "parameters": parameters.count, "errorHistory": errorHistory.count],
                                 options: options.map(SavedOptions.init), provenance: provenance)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        let archive = NPZArchive(arrays: arrays, otherEntries: ["model.json": try encoder.encode(header)])
-        try AtomicFile.createParentFolder(of: url)
-        try NPZ.write(archive, to: url, compressed: compressed)
+        try ModelArchive.write(arrays: arrays, header: header, to: url, compressed: compressed)
     }
 
     /// Reads and checks an interpolant written by `write(to:options:provenance:compressed:)`.
@@ -109,15 +104,13 @@ extension EmpiricalInterpolation {
         } catch {
             throw EIMError.badFile("\(file): \(error)")
         }
-        guard let json = archive.otherEntries["model.json"] else { throw EIMError.badFile("\(file): the entry model.json is missing") }
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        let header: FileHeader
+        let decoded: FileHeader?
         do {
-            header = try decoder.decode(FileHeader.self, from: json)
+            decoded = try ModelArchive.header(FileHeader.self, in: archive)
         } catch {
             throw EIMError.badFile("\(file): model.json is not an interpolant description (\(error))")
         }
+        guard let header = decoded else { throw EIMError.badFile("\(file): the entry model.json is missing") }
         guard header.format == fileFormatName else {
             throw EIMError.badFile("\(file): format is '\(header.format)', expected '\(fileFormatName)'")
         }

@@ -57,12 +57,7 @@ public enum OnlineModelFile {
                             sizes: ["N": n, "Q": q, "P": model.reducedRightHandSides.count, "outputs": model.reducedOutputs.count,
                                     "R": model.residualCoefficients.rows, "truth_dimension": model.basis?.rows ?? 0],
                             provenance: provenance)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        let archive = NPZArchive(arrays: arrays, otherEntries: ["model.json": try encoder.encode(header)])
-        try AtomicFile.createParentFolder(of: url)
-        try NPZ.write(archive, to: url, compressed: compressed)
+        try ModelArchive.write(arrays: arrays, header: header, to: url, compressed: compressed)
     }
 
     /// What `read` returns: the model and its provenance.
@@ -85,15 +80,13 @@ public enum OnlineModelFile {
         } catch let error as FileFormatError {
             throw invalid("not a readable model archive: \(error)")
         }
-        guard let json = archive.otherEntries["model.json"] else { throw invalid("the entry model.json is missing") }
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        let header: Header
+        let decoded: Header?
         do {
-            header = try decoder.decode(Header.self, from: json)
+            decoded = try ModelArchive.header(Header.self, in: archive)
         } catch {
             throw invalid("model.json is not a model description (\(error))")
         }
+        guard let header = decoded else { throw invalid("the entry model.json is missing") }
         guard header.format == formatName else { throw invalid("format is '\(header.format)', expected '\(formatName)'") }
         guard header.version == formatVersion else {
             throw invalid("format version \(header.version); this ROMKit reads version \(formatVersion)")
