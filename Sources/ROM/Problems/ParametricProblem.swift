@@ -26,7 +26,9 @@ public protocol ParametricProblem {
 ///
 /// A class because it owns the factorization it reuses; use one instance per thread.
 public final class AffineProblem: ParametricProblem {
+    /// The parameter box.
     public let parameterSpace: ParameterSpace
+    /// The inner product X (energy or H¹₀ seminorm).
     public let innerProduct: InnerProduct
     /// The affine decomposition (never nil here).
     public let decomposition: AffineDecomposition
@@ -34,8 +36,9 @@ public final class AffineProblem: ParametricProblem {
     public let coercivityBound: CoercivityBound
     private var factorization: CholeskyFactorization?
     private var analyzedPattern: SparseMatrix?
-    /// Truth solves done, and their total wall-clock seconds.
+    /// Truth solves done.
     public private(set) var solveCount = 0
+    /// Their total wall-clock seconds.
     public private(set) var solveSeconds = 0.0
 
     /// A problem on `parameterSpace`; checks that every coefficient function reads only existing components.
@@ -58,14 +61,18 @@ public final class AffineProblem: ParametricProblem {
         self.coercivityBound = coercivityBound
     }
 
+    /// Number of truth unknowns.
     public var dimension: Int { decomposition.dimension }
+    /// The affine decomposition (always present).
     public var affineDecomposition: AffineDecomposition? { decomposition }
 
+    /// A(μ) on the shared pattern; throws for a μ outside the parameter space.
     public func matrix(at mu: Parameter) throws -> SparseMatrix {
         try parameterSpace.validate(mu)
         return decomposition.matrix(at: mu)
     }
 
+    /// f(μ); throws for a μ outside the parameter space.
     public func rightHandSide(at mu: Parameter) throws -> [Double] {
         try parameterSpace.validate(mu)
         return decomposition.rightHandSide(at: mu)
