@@ -125,7 +125,7 @@ public struct AdaptiveTraining: Sendable {
     private func columns(_ mus: [[Double]], _ n: Int, _ sample: @escaping @Sendable ([Double], UnsafeMutableBufferPointer<Double>) -> Void) -> Matrix {
         var g = Matrix(rows: n, columns: mus.count)
         g.storage.withUnsafeMutableBufferPointer { all in
-            let box = UncheckedBox(all)
+            let box = UncheckedSendable(all)
             Parallelism.forEachChunk(of: mus.count) { range in
                 for c in range { sample(mus[c], UnsafeMutableBufferPointer(rebasing: box.value[(c * n)..<((c + 1) * n)])) }
             }

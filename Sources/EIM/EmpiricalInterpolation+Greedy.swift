@@ -69,7 +69,7 @@ extension ParametricFamily {
         let n = pointCount, count = n * parameters.count
         let storage = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
             adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
-            let box = UncheckedBox(buffer)
+            let box = UncheckedSendable(buffer)
             Parallelism.forEachChunk(of: parameters.count) { range in
                 for c in range {
                     family(self, evaluate: parameters[c], into: UnsafeMutableBufferPointer(rebasing: box.value[(c * n)..<((c + 1) * n)]))

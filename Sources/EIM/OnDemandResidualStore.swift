@@ -34,7 +34,7 @@ struct OnDemandResidualStore<Family: ParametricFamily>: ResidualStore {
             var badPoint = [Int](repeating: -1, count: p)
             sizes.withUnsafeMutableBufferPointer { sp in
                 badPoint.withUnsafeMutableBufferPointer { bad in
-                    let s = UncheckedBox(sp), badBox = UncheckedBox(bad)
+                    let s = UncheckedSendable(sp), badBox = UncheckedSendable(bad)
                     Parallelism.forEachChunk(of: p) { range in
                         var e = base
                         var v = [Double](repeating: 0, count: n)
@@ -96,8 +96,3 @@ struct OnDemandResidualStore<Family: ParametricFamily>: ResidualStore {
     mutating func tileSizes(of q: UnsafeBufferPointer<Double>) -> [Double] { [evaluator.total(q)] }
 }
 
-/// Carries a buffer into a concurrent loop whose parts write disjoint entries.
-struct UncheckedBox<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}

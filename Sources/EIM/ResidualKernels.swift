@@ -87,7 +87,7 @@ func firstNonFinite(_ values: [Double]) -> Int? {
     var found = [Int](repeating: Int.max, count: chunks)
     values.withUnsafeBufferPointer { v in
         found.withUnsafeMutableBufferPointer { f in
-            let box = UncheckedBox((v, f))
+            let box = UncheckedSendable((v, f))
             Parallelism.forEachChunk(of: chunks, chunks: chunks) { parts in
                 for part in parts {
                     let (v, f) = box.value

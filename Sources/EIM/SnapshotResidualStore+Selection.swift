@@ -26,7 +26,7 @@ extension SnapshotResidualStore {
                             state.coefficients.withUnsafeBufferPointer { c in
                                 order.withUnsafeBufferPointer { op in
                                     columnBounds.withUnsafeBufferPointer { cb in
-                                        let box = UncheckedBox((all, bp, up, lw, tp, sp, q, c, op, cb))
+                                        let box = UncheckedSendable((all, bp, up, lw, tp, sp, q, c, op, cb))
                                         let work: @Sendable () -> Void = {
                                             let (all, bp, up, lw, tp, sp, q, c, op, cb) = box.value
                                             var best = -1.0

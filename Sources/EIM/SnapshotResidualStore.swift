@@ -63,7 +63,7 @@ struct SnapshotResidualStore: ResidualStore {
             residuals.withUnsafeMutableBufferPointer { all in
                 scales.withUnsafeMutableBufferPointer { sp in
                     bad.withUnsafeMutableBufferPointer { badp in
-                        let box = UncheckedBox((all, bp, up, lw, sp, badp))
+                        let box = UncheckedSendable((all, bp, up, lw, sp, badp))
                         Parallelism.forEachChunk(of: p) { range in
                             let (all, bp, up, lw, sp, badp) = box.value
                             for j in range {
@@ -119,7 +119,7 @@ struct SnapshotResidualStore: ResidualStore {
                 scales.withUnsafeMutableBufferPointer { sp in
                     bad.withUnsafeMutableBufferPointer { badp in
                         g.storage.withUnsafeBufferPointer { gp in
-                            let boxes = UncheckedBox((all, bp, up, lw, sp, badp, gp))
+                            let boxes = UncheckedSendable((all, bp, up, lw, sp, badp, gp))
                             Parallelism.forEachChunk(of: g.columns) { range in
                                 let (all, bp, up, lw, sp, badp, gp) = boxes.value
                                 var e = base

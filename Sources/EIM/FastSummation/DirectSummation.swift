@@ -20,7 +20,7 @@ public enum DirectSummation {
             charges.withUnsafeBufferPointer { q in
                 out.withUnsafeMutableBufferPointer { o in
                     let view = SourceView(x: x, y: y, z: z, charges: q)
-                    let box = UncheckedBox(o)
+                    let box = UncheckedSendable(o)
                     Parallelism.forEachChunk(of: which.count, chunks: threads) { range in
                         for i in range { box.value[i] = kernel.sum(at: tgt[which[i]], sources: view, range: 0..<src.count) }
                     }

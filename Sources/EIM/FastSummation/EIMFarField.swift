@@ -81,19 +81,7 @@ struct EIMFarField: FarFieldBasis {
 
     func l2p(kernel: any Kernel, raw: UnsafeBufferPointer<Double>, center: SIMD3<Double>, width: Double,
              targets: SourceView, range: Range<Int>, into f: UnsafeMutableBufferPointer<Double>) {
-        let p = xParams.count
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * p) { s in
-            for k in 0..<p {
-                let q = center + width * xParams[k]
-                s[k] = q.x
-                s[p + k] = q.y
-                s[2 * p + k] = q.z
-            }
-            let view = SourceView(x: UnsafeBufferPointer(rebasing: s[0..<p]), y: UnsafeBufferPointer(rebasing: s[p..<(2 * p)]),
-                                  z: UnsafeBufferPointer(rebasing: s[(2 * p)..<(3 * p)]), charges: raw)
-            for t in range {
-                f[t] += kernel.sum(at: SIMD3(targets.x[t], targets.y[t], targets.z[t]), sources: view, range: 0..<p)
-            }
-        }
+        addNodeSum(kernel: kernel, nodes: xParams, center: center, width: width, charges: raw, targets: targets,
+                   range: range, into: f)
     }
 }

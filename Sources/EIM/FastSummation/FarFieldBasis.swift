@@ -73,7 +73,7 @@ struct TrainingFamily {
         let n = samples.count
         var g = Matrix(rows: n, columns: params.count)
         g.storage.withUnsafeMutableBufferPointer { all in
-            let box = UncheckedBox(all)
+            let box = UncheckedSendable(all)
             Parallelism.forEachChunk(of: params.count) { range in
                 for k in range {
                     let s = params[k]

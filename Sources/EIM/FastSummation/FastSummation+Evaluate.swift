@@ -147,18 +147,9 @@ extension FastSummation {
                 for w in lists.w[b] where levels[tree.level[w]].active && tree.srcEnd[w] > tree.srcStart[w] {
                     let lw = tree.level[w], ops = levels[lw], q = ops.yCount, j = w - tree.levelStart[lw]
                     let c = tree.center(w), width = tree.width(level: lw), nodes = ops.basis!.yNodes
-                    withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * q) { s in
-                        for k in 0..<q {
-                            let y = c + width * nodes[k]
-                            s[k] = y.x
-                            s[q + k] = y.y
-                            s[2 * q + k] = y.z
-                        }
-                        let view = SourceView(x: UnsafeBufferPointer(rebasing: s[0..<q]), y: UnsafeBufferPointer(rebasing: s[q..<(2 * q)]),
-                                              z: UnsafeBufferPointer(rebasing: s[(2 * q)..<(3 * q)]),
-                                              charges: UnsafeBufferPointer(rebasing: ws.multipole[lw][(j * q)..<((j + 1) * q)]))
-                        for t in targets { f[t] += kernel.sum(at: SIMD3(tgt.x[t], tgt.y[t], tgt.z[t]), sources: view, range: 0..<q) }
-                    }
+                    addNodeSum(kernel: kernel, nodes: nodes, center: c, width: width,
+                               charges: UnsafeBufferPointer(rebasing: ws.multipole[lw][(j * q)..<((j + 1) * q)]),
+                               targets: tgt, range: targets, into: f)
                 }
                 for u in lists.u[b] where tree.srcEnd[u] > tree.srcStart[u] {
                     let sources = tree.srcStart[u]..<tree.srcEnd[u]

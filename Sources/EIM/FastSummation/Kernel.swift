@@ -72,3 +72,22 @@ extension Kernel {
         return total
     }
 }
+
+/// f[t] += Σ_k charges[k] K(x_t − (center + width · nodes[k])) for the targets in `range`: the kernel
+/// sum from charges placed on a box's nodes (the EIM far field's L2P, the W-list interactions).
+func addNodeSum(kernel: any Kernel, nodes: [SIMD3<Double>], center: SIMD3<Double>, width: Double,
+                charges: UnsafeBufferPointer<Double>, targets: SourceView, range: Range<Int>,
+                into f: UnsafeMutableBufferPointer<Double>) {
+    let p = nodes.count
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * p) { s in
+        for k in 0..<p {
+            let q = center + width * nodes[k]
+            s[k] = q.x
+            s[p + k] = q.y
+            s[2 * p + k] = q.z
+        }
+        let view = SourceView(x: UnsafeBufferPointer(rebasing: s[0..<p]), y: UnsafeBufferPointer(rebasing: s[p..<(2 * p)]),
+                              z: UnsafeBufferPointer(rebasing: s[(2 * p)..<(3 * p)]), charges: charges)
+        for t in range { f[t] += kernel.sum(at: SIMD3(targets.x[t], targets.y[t], targets.z[t]), sources: view, range: 0..<p) }
+    }
+}

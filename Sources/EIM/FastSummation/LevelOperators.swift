@@ -56,7 +56,7 @@ extension LevelOperators {
         let x = basis.xNodes, y = basis.yNodes
         let indices = used.indices.filter { used[$0] }
         var result = [Matrix?](repeating: nil, count: used.count)
-        let built = UncheckedBox(UnsafeMutableBufferPointer<Matrix?>.allocate(capacity: indices.count))
+        let built = UncheckedSendable(UnsafeMutableBufferPointer<Matrix?>.allocate(capacity: indices.count))
         built.value.initialize(repeating: nil)
         Parallelism.forEachChunk(of: indices.count) { range in
             for c in range {

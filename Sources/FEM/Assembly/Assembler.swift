@@ -93,11 +93,11 @@ public struct Assembler: Sendable {
         let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: count * (parts - 1))
         defer { scratch.deallocate() }
         result.withUnsafeMutableBufferPointer { output in
-            let out = UncheckedBuffer(output), extra = UncheckedBuffer(scratch)
+            let out = UncheckedSendable(output), extra = UncheckedSendable(scratch)
             Parallelism.forEachChunk(of: parts, chunks: parts) { partRange in
                 for part in partRange {
-                    let target = part == 0 ? out.buffer
-                        : UnsafeMutableBufferPointer(rebasing: extra.buffer[(part - 1) * count ..< part * count])
+                    let target = part == 0 ? out.value
+                        : UnsafeMutableBufferPointer(rebasing: extra.value[(part - 1) * count ..< part * count])
                     if part > 0 { target.update(repeating: 0) }
                     body((cells * part / parts)..<(cells * (part + 1) / parts), target)
                 }
@@ -105,7 +105,7 @@ public struct Assembler: Sendable {
             Parallelism.forEachChunk(of: count, chunks: parts) { range in
                 for part in 1..<parts {
                     let base = (part - 1) * count
-                    for k in range { out.buffer[k] += extra.buffer[base + k] }
+                    for k in range { out.value[k] += extra.value[base + k] }
                 }
             }
         }
@@ -113,8 +113,3 @@ public struct Assembler: Sendable {
     }
 }
 
-/// A buffer shared by threads that write disjoint parts of it.
-struct UncheckedBuffer: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Double>
-    init(_ buffer: UnsafeMutableBufferPointer<Double>) { self.buffer = buffer }
-}

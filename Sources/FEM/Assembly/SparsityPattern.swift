@@ -50,7 +50,7 @@ public struct SparsityPattern: Sendable {
         // Every entry is written below (each (cell, local row) incidence belongs to one row).
         var scatter = [Int32](unsafeUninitializedCapacity: cellCount * L * L) { _, count in count = cellCount * L * L }
         scatter.withUnsafeMutableBufferPointer { scatterBuffer in
-            let scatterOut = UncheckedInt32Buffer(scatterBuffer)
+            let scatterOut = UncheckedSendable(scatterBuffer)
             cellDofs.withUnsafeBufferPointer { dofs in
             start.withUnsafeBufferPointer { start in
             incidence.withUnsafeBufferPointer { incidence in
@@ -58,7 +58,7 @@ public struct SparsityPattern: Sendable {
                     for part in partRange {
                         let rows = (size * part / parts)..<(size * (part + 1) / parts)
                         chunks.store(part, Self.buildRows(rows, dofs: dofs, start: start, incidence: incidence,
-                                                          localCount: L, size: size, scatter: scatterOut.buffer))
+                                                          localCount: L, size: size, scatter: scatterOut.value))
                     }
                 }
             }}}
@@ -77,7 +77,7 @@ public struct SparsityPattern: Sendable {
         precondition(columns.count < Int(Int32.max), "SparsityPattern: \(columns.count) entries exceed the 32-bit scatter map")
         if parts > 1 {
             scatter.withUnsafeMutableBufferPointer { scatterBuffer in
-                let out = UncheckedInt32Buffer(scatterBuffer)
+                let out = UncheckedSendable(scatterBuffer)
                 start.withUnsafeBufferPointer { start in
                 incidence.withUnsafeBufferPointer { incidence in
                     Parallelism.forEachChunk(of: parts, chunks: parts) { partRange in
@@ -86,7 +86,7 @@ public struct SparsityPattern: Sendable {
                             let rows = (size * part / parts)..<(size * (part + 1) / parts)
                             for p in start[rows.lowerBound]..<start[rows.upperBound] {
                                 let k = incidence[p]
-                                for b in 0..<L { out.buffer[k * L + b] += shift }
+                                for b in 0..<L { out.value[k * L + b] += shift }
                             }
                         }
                     }
@@ -184,8 +184,3 @@ final class PartResults: @unchecked Sendable {
     func store(_ part: Int, _ result: (columns: [Int], rowEnds: [Int])) { slots[part] = result }
 }
 
-/// A scatter buffer shared by parts that write disjoint entries.
-struct UncheckedInt32Buffer: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Int32>
-    init(_ buffer: UnsafeMutableBufferPointer<Int32>) { self.buffer = buffer }
-}

@@ -27,9 +27,11 @@ public enum Parallelism {
     }
 }
 
-/// Carries a value the caller knows to be safe across threads (disjoint writes by construction).
-@usableFromInline
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    @usableFromInline let value: Value
-    @usableFromInline init(_ value: Value) { self.value = value }
+/// Carries a value the caller knows to be safe across threads — typically buffers into which the
+/// parts of a concurrent loop write disjoint entries — into a `@Sendable` closure.
+public struct UncheckedSendable<Value>: @unchecked Sendable {
+    /// The carried value.
+    public let value: Value
+    /// Wraps `value`.
+    @inlinable public init(_ value: Value) { self.value = value }
 }
