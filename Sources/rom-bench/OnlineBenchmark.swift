@@ -26,6 +26,9 @@ struct OnlineBenchmark: ParsableCommand {
     @Option(help: "Query parameters (random).")
     var queries = 1000
 
+    @Option(help: "CHOLMOD factor kind of the truth phases: simplicial or supernodal.")
+    var factor = "simplicial"
+
     func validate() throws {
         guard n >= 2, blocks >= 1, queries >= 1, tol > 0 else { throw ValidationError("--n ≥ 2, --blocks ≥ 1, --queries ≥ 1, --tol > 0") }
     }
@@ -56,7 +59,7 @@ struct OnlineBenchmark: ParsableCommand {
         let sample = Array(mus.prefix(10))
         var matrices: [SparseMatrix] = []
         let assemble = bestSeconds(repeats: 3) { matrices = sample.map { decomposition.matrix(at: $0) } } / Double(sample.count)
-        let cholesky = try CholeskyFactorization(matrices[0], options: .init(ordering: .metis, kind: .simplicial))
+        let cholesky = try CholeskyFactorization(matrices[0], options: .init(ordering: .metis, kind: factor == "supernodal" ? .supernodal : .simplicial))
         let refactor = try bestSeconds(repeats: 3) { for a in matrices { try cholesky.refactor(values: a.values) } } / Double(sample.count)
         let rhs = decomposition.rightHandSide(at: sample[0])
         let solve = try bestSeconds(repeats: 5) { _ = try cholesky.solve(rhs) }

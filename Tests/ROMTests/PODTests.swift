@@ -69,26 +69,3 @@ final class PODTests: XCTestCase {
         XCTAssertThrowsError(try POD(snapshots: Matrix(rows: 3, columns: 2, repeating: 1), truncation: .relativeEnergy(2)))
     }
 }
-
-final class OrthonormalBasisTests: XCTestCase {
-    /// A block append gives the basis and coefficients of the same vectors appended one by one.
-    func testBlockAppendEqualsSequentialAppends() {
-        let m = SparseMatrix.laplacian1D(50)
-        var generator = SplitMix64(seed: 9)
-        let vectors = (0..<7).map { _ in (0..<50).map { _ in generator.nextUniform() } }
-        var sequential = OrthonormalBasis(dimension: 50, innerProduct: .weighted(by: m))
-        var blocked = OrthonormalBasis(dimension: 50, innerProduct: .weighted(by: m))
-        var expected: [[Double]] = []
-        for v in vectors { expected.append(sequential.append(v)) }
-        var found = blocked.append(block: Matrix(columns: Array(vectors[0..<3])))
-        found += blocked.append(block: Matrix(columns: Array(vectors[3..<7] + [vectors[1]])))
-        expected.append(sequential.append(vectors[1]))
-        XCTAssertEqual(blocked.count, 7)
-        XCTAssertEqual(found.count, expected.count)
-        for (a, b) in zip(found, expected) {
-            XCTAssertEqual(a.count, b.count)
-            for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: 1e-10 * max(1, abs(y))) }
-        }
-        XCTAssertLessThan((blocked.vectors - sequential.vectors).maxAbs, 1e-10)
-    }
-}

@@ -188,6 +188,44 @@ public final class CholeskyFactorization: LinearOperator {
         try solve(Matrix(rows: b.count, columns: 1, storage: b)).storage
     }
 
+    /// W = L⁻¹ P B for the factor P A Pᵀ = L Lᵀ (D^(-1/2) L⁻¹ P B for L D Lᵀ), half of a solve:
+    /// WᵀW = Bᵀ A⁻¹ B, so ‖W c‖₂ is the dual norm √(gᵀ A⁻¹ g) of the functional g = B c, obtained
+    /// without forming the squared quantity (the accurate residual norm of the reduced basis
+    /// estimator rests on this).
+    public func whitened(_ b: Matrix) throws -> Matrix {
+        precondition(b.rows == rows, "CholeskyFactorization.whitened: \(b.rows) rows for order \(rows)")
+        try b.checkFinite("functionals to whiten")
+        var result = Matrix(rows: rows, columns: b.columns)
+        guard b.columns > 0 else { return result }
+        let f = factor.pointee
+        let permutation = f.Perm.assumingMemoryBound(to: Int.self)
+        var permuted = [Double](repeating: 0, count: rows * b.columns)
+        b.storage.withUnsafeBufferPointer { source in
+            for j in 0..<b.columns {
+                let base = j * rows
+                for i in 0..<rows { permuted[base + i] = source[base + permutation[i]] }
+            }
+        }
+        try permuted.withUnsafeMutableBufferPointer { bp in
+            var rhs = cholmod_dense(nrow: rows, ncol: b.columns, nzmax: rows * b.columns, d: rows, x: UnsafeMutableRawPointer(bp.baseAddress!),
+                                    z: nil, xtype: CHOLMOD_REAL, dtype: CHOLMOD_DOUBLE)
+            guard cholmod_l_solve2(CHOLMOD_L, factor, &rhs, nil, &solution, nil, &workspaceY, &workspaceE, common) != 0,
+                  let s = solution else { throw Self.statusError("cholmod_l_solve2", common) }
+            result.storage.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: s.pointee.x.assumingMemoryBound(to: Double.self), count: rows * b.columns) }
+        }
+        if f.is_ll == 0 {
+            // Simplicial LDLᵀ: L is unit lower triangular and D sits on its diagonal.
+            let p = f.p.assumingMemoryBound(to: Int.self), x = f.x.assumingMemoryBound(to: Double.self)
+            result.storage.withUnsafeMutableBufferPointer { w in
+                for i in 0..<rows {
+                    let scale = 1 / x[p[i]].squareRoot()
+                    for j in 0..<b.columns { w[j * rows + i] *= scale }
+                }
+            }
+        }
+        return result
+    }
+
     /// y = A⁻¹ x, reusing CHOLMOD's workspace (no allocation after the first call).
     public func apply(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
         precondition(x.count == rows && y.count == rows, "CholeskyFactorization.apply: vectors of length \(x.count), \(y.count) for order \(rows)")
@@ -231,7 +269,7 @@ public final class CholeskyFactorization: LinearOperator {
 
     private func numericFactorization() throws {
         let start = DispatchTime.now().uptimeNanoseconds
-        _ = cholmod_l_factorize(matrix, factor, common)
+        Self.withSerialOpenMP { _ = cholmod_l_factorize(matrix, factor, common) }
         timings.factor = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         if common.pointee.status < 0 { throw Self.statusError("cholmod_l_factorize", common) }
         let f = factor.pointee
@@ -247,6 +285,20 @@ public final class CholeskyFactorization: LinearOperator {
                 throw LinearAlgebraError.notPositiveDefinite(column: permutation[step], routine: "CHOLMOD")
             }
         }
+    }
+
+    /// Runs `body` with CHOLMOD's OpenMP loops on the calling thread (see `shim.h`: its fixed
+    /// 4-thread parallel regions per supernode made a supernodal factorization 2× slower on this
+    /// 2-core machine), then restores the calling thread's OpenMP settings.
+    private static func withSerialOpenMP<T>(_ body: () throws -> T) rethrows -> T {
+        let dynamic = omp_get_dynamic(), threads = omp_get_max_threads()
+        omp_set_dynamic(1)
+        omp_set_num_threads(1)
+        defer {
+            omp_set_dynamic(dynamic)
+            omp_set_num_threads(threads)
+        }
+        return try body()
     }
 
     private static func statusError(_ routine: String, _ common: UnsafeMutablePointer<cholmod_common>) -> LinearAlgebraError {

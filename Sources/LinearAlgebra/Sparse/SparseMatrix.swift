@@ -116,6 +116,34 @@ public struct SparseMatrix: Equatable, Sendable {
         return SparseMatrix(rows: indices.count, columns: columns, rowPointers: pointers, columnIndices: cols, values: vals)
     }
 
+    /// The submatrix A(rows, columns) with the rows and columns in the given orders (an index
+    /// may not repeat in `columns`): a block of a partitioned operator.
+    public func submatrix(rows rowIndices: [Int], columns columnIndices: [Int]) -> SparseMatrix {
+        var newColumn = [Int](repeating: -1, count: columns)
+        for (position, j) in columnIndices.enumerated() {
+            precondition(j >= 0 && j < columns && newColumn[j] < 0, "SparseMatrix.submatrix: column \(j) outside 0..<\(columns) or repeated")
+            newColumn[j] = position
+        }
+        let increasing = zip(columnIndices, columnIndices.dropFirst()).allSatisfy { $0 < $1 }
+        var pointers = [0], cols = [Int](), vals = [Double]()
+        for i in rowIndices {
+            precondition(i >= 0 && i < rows, "SparseMatrix.submatrix: row \(i) outside 0..<\(rows)")
+            let rowStart = cols.count
+            for k in rowPointers[i]..<rowPointers[i + 1] where newColumn[self.columnIndices[k]] >= 0 {
+                cols.append(newColumn[self.columnIndices[k]])
+                vals.append(values[k])
+            }
+            if !increasing {
+                let order = (rowStart..<cols.count).sorted { cols[$0] < cols[$1] }
+                let (sortedColumns, sortedValues) = (order.map { cols[$0] }, order.map { vals[$0] })
+                cols.replaceSubrange(rowStart..<cols.count, with: sortedColumns)
+                vals.replaceSubrange(rowStart..<vals.count, with: sortedValues)
+            }
+            pointers.append(cols.count)
+        }
+        return SparseMatrix(rows: rowIndices.count, columns: columnIndices.count, rowPointers: pointers, columnIndices: cols, values: vals)
+    }
+
     /// The transpose (a CSR of Aᵀ, columns sorted).
     public var transposed: SparseMatrix {
         var counts = [Int](repeating: 0, count: columns + 1)

@@ -12,54 +12,46 @@ public enum ResidualNormMethod: String, Sendable, Codable, CaseIterable {
 
 /// The offline data of the residual estimator, grown with the reduced basis.
 ///
-/// The residual of u_N = Σ_n u_n v_n is r(μ) = Σ_p θ'_p(μ) f_p − Σ_n Σ_q θ_q(μ) u_n A_q v_n. Its
-/// Riesz representer X⁻¹ r is the combination, with coefficients c(μ) = (θ'_p, −θ_q u_n), of the
-/// representers ξ_p = X⁻¹ f_p and η_qn = X⁻¹ A_q v_n, computed once (one solve with the factored X
-/// each) and kept as their coefficients B in an X-orthonormal basis W of their span. Then
-/// ‖r‖_{X'} = ‖X⁻¹r‖_X = ‖Bc‖₂ (orthonormalized) = √(cᵀGc) with G = BᵀB their Gram matrix
-/// (standard): the representers themselves need not be kept.
+/// The residual of u_N = Σ_n u_n v_n is r(μ) = Σ_p θ'_p(μ) f_p − Σ_n Σ_q θ_q(μ) u_n A_q v_n, a
+/// combination with coefficients c(μ) = (θ'_p, −θ_q u_n) of the functionals g_k = f_p, A_q v_n.
+/// With X factored as P X Pᵀ = L Lᵀ, ‖g‖_{X'}² = gᵀX⁻¹g = ‖L⁻¹P g‖₂², so Y = L⁻¹P[g_1 … g_K]
+/// (half a solve per functional) maps the dual norm to the Euclidean one: ‖r(μ)‖_{X'} = ‖Y c‖₂.
+/// Y is factored as Q R by Householder QR grown block by block (`GrowingHouseholderQR`), so
+///   ‖r(μ)‖_{X'} = ‖R c‖₂ (orthonormalized), = √(cᵀGc) with G = RᵀR (standard).
+/// R is the matrix of the representers' coefficients in the X-orthonormal basis Pᵀ L⁻ᵀ Q of their
+/// span: the method of Buhr–Engwer–Ohlberger–Rave (2014), with Householder QR after the Cholesky
+/// change of variables in place of Gram–Schmidt in X. Neither Y nor the basis is kept; appending
+/// the K-th functional costs one application of the K reflectors.
 struct ResidualRieszRepresentation {
-    private let xSolver: CholeskyFactorization
-    private let innerProduct: InnerProduct
-    /// W, an X-orthonormal basis of the representers' span.
-    private var residualBasis: OrthonormalBasis
-    /// The coefficients of each representer in W (column i has W.count-at-insertion entries).
-    private var expansions: [[Double]] = []
+    private let xFactor: CholeskyFactorization
+    private var qr: GrowingHouseholderQR
 
     init(innerProduct: InnerProduct, dimension: Int) throws {
         guard let x = innerProduct.matrix else {
             throw ROMError.invalidOption(name: "inner product", detail: "the residual estimator needs an SPD matrix for X (Euclidean: pass the identity)")
         }
-        xSolver = try CholeskyFactorization(x)
-        self.innerProduct = innerProduct
-        residualBasis = OrthonormalBasis(dimension: dimension, innerProduct: innerProduct)
+        xFactor = try CholeskyFactorization(x)
+        qr = GrowingHouseholderQR(rows: dimension)
     }
 
-    /// Number of representers K.
-    var count: Int { expansions.count }
+    /// Number of functionals K.
+    var count: Int { qr.columnCount }
 
-    /// Adds the representers of the functionals `g` (right-hand sides f_p, or the images A_q v_n
-    /// of a new basis vector), in order: one multi-right-hand-side solve with X and one block
-    /// Gram–Schmidt into W.
+    /// Adds the functionals `g` (right-hand sides f_p, or the images A_q v_n of a new basis
+    /// vector), in order: one multi-right-hand-side half solve with X and one block QR update.
     mutating func append(functionals g: [[Double]]) throws {
         guard !g.isEmpty else { return }
-        let xi = try xSolver.solve(Matrix(columns: g))
-        expansions.append(contentsOf: residualBasis.append(block: xi, relativeTolerance: 1e-14))
+        try qr.append(try xFactor.whitened(Matrix(columns: g)))
     }
 
-    /// G = BᵀB (K×K), the Gram matrix of the representers in X.
+    /// G = RᵀR (K×K), the Gram matrix of the representers in X.
     var gram: Matrix { orthonormalCoefficients.gram }
 
-    /// B (R×K): column i holds the coefficients of representer i in W.
-    var orthonormalCoefficients: Matrix {
-        var b = Matrix(rows: residualBasis.count, columns: count)
-        for (i, e) in expansions.enumerated() { for (r, value) in e.enumerated() { b[r, i] = value } }
-        return b
-    }
+    /// R (min(n, K)×K): column k holds the coefficients of representer k in an X-orthonormal basis.
+    var orthonormalCoefficients: Matrix { qr.r }
 
-    /// ‖X⁻¹ g‖_X for a functional g (the dual norm of an output functional).
+    /// ‖g‖_{X'} = ‖L⁻¹P g‖₂ for a functional g (the dual norm of an output functional).
     func dualNorm(of g: [Double]) throws -> Double {
-        let xi = try xSolver.solve(g)
-        return Swift.max(BLAS.dot(xi, g), 0).squareRoot()
+        BLAS.nrm2(try xFactor.whitened(Matrix(columns: [g])).storage)
     }
 }

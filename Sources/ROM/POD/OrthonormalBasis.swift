@@ -47,66 +47,6 @@ public struct OrthonormalBasis: Sendable {
         return coefficients
     }
 
-    /// Appends the columns of `block` in order, as repeated `append` calls would, but projects the
-    /// whole block out of the existing basis at once (two BLAS-3 passes over the basis instead of
-    /// two per vector: the basis is read 2 times, not 2k). Returns each column's coefficients in the
-    /// basis as it stood after that column: column j ≈ V c_j.
-    public mutating func append(block: Matrix, relativeTolerance: Double = 1e-12) -> [[Double]] {
-        precondition(block.rows == dimension, "OrthonormalBasis.append(block:): columns of length \(block.rows), basis of \(dimension)")
-        let start = count
-        var remainders = block
-        var projections = Matrix(rows: start, columns: block.columns)
-        if start > 0 {
-            for _ in 0..<2 {
-                var c = Matrix(rows: start, columns: block.columns)
-                Matrix.gemm(.transposed, weightedVectors, .none, remainders, into: &c)
-                Matrix.gemm(.none, vectors, .none, c, into: &remainders, alpha: -1, beta: 1)
-                projections = projections + c
-            }
-        }
-        var result: [[Double]] = []
-        for j in 0..<block.columns {
-            var coefficients = projections.column(j)
-            let originalNorm = innerProduct.norm(block.column(j))
-            guard originalNorm > 0, originalNorm.isFinite else {
-                result.append(coefficients + [Double](repeating: 0, count: count - start))
-                continue
-            }
-            // Against the vectors this block added so far (few): classical Gram–Schmidt, twice.
-            var w = remainders.column(j)
-            var local = [Double](repeating: 0, count: count - start)
-            for _ in 0..<2 {
-                for i in start..<count {
-                    let c = weightedVectors.storage.withUnsafeBufferPointer { mv in
-                        w.withUnsafeBufferPointer { BLAS.dot(UnsafeBufferPointer(rebasing: mv[(i * dimension)..<((i + 1) * dimension)]), $0) }
-                    }
-                    local[i - start] += c
-                    vectors.storage.withUnsafeBufferPointer { v in
-                        w.withUnsafeMutableBufferPointer { BLAS.axpy(-c, UnsafeBufferPointer(rebasing: v[(i * dimension)..<((i + 1) * dimension)]), $0) }
-                    }
-                }
-            }
-            coefficients += local
-            var mw = innerProduct.apply(w)
-            var norm = Swift.max(BLAS.dot(w, mw), 0).squareRoot()
-            // A nearly dependent column lost most of its norm: the block projection, done before
-            // the in-block one, no longer holds to round-off relative to what is left, so project
-            // against the whole basis again (the criterion of Daniel–Gragg–Kaufman–Stewart).
-            if norm < 0.5 * originalNorm {
-                projectOut(&w, accumulating: &coefficients)
-                mw = innerProduct.apply(w)
-                norm = Swift.max(BLAS.dot(w, mw), 0).squareRoot()
-            }
-            if norm > relativeTolerance * originalNorm {
-                vectors.appendColumn(w.map { $0 / norm })
-                weightedVectors.appendColumn(mw.map { $0 / norm })
-                coefficients.append(norm)
-            }
-            result.append(coefficients)
-        }
-        return result
-    }
-
     /// w ← w − V Vᵀ M w, twice, adding the projection coefficients to `coefficients`.
     private func projectOut(_ w: inout [Double], accumulating coefficients: inout [Double]) {
         for _ in 0..<2 where count > 0 {

@@ -21,8 +21,10 @@ public protocol ParametricProblem {
     func solve(_ mu: Parameter) throws -> [Double]
 }
 
-/// A symmetric positive definite problem given by its affine decomposition. Truth solves reuse
-/// one CHOLMOD symbolic analysis for every μ (`CholeskyFactorization.refactor(values:)`).
+/// A symmetric positive definite problem given by its affine decomposition. Truth solves use
+/// static condensation when the terms own disjoint sets of unknowns behind a small interface
+/// (`AffineStaticCondensation`: the thermal block's blocks), and otherwise reuse one CHOLMOD
+/// symbolic analysis for every μ (`CholeskyFactorization.refactor(values:)`); `truthSolver` picks.
 ///
 /// A class because it owns the factorization it reuses; use one instance per thread.
 public final class AffineProblem: ParametricProblem {
@@ -36,6 +38,26 @@ public final class AffineProblem: ParametricProblem {
     public let coercivityBound: CoercivityBound
     private var factorization: CholeskyFactorization?
     private var analyzedPattern: SparseMatrix?
+    private var condensation: AffineStaticCondensation?
+    private var condensationChecked = false
+
+    /// How truth solves are computed.
+    public enum TruthSolver: String, Sendable, CaseIterable {
+        /// Static condensation when it applies (see `AffineStaticCondensation`), else `.cholesky`.
+        case automatic
+        /// A CHOLMOD factorization of A(μ) for every μ, one symbolic analysis for all.
+        case cholesky
+        /// Static condensation of the unknowns each term owns; an error when no term owns any.
+        case staticCondensation = "static-condensation"
+    }
+
+    /// The truth solver (default `.automatic`); both give the same solution to round-off.
+    public var truthSolver: TruthSolver = .automatic {
+        didSet { condensation = nil; condensationChecked = false }
+    }
+
+    /// Interface size of the static condensation in use (nil: CHOLMOD on the whole matrix).
+    public var condensedInterfaceSize: Int? { condensation?.interface.count }
     /// Truth solves done.
     public private(set) var solveCount = 0
     /// Their total wall-clock seconds.
@@ -86,9 +108,27 @@ public final class AffineProblem: ParametricProblem {
         try CholeskyFactorization(a, options: .init(ordering: .metis, kind: a.rows < 50_000 ? .simplicial : .automatic))
     }
 
-    /// u(μ) by CHOLMOD; the first call analyzes the pattern, every later one refactors.
+    /// u(μ) by static condensation or CHOLMOD (`truthSolver`); the first call does the work
+    /// shared by every μ (the condensation, or the symbolic analysis), every later one reuses it.
     public func solve(_ mu: Parameter) throws -> [Double] {
         let start = DispatchTime.now().uptimeNanoseconds
+        defer {
+            solveCount += 1
+            solveSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        }
+        if truthSolver != .cholesky && !condensationChecked {
+            condensationChecked = true
+            let symmetric = decomposition.operators.allSatisfy { $0.isSymmetric(tolerance: 1e-13) }
+            condensation = symmetric ? try AffineStaticCondensation(decomposition: decomposition) : nil
+            if condensation == nil && truthSolver == .staticCondensation {
+                throw ROMError.invalidOption(name: "truth solver", detail: "static condensation needs symmetric terms that own unknowns behind an interface of at most \(AffineStaticCondensation.largestInterface) unknowns and a tenth of the problem")
+            }
+        }
+        if let condensation {
+            try parameterSpace.validate(mu)
+            return try condensation.solve(thetas: decomposition.operatorCoefficients(at: mu),
+                                          rightHandSideThetas: decomposition.rightHandSideCoefficients(at: mu))
+        }
         let a = try matrix(at: mu)
         let solver: CholeskyFactorization
         if let f = factorization, let pattern = analyzedPattern, pattern.hasSamePattern(as: a) {
@@ -99,9 +139,6 @@ public final class AffineProblem: ParametricProblem {
             factorization = solver
             analyzedPattern = a
         }
-        let u = try solver.solve(try rightHandSide(at: mu))
-        solveCount += 1
-        solveSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-        return u
+        return try solver.solve(try rightHandSide(at: mu))
     }
 }
