@@ -92,3 +92,42 @@ final class CholeskyWhiteningTests: XCTestCase {
         }
     }
 }
+
+final class ConstrainedOrderingTests: XCTestCase {
+    /// With the top grid row ordered last, L⁻¹P B for a B living on that row vanishes above the
+    /// trailing block, and `whitenedTrailing` gives the trailing rows of `whitened`.
+    func testTrailingWhiteningEqualsTheFullOne() throws {
+        let side = 12, n = side * side
+        let a = SparseMatrix.laplacian2D(side)
+        let last = Array((n - side)..<n).reversed().map { $0 }
+        let cholesky = try CholeskyFactorization(a, options: .init(ordering: .constrainedLast(last)))
+        XCTAssertEqual(cholesky.trailingCount, side)
+        var builder = SparseBuilder<Double>(rows: n, columns: 3)
+        var data = TestData(seed: 35)
+        for i in last { for j in 0..<3 where (i + j) % 2 == 0 { builder.add(i, j, data.value()) } }
+        let b = builder.build()
+        let full = try cholesky.whitened(b.dense)
+        let trailing = try cholesky.whitenedTrailing(b)
+        XCTAssertEqual(trailing.rows, side)
+        for j in 0..<3 {
+            for i in 0..<(n - side) { XCTAssertEqual(full[i, j], 0, accuracy: 1e-15) }
+            for r in 0..<side { XCTAssertEqual(trailing[r, j], full[n - side + r, j], accuracy: 1e-13) }
+        }
+        var outside = SparseBuilder<Double>(rows: n, columns: 1)
+        outside.add(0, 0, 1)
+        XCTAssertThrowsError(try cholesky.whitenedTrailing(outside.build()))
+    }
+
+    /// Rows and columns in any order, including unsorted columns.
+    func testSubmatrixPicksRowsAndColumnsInOrder() {
+        let a = SparseMatrix.laplacian2D(4)
+        let rows = [5, 0, 9], columns = [9, 4, 5, 1]
+        let sub = a.submatrix(rows: rows, columns: columns)
+        let dense = a.dense
+        for (r, i) in rows.enumerated() { for (c, j) in columns.enumerated() { XCTAssertEqual(sub[r, c], dense[i, j]) } }
+        for r in 0..<sub.rows {
+            let cols = sub.columnIndices[sub.rowPointers[r]..<sub.rowPointers[r + 1]]
+            XCTAssertEqual(Array(cols), cols.sorted())
+        }
+    }
+}

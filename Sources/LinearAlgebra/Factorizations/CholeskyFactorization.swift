@@ -1,3 +1,4 @@
+import CBLAS
 import CSuiteSparse
 import Foundation
 
@@ -25,6 +26,10 @@ public final class CholeskyFactorization: LinearOperator {
             /// METIS nested dissection: a slower analysis, less fill on 2D/3D meshes (the
             /// choice when one analysis serves many factorizations).
             case metis
+            /// CAMD with the given unknowns ordered after all others, and no postordering
+            /// (simplicial factor): the trailing block of L is then the factor of the Schur
+            /// complement onto them (`whitenedTrailing`).
+            case constrainedLast([Int])
         }
 
         /// Simplicial (column by column, LDLᵀ) or supernodal (dense blocks through BLAS, LLᵀ).
@@ -49,17 +54,24 @@ public final class CholeskyFactorization: LinearOperator {
             case .automatic: break
             case .amd: common.pointee.nmethods = 1; common.pointee.method.0.ordering = Int32(CHOLMOD_AMD)
             case .metis: common.pointee.nmethods = 1; common.pointee.method.0.ordering = Int32(CHOLMOD_METIS)
+            case .constrainedLast:
+                common.pointee.nmethods = 1
+                common.pointee.method.0.ordering = Int32(CHOLMOD_GIVEN)
+                common.pointee.postorder = 0
             }
             switch kind {
             case .automatic: break
             case .simplicial: common.pointee.supernodal = Int32(CHOLMOD_SIMPLICIAL)
             case .supernodal: common.pointee.supernodal = Int32(CHOLMOD_SUPERNODAL)
             }
+            if case .constrainedLast = ordering { common.pointee.supernodal = Int32(CHOLMOD_SIMPLICIAL) }
         }
     }
 
     /// Matrix order.
     public let rows: Int
+    /// Number of unknowns ordered last (`.constrainedLast`), else 0.
+    public private(set) var trailingCount = 0
     /// Matrix order.
     public var columns: Int { rows }
 
@@ -97,7 +109,27 @@ public final class CholeskyFactorization: LinearOperator {
         for k in 0..<a.nonzeroCount { i[k] = a.columnIndices[k] }
         m.pointee.x.assumingMemoryBound(to: Double.self).update(from: a.values, count: a.nonzeroCount)
         let start = DispatchTime.now().uptimeNanoseconds
-        guard let f = cholmod_l_analyze(m, common) else {
+        var given: [Int]? = nil
+        if case .constrainedLast(let last) = options.ordering {
+            var member = [Int](repeating: 0, count: a.rows)
+            for i in last {
+                precondition(i >= 0 && i < a.rows && member[i] == 0, "CholeskyFactorization: unknown \(i) to order last is outside 0..<\(a.rows) or repeated")
+                member[i] = 1
+            }
+            var permutation = [Int](repeating: 0, count: a.rows)
+            if cholmod_l_camd(m, nil, 0, &member, &permutation, common) == 0 {
+                let error = Self.statusError("cholmod_l_camd", common)
+                var mm: UnsafeMutablePointer<cholmod_sparse>? = m
+                cholmod_l_free_sparse(&mm, common)
+                cholmod_l_finish(common)
+                common.deallocate()
+                throw error
+            }
+            given = permutation
+            trailingCount = last.count
+        }
+        let analyzed = given == nil ? cholmod_l_analyze(m, common) : cholmod_l_analyze_p(m, &given!, nil, 0, common)
+        guard let f = analyzed else {
             let error = Self.statusError("cholmod_l_analyze", common)
             var mm: UnsafeMutablePointer<cholmod_sparse>? = m
             cholmod_l_free_sparse(&mm, common)
@@ -107,6 +139,12 @@ public final class CholeskyFactorization: LinearOperator {
         }
         factor = f
         timings.analyze = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        if case .constrainedLast(let last) = options.ordering {
+            let permutation = f.pointee.Perm.assumingMemoryBound(to: Int.self)
+            guard Set((rows - last.count..<rows).map { permutation[$0] }) == Set(last) else {
+                throw LinearAlgebraError.suiteSparse(routine: "cholmod_l_analyze_p", status: -4, message: "the constrained ordering did not put the given unknowns last")
+            }
+        }
         try numericFactorization()
     }
 
@@ -221,6 +259,53 @@ public final class CholeskyFactorization: LinearOperator {
                     let scale = 1 / x[p[i]].squareRoot()
                     for j in 0..<b.columns { w[j * rows + i] *= scale }
                 }
+            }
+        }
+        return result
+    }
+
+    /// The last `trailingCount` rows of `whitened(b)` for a factorization ordered with
+    /// `.constrainedLast(β)` and a b that vanishes outside β (the coupling of a subdomain to its
+    /// interface): L⁻¹P b vanishes above them, so they are L_ββ⁻¹ P_β b (D_β^(-1/2) L_ββ⁻¹ P_β b for
+    /// L D Lᵀ) with the dense trailing block L_ββ of the factor: one BLAS `dtrsm` of order |β| in
+    /// place of b.columns sparse half-solves.
+    /// - Throws: `LinearAlgebraError.dimensionMismatch`-style `suiteSparse` error when b has an entry outside β.
+    public func whitenedTrailing(_ b: SparseMatrix) throws -> Matrix {
+        precondition(b.rows == rows, "CholeskyFactorization.whitenedTrailing: \(b.rows) rows for order \(rows)")
+        precondition(trailingCount > 0, "CholeskyFactorization.whitenedTrailing: the factorization was not ordered with .constrainedLast")
+        let m = trailingCount, first = rows - m, k = b.columns
+        let f = factor.pointee
+        let permutation = f.Perm.assumingMemoryBound(to: Int.self)
+        var position = [Int](repeating: -1, count: rows)
+        for r in 0..<m { position[permutation[first + r]] = r }
+        var result = Matrix(rows: m, columns: k)
+        for i in 0..<rows {
+            for q in b.rowPointers[i]..<b.rowPointers[i + 1] where b.values[q] != 0 {
+                guard position[i] >= 0 else {
+                    throw LinearAlgebraError.suiteSparse(routine: "CholeskyFactorization.whitenedTrailing", status: -4,
+                                                         message: "row \(i) of the right-hand sides is not among the unknowns ordered last")
+                }
+                result[position[i], b.columnIndices[q]] = b.values[q]
+            }
+        }
+        // L_ββ from the simplicial factor's trailing columns (every entry of column j ≥ first lies in a row ≥ j).
+        var trailing = Matrix(rows: m, columns: m)
+        let p = f.p.assumingMemoryBound(to: Int.self), rowIndex = f.i.assumingMemoryBound(to: Int.self)
+        let count = f.nz.assumingMemoryBound(to: Int.self), x = f.x.assumingMemoryBound(to: Double.self)
+        for j in first..<rows {
+            for q in p[j]..<(p[j] + count[j]) { trailing[rowIndex[q] - first, j - first] = x[q] }
+        }
+        let isLL = f.is_ll != 0
+        trailing.storage.withUnsafeBufferPointer { l in
+            result.storage.withUnsafeMutableBufferPointer { w in
+                cblas_dtrsm(CblasColMajor, CblasLeft, CblasLower, CblasNoTrans, isLL ? CblasNonUnit : CblasUnit,
+                            Int32(m), Int32(k), 1, l.baseAddress, Int32(m), w.baseAddress, Int32(m))
+            }
+        }
+        if !isLL {
+            for r in 0..<m {
+                let scale = 1 / trailing[r, r].squareRoot()
+                for c in 0..<k { result[r, c] *= scale }
             }
         }
         return result

@@ -18,6 +18,17 @@ public enum BLASRuntime {
     /// The number of threads OpenBLAS uses.
     public static var threadCount: Int { Int(openblas_get_num_threads()) }
 
+    /// Runs `body` with OpenBLAS on `threads` threads, then restores the count. For stages whose
+    /// dense work is tall and skinny (a few columns against 10⁴–10⁵ rows: the reduced basis
+    /// greedy) or that run BLAS on several threads of their own, where OpenBLAS's threads wait more
+    /// than they work. The count is process-wide: do not call it while other threads use BLAS.
+    public static func withThreadCount<T>(_ threads: Int, _ body: () throws -> T) rethrows -> T {
+        let previous = openblas_get_num_threads()
+        openblas_set_num_threads(Int32(max(1, threads)))
+        defer { openblas_set_num_threads(previous) }
+        return try body()
+    }
+
     /// The x86 feature flags of the first CPU, from /proc/cpuinfo (empty elsewhere).
     public static var cpuFlags: Set<String> {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),

@@ -59,23 +59,29 @@ final class AffineStaticCondensation {
         let g = interface.count
         var condensed = d.operators.map { $0.submatrix(rows: interface, columns: interface).dense }
         var condensedRightHandSides = d.rightHandSides.map { f in interface.map { f[$0] } }
+        // The blocks are independent: condensed concurrently (each has its own CHOLMOD workspace).
+        let terms = owned.indices.filter { !owned[$0].isEmpty }
+        var results = [Result<(Block, Matrix, Matrix), Error>?](repeating: nil, count: terms.count)
+        BLASRuntime.withThreadCount(1) {
+            results.withUnsafeMutableBufferPointer { slots in
+                let box = UncheckedSendable(slots)
+                Parallelism.forEachChunk(of: terms.count) { range in
+                    for k in range {
+                        box.value[k] = Result { try Self.condense(term: terms[k], unknowns: owned[terms[k]], interface: interface, decomposition: d) }
+                    }
+                }
+            }
+        }
         var blocks: [Block] = []
-        for (q, unknowns) in owned.enumerated() where !unknowns.isEmpty {
-            let a = d.operators[q]
-            let factor = try CholeskyFactorization(a.submatrix(rows: unknowns, columns: unknowns))
-            let coupling = a.submatrix(rows: unknowns, columns: interface)
-            // S_q = A_q,ΓΓ − WᵀW and g_p −= Wᵀ(L⁻¹P f_p,I), with W = L⁻¹P A_q,IΓ.
-            let w = try factor.whitened(coupling.dense)
-            let update = w.gram
-            condensed[q].storage.withUnsafeMutableBufferPointer { s in
-                update.storage.withUnsafeBufferPointer { BLAS.axpy(-1, $0, s) }
+        for result in results {
+            let (block, schurUpdate, rightHandSideUpdates) = try result!.get()
+            condensed[block.term].storage.withUnsafeMutableBufferPointer { s in
+                schurUpdate.storage.withUnsafeBufferPointer { BLAS.axpy(-1, $0, s) }
             }
-            let local = try factor.whitened(Matrix(columns: d.rightHandSides.map { f in unknowns.map { f[$0] } }))
-            let projected = Matrix.product(.transposed, w, .none, local)
             for p in d.rightHandSides.indices {
-                for k in 0..<g { condensedRightHandSides[p][k] -= projected[k, p] }
+                for k in 0..<g { condensedRightHandSides[p][k] -= rightHandSideUpdates[k, p] }
             }
-            blocks.append(Block(term: q, unknowns: unknowns, factor: factor, coupling: coupling))
+            blocks.append(block)
         }
         self.interface = interface
         self.blocks = blocks
@@ -83,6 +89,29 @@ final class AffineStaticCondensation {
         self.condensedRightHandSides = condensedRightHandSides
         self.rightHandSides = d.rightHandSides
         self.dimension = n
+    }
+
+    /// One block's factorization and its contributions A_q,ΓI A_q,II⁻¹ A_q,IΓ = WᵀW to S_q and
+    /// A_q,ΓI A_q,II⁻¹ f_p,I (column p) to g_p, with W = L⁻¹P A_q,IΓ. The unknowns that touch the
+    /// interface (β) are ordered last, so W is nonzero only in its last |β| rows, computed from
+    /// the trailing block of the factor (`whitenedTrailing`).
+    private static func condense(term q: Int, unknowns: [Int], interface: [Int],
+                                 decomposition d: AffineDecomposition) throws -> (Block, Matrix, Matrix) {
+        let a = d.operators[q]
+        let coupling = a.submatrix(rows: unknowns, columns: interface)
+        let border = (0..<unknowns.count).filter { i in (coupling.rowPointers[i]..<coupling.rowPointers[i + 1]).contains { coupling.values[$0] != 0 } }
+        let factor = try CholeskyFactorization(a.submatrix(rows: unknowns, columns: unknowns),
+                                               options: .init(ordering: .constrainedLast(border), kind: .simplicial))
+        let block = Block(term: q, unknowns: unknowns, factor: factor, coupling: coupling)
+        guard !border.isEmpty else {
+            return (block, Matrix(rows: interface.count, columns: interface.count), Matrix(rows: interface.count, columns: d.rightHandSides.count))
+        }
+        let w = try factor.whitenedTrailing(coupling)
+        let local = try factor.whitened(Matrix(columns: d.rightHandSides.map { f in unknowns.map { f[$0] } }))
+        let trailing = Matrix(rows: border.count, columns: local.columns, storage: (0..<local.columns).flatMap { j in
+            local.storage[(j * local.rows + local.rows - border.count)..<((j + 1) * local.rows)]
+        })
+        return (block, w.gram, Matrix.product(.transposed, w, .none, trailing))
     }
 
     /// Number of unknowns condensed out (owned by a term).
