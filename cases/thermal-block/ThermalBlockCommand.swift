@@ -46,6 +46,9 @@ struct ThermalBlockCommand: ParsableCommand {
     @Option(help: "Residual norm evaluation of the error bound.")
     var estimator: ResidualNormMethod = .orthonormalized
 
+    @Option(help: "Truth solver: automatic (static condensation of the blocks when it applies), cholesky or static-condensation.")
+    var truthSolver: AffineProblem.TruthSolver = .automatic
+
     @Option(help: "Output folder.")
     var out = "out/thermal-block"
 
@@ -80,6 +83,7 @@ struct ThermalBlockCommand: ParsableCommand {
         log("assembling P1 on the \(n)×\(n) mesh (4 triangles per square), \(blocks)×\(blocks) blocks")
         let block = try ThermalBlock(blocks: blocks, n: n)
         let problem = block.problem
+        problem.truthSolver = truthSolver
         log("\(block.mesh.nodeCount) vertices, \(block.dofs) free dofs, assembled in \(format(block.assembleSeconds)) s")
 
         let space = problem.parameterSpace
@@ -92,6 +96,7 @@ struct ThermalBlockCommand: ParsableCommand {
         }
         log("basis size \(result.model.size) (\(result.stopReason)), offline \(format(result.seconds)) s")
         let phases = result.phaseSeconds
+        log("  truth solver: " + (problem.condensedInterfaceSize.map { "static condensation onto \($0) interface unknowns" } ?? "CHOLMOD on the whole matrix"))
         log("  setup \(format(phases.setup)) s, truth solves \(format(phases.truth)) s, extensions \(format(phases.extension)) s, estimates \(format(phases.estimates)) s")
 
         log("test set: \(test) truth solves")
@@ -118,6 +123,7 @@ struct ThermalBlockCommand: ParsableCommand {
         figures.add("effectivity_max", study.effectivityMax)
         figures.add("online_seconds_per_query", online.secondsPerQuery)
         figures.add("fem_seconds_per_solve", study.truthSecondsPerSolve)
+        figures.add("condensed_interface", problem.condensedInterfaceSize ?? 0)
         figures.add("assemble_seconds", block.assembleSeconds)
         figures.add("greedy_max_estimates", result.history.map(\.maxEstimate))
         try figures.emit(json: json)
@@ -140,3 +146,4 @@ struct ProgressLog {
 func format(_ x: Double) -> String { String(format: "%.3g", x) }
 
 extension ResidualNormMethod: ExpressibleByArgument {}
+extension AffineProblem.TruthSolver: ExpressibleByArgument {}
