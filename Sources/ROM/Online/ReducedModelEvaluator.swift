@@ -104,19 +104,12 @@ public final class ReducedModelEvaluator {
     public func solve(_ mu: UnsafeBufferPointer<Double>) throws {
         for index in 0..<q { thetas[index] = model.operatorCoefficients[index].evaluate(mu) }
         for index in 0..<p { rhsThetas[index] = model.rightHandSideCoefficients[index].evaluate(mu) }
-        // A_N(μ) = Σ θ_q A_q^N and f_N(μ) = Σ θ'_p f_p^N.
+        // A_N(μ) = Σ θ_q A_q^N and f_N(μ) = Σ θ'_p f_p^N: one gemv each over the stacked terms.
         let entries = n * n
-        let first = thetas.first ?? 0
-        for i in 0..<entries { system[i] = first * operators[i] }
-        for term in 1..<Swift.max(q, 1) {
-            let theta = thetas[term], base = term * entries
-            for i in 0..<entries { system[i] += theta * operators[base + i] }
-        }
+        for i in 0..<entries { system[i] = 0 }
         for i in 0..<n { solution[i] = 0 }
-        for term in 0..<p {
-            let theta = rhsThetas[term], base = term * n
-            for i in 0..<n { solution[i] += theta * rightHandSides[base + i] }
-        }
+        BLAS.gemvAdd(m: entries, k: q, a: operators.baseAddress!, x: thetas.baseAddress!, y: system.baseAddress!)
+        BLAS.gemvAdd(m: n, k: p, a: rightHandSides.baseAddress!, x: rhsThetas.baseAddress!, y: solution.baseAddress!)
         if model.isSymmetric {
             try InPlaceSolver.solveSPD(system, order: n, solution)
         } else {
