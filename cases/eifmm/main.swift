@@ -32,6 +32,9 @@ struct EIFMMCommand: ParsableCommand {
     var threads = 1
     @Option(help: "Points per leaf (default: from ε).")
     var leafSize: Int?
+    @Option(help: "The far-field interpolation tolerance is ε divided by this.")
+    var safetyFactor = 10.0
+
     @Option(help: "Targets sampled for rel_error.")
     var samples = 200
     @Option(help: "Seed of the points and charges.")
@@ -60,7 +63,8 @@ struct EIFMMCommand: ParsableCommand {
         let points = PointDistribution(rawValue: distribution)!.points(n, dimension: dim, seed: seed)
         var rng = SplitMix64(seed: seed &+ 1)
         let charges = (0..<n).map { _ in rng.nextUniform() }
-        let options = FastSummationOptions(tolerance: tol, method: FarFieldMethod(rawValue: method)!, leafSize: leafSize, threads: threads)
+        let options = FastSummationOptions(tolerance: tol, method: FarFieldMethod(rawValue: method)!, leafSize: leafSize, threads: threads,
+                                           safetyFactor: safetyFactor)
 
         var clock = Date()
         let sum = try FastSummation(kernel: k, sources: points, dimension: dim, options: options)
@@ -93,6 +97,7 @@ struct EIFMMCommand: ParsableCommand {
         report.add("direct_seconds", directSeconds)
         report.add("speedup", directSeconds / seconds)
         report.add("interpolation_points", Array(sum.interpolationPoints.dropFirst(2)))
+        report.add("interpolation_errors", Array(sum.estimatedInterpolationErrors.dropFirst(2)))
         report.add("depth", sum.depth)
         report.add("boxes", sum.boxCount)
         report.add("threads", threads)

@@ -47,18 +47,17 @@ struct EIMFarField: FarFieldBasis {
     /// Nodes, kernel columns (as positions s: k(x′) = K(a (x′ − s)), mirrored: K(a (s − x′))), F⁻¹, error.
     private static func greedy(kernel: any Kernel, family: TrainingFamily, scale: Double, tolerance: Double,
                                mirrored: Bool) throws -> ([SIMD3<Double>], [SIMD3<Double>], Matrix, Double) {
-        let g = family.snapshots(kernel: kernel, scale: scale, mirrored: mirrored)
-        let size = g.maxAbs
-        guard size > tolerance else { return ([], [], Matrix(rows: 0, columns: 0), size) }
-        let cap = min(g.rows, g.columns, 2000)
-        let eim = try EmpiricalInterpolation(snapshots: g, options: EIMOptions(tolerance: tolerance, maxTerms: cap, relative: false))
+        guard let (eim, trained, g, error) = try validatedGreedy(kernel: kernel, family: family, scale: scale, tolerance: tolerance,
+                                                                mirrored: mirrored, maxTerms: 2000) else {
+            return ([], [], Matrix(rows: 0, columns: 0), tolerance)
+        }
         let nodes = eim.points.map { family.samples[$0] }
-        let params = eim.parameters.map { family.params[$0] }
+        let params = eim.parameters.map { trained.params[$0] }
         let p = nodes.count
         var f = Matrix(rows: p, columns: p)
         for k in 0..<p { for i in 0..<p { f[i, k] = g[eim.points[i], eim.parameters[k]] } }
         let inverse = try DenseLU(f).solve(Matrix.identity(p))
-        return (nodes, params, inverse, eim.errorHistory.last ?? size)
+        return (nodes, params, inverse, error)
     }
 
     func lagrangeX(_ p: SIMD3<Double>) -> [Double] {

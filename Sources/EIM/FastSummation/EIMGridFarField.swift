@@ -42,15 +42,14 @@ struct EIMGridFarField: FarFieldBasis {
         }
     }
 
-    /// Nodes, Lagrange functions on the grid, greedy error.
+    /// Nodes, Lagrange functions on the grid, greedy error (`validatedGreedy`).
     private static func greedy(kernel: any Kernel, family: TrainingFamily, scale: Double, tolerance: Double,
                                mirrored: Bool) throws -> ([SIMD3<Double>], Matrix, Double) {
-        let g = family.snapshots(kernel: kernel, scale: scale, mirrored: mirrored)
-        let size = g.maxAbs
-        guard size > tolerance else { return ([], Matrix(rows: g.rows, columns: 0), size) }
-        let cap = min(g.rows, g.columns, 4000)
-        let eim = try EmpiricalInterpolation(snapshots: g, options: EIMOptions(tolerance: tolerance, maxTerms: cap, relative: false))
-        return (eim.points.map { family.samples[$0] }, eim.lagrangeFunctions, eim.errorHistory.last ?? size)
+        guard let result = try validatedGreedy(kernel: kernel, family: family, scale: scale, tolerance: tolerance,
+                                               mirrored: mirrored, maxTerms: 4000) else {
+            return ([], Matrix(rows: family.samples.count, columns: 0), tolerance)
+        }
+        return (result.interpolation.points.map { family.samples[$0] }, result.interpolation.lagrangeFunctions, result.error)
     }
 
     func lagrangeX(_ p: SIMD3<Double>) -> [Double] { xLagrange.applyTransposed(grid.lagrangeX(p)) }

@@ -68,6 +68,26 @@ struct TrainingFamily {
         params = s
     }
 
+    /// The family with other source positions on the same samples.
+    init(_ family: TrainingFamily, params: [SIMD3<Double>]) {
+        dimension = family.dimension
+        axis = family.axis
+        samples = family.samples
+        self.params = params
+    }
+
+    /// `count` seeded random source positions in the interaction shell (max-norm 1.5 to 3.5), off
+    /// the training grid: the validation set of `validatedGreedy`.
+    func shellPositions(count: Int, seed: UInt64) -> [SIMD3<Double>] {
+        var rng = SplitMix64(seed: seed)
+        var result: [SIMD3<Double>] = []
+        while result.count < count {
+            let p = SIMD3(7 * rng.nextUniform() - 3.5, 7 * rng.nextUniform() - 3.5, dimension == 3 ? 7 * rng.nextUniform() - 3.5 : 0)
+            if max(Swift.abs(p.x), Swift.abs(p.y), Swift.abs(p.z)) >= 1.5 { result.append(p) }
+        }
+        return result
+    }
+
     /// Snapshot matrix G[i, k] = K(scale (x_i − s_k)) (mirror: K(scale (s_k − x_i))), columns in parallel.
     func snapshots(kernel: any Kernel, scale: Double, mirrored: Bool) -> Matrix {
         let n = samples.count
@@ -109,4 +129,36 @@ func chebyshevLagrange(_ t: Double, n: Int, nodes: UnsafeBufferPointer<Double>, 
     }
     let inv = 1 / total
     for a in 0..<n { out[a] *= inv }
+}
+
+/// The EIM greedy on the training family, checked at 512 fresh random source positions of the
+/// interaction shell: those where the interpolant misses the tolerance (a kernel steep across the
+/// box along one axis, between the family's positions every half box width) join the family, worst
+/// first, and the greedy runs again, at most 4 times. Returns the interpolation, the family it was
+/// trained on, its snapshot matrix and the largest error seen (training or validation).
+func validatedGreedy(kernel: any Kernel, family: TrainingFamily, scale: Double, tolerance: Double, mirrored: Bool,
+                     maxTerms: Int) throws -> (interpolation: EmpiricalInterpolation, family: TrainingFamily, snapshots: Matrix, error: Double)? {
+    var family = family
+    for round in 0..<4 {
+        let g = family.snapshots(kernel: kernel, scale: scale, mirrored: mirrored)
+        guard g.maxAbs > tolerance else { return nil }
+        let cap = min(g.rows, g.columns, maxTerms)
+        let eim = try EmpiricalInterpolation(snapshots: g, options: EIMOptions(tolerance: tolerance, maxTerms: cap, relative: false))
+        let trained = eim.errorHistory.last ?? g.maxAbs
+        let fresh = family.shellPositions(count: 512, seed: 77 &+ UInt64(round))
+        let check = TrainingFamily(family, params: fresh).snapshots(kernel: kernel, scale: scale, mirrored: mirrored)
+        let atNodes = check.rows(eim.points)
+        var residual = check
+        Matrix.gemm(.none, eim.lagrangeFunctions, .none, atNodes, into: &residual, alpha: -1, beta: 1)
+        let errors = (0..<fresh.count).map { k in
+            residual.storage[(k * residual.rows)..<((k + 1) * residual.rows)].reduce(0) { max($0, Swift.abs($1)) }
+        }
+        let worst = errors.max() ?? 0
+        let missed = errors.indices.filter { errors[$0] > tolerance }.sorted { errors[$0] > errors[$1] }.prefix(128)
+        if missed.isEmpty || round == 3 || eim.terms >= cap {
+            return (eim, family, g, max(trained, worst))
+        }
+        family = TrainingFamily(family, params: family.params + missed.map { fresh[$0] })
+    }
+    return nil
 }
