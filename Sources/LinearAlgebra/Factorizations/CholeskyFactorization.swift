@@ -109,6 +109,16 @@ public final class CholeskyFactorization: LinearOperator {
         for k in 0..<a.nonzeroCount { i[k] = a.columnIndices[k] }
         m.pointee.x.assumingMemoryBound(to: Double.self).update(from: a.values, count: a.nonzeroCount)
         let start = DispatchTime.now().uptimeNanoseconds
+        let common = self.common
+        // CHOLMOD's error, after freeing what the failed initializer holds.
+        func failure(_ routine: String) -> LinearAlgebraError {
+            let error = Self.statusError(routine, common)
+            var mm: UnsafeMutablePointer<cholmod_sparse>? = m
+            cholmod_l_free_sparse(&mm, common)
+            cholmod_l_finish(common)
+            common.deallocate()
+            return error
+        }
         var given: [Int]? = nil
         if case .constrainedLast(let last) = options.ordering {
             var member = [Int](repeating: 0, count: a.rows)
@@ -117,26 +127,12 @@ public final class CholeskyFactorization: LinearOperator {
                 member[i] = 1
             }
             var permutation = [Int](repeating: 0, count: a.rows)
-            if cholmod_l_camd(m, nil, 0, &member, &permutation, common) == 0 {
-                let error = Self.statusError("cholmod_l_camd", common)
-                var mm: UnsafeMutablePointer<cholmod_sparse>? = m
-                cholmod_l_free_sparse(&mm, common)
-                cholmod_l_finish(common)
-                common.deallocate()
-                throw error
-            }
+            if cholmod_l_camd(m, nil, 0, &member, &permutation, common) == 0 { throw failure("cholmod_l_camd") }
             given = permutation
             trailingCount = last.count
         }
         let analyzed = given == nil ? cholmod_l_analyze(m, common) : cholmod_l_analyze_p(m, &given!, nil, 0, common)
-        guard let f = analyzed else {
-            let error = Self.statusError("cholmod_l_analyze", common)
-            var mm: UnsafeMutablePointer<cholmod_sparse>? = m
-            cholmod_l_free_sparse(&mm, common)
-            cholmod_l_finish(common)
-            common.deallocate()
-            throw error
-        }
+        guard let f = analyzed else { throw failure("cholmod_l_analyze") }
         factor = f
         timings.analyze = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
         if case .constrainedLast(let last) = options.ordering {
@@ -245,11 +241,9 @@ public final class CholeskyFactorization: LinearOperator {
             }
         }
         try permuted.withUnsafeMutableBufferPointer { bp in
-            var rhs = cholmod_dense(nrow: rows, ncol: b.columns, nzmax: rows * b.columns, d: rows, x: UnsafeMutableRawPointer(bp.baseAddress!),
-                                    z: nil, xtype: CHOLMOD_REAL, dtype: CHOLMOD_DOUBLE)
-            guard cholmod_l_solve2(CHOLMOD_L, factor, &rhs, nil, &solution, nil, &workspaceY, &workspaceE, common) != 0,
-                  let s = solution else { throw Self.statusError("cholmod_l_solve2", common) }
-            result.storage.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: s.pointee.x.assumingMemoryBound(to: Double.self), count: rows * b.columns) }
+            try result.storage.withUnsafeMutableBufferPointer { rp in
+                try solveInto(bp.baseAddress!, columns: b.columns, output: rp.baseAddress!, system: CHOLMOD_L)
+            }
         }
         if f.is_ll == 0 {
             // Simplicial LDLᵀ: L is unit lower triangular and D sits on its diagonal.
@@ -326,10 +320,12 @@ public final class CholeskyFactorization: LinearOperator {
 
     // MARK: - Internals
 
-    private func solveInto(_ b: UnsafeMutablePointer<Double>, columns k: Int, output: UnsafeMutablePointer<Double>) throws {
+    /// Solves with the factor (`system`: CHOLMOD_A for A, CHOLMOD_L for L alone) into `output`.
+    private func solveInto(_ b: UnsafeMutablePointer<Double>, columns k: Int, output: UnsafeMutablePointer<Double>,
+                           system: Int32 = CHOLMOD_A) throws {
         var rhs = cholmod_dense(nrow: rows, ncol: k, nzmax: rows * k, d: rows, x: UnsafeMutableRawPointer(b), z: nil,
                                 xtype: CHOLMOD_REAL, dtype: CHOLMOD_DOUBLE)
-        guard cholmod_l_solve2(CHOLMOD_A, factor, &rhs, nil, &solution, nil, &workspaceY, &workspaceE, common) != 0,
+        guard cholmod_l_solve2(system, factor, &rhs, nil, &solution, nil, &workspaceY, &workspaceE, common) != 0,
               let s = solution else { throw Self.statusError("cholmod_l_solve2", common) }
         output.update(from: s.pointee.x.assumingMemoryBound(to: Double.self), count: rows * k)
     }
