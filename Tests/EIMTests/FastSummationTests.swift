@@ -27,6 +27,22 @@ final class FastSummationTests: XCTestCase {
         }
     }
 
+    /// SVD recompression of the Chebyshev M2L matrices (n² nodes, low numerical rank): factors are
+    /// used, and the sums stay within ε of the direct ones and of the uncompressed fast sums.
+    func testCompressedM2LKeepsTheAccuracy() throws {
+        let problem = SummationCase(n: 4000, dimension: 2, distribution: .uniform)
+        var options = FastSummationOptions(tolerance: 1e-6, method: .chebyshev, leafSize: 40)
+        let (plainError, plain) = try problem.error(kernel: LaplaceKernel2D(), options: options)
+        options.compressM2L = true
+        let (compressedError, compressed) = try problem.error(kernel: LaplaceKernel2D(), options: options)
+        XCTAssertEqual(plain.compressedM2LCounts.reduce(0, +), 0)
+        XCTAssertGreaterThan(compressed.compressedM2LCounts.reduce(0, +), 0)
+        XCTAssertLessThanOrEqual(plainError, 1e-6)
+        XCTAssertLessThanOrEqual(compressedError, 1e-6)
+        let a = try plain.evaluate(charges: problem.charges), b = try compressed.evaluate(charges: problem.charges)
+        XCTAssertLessThanOrEqual(DirectSummation.relativeError(b, a), 1e-6)
+    }
+
     /// A second charge vector on the same setup gives what a fresh setup gives (bit for bit: the
     /// setup is deterministic and the evaluation keeps no state between calls).
     func testSecondChargeVectorMatchesFreshSetup() throws {

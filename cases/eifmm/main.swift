@@ -35,6 +35,9 @@ struct EIFMMCommand: ParsableCommand {
     @Option(help: "The far-field interpolation tolerance is ε divided by this.")
     var safetyFactor = 10.0
 
+    @Flag(name: .customLong("compress-m2l"), help: "Recompress the M2L matrices by truncated SVDs.")
+    var compressM2L = false
+
     @Option(help: "Targets sampled for rel_error.")
     var samples = 200
     @Option(help: "Seed of the points and charges.")
@@ -63,8 +66,9 @@ struct EIFMMCommand: ParsableCommand {
         let points = PointDistribution(rawValue: distribution)!.points(n, dimension: dim, seed: seed)
         var rng = SplitMix64(seed: seed &+ 1)
         let charges = (0..<n).map { _ in rng.nextUniform() }
-        let options = FastSummationOptions(tolerance: tol, method: FarFieldMethod(rawValue: method)!, leafSize: leafSize, threads: threads,
+        var options = FastSummationOptions(tolerance: tol, method: FarFieldMethod(rawValue: method)!, leafSize: leafSize, threads: threads,
                                            safetyFactor: safetyFactor)
+        options.compressM2L = compressM2L
 
         var clock = Date()
         let sum = try FastSummation(kernel: k, sources: points, dimension: dim, options: options)

@@ -100,9 +100,22 @@ extension FastSummation {
                                 for c in 0..<n {
                                     (g.baseAddress! + c * q).update(from: m.baseAddress! + batch.sources[start + c] * q, count: q)
                                 }
-                                BLAS.gemm(m: p, n: n, k: q, alpha: ops.m2lAlpha, a: tp.baseAddress!, b: g.baseAddress!, beta: 0, c: prod.baseAddress!)
+                                // Compressed: Vᵀ G into `prod`, then (U Σ)(Vᵀ G) back into `g`.
+                                var result = prod
+                                if batch.offset < ops.m2lFactors.count, let (left, right) = ops.m2lFactors[batch.offset] {
+                                    let r = right.rows
+                                    right.storage.withUnsafeBufferPointer { rp in
+                                        BLAS.gemm(m: r, n: n, k: q, a: rp.baseAddress!, b: g.baseAddress!, beta: 0, c: prod.baseAddress!)
+                                    }
+                                    left.storage.withUnsafeBufferPointer { lp in
+                                        BLAS.gemm(m: p, n: n, k: r, alpha: ops.m2lAlpha, a: lp.baseAddress!, b: prod.baseAddress!, beta: 0, c: g.baseAddress!)
+                                    }
+                                    result = g
+                                } else {
+                                    BLAS.gemm(m: p, n: n, k: q, alpha: ops.m2lAlpha, a: tp.baseAddress!, b: g.baseAddress!, beta: 0, c: prod.baseAddress!)
+                                }
                                 for c in 0..<n {
-                                    let out = local.baseAddress! + batch.targets[start + c] * p, from = prod.baseAddress! + c * p
+                                    let out = local.baseAddress! + batch.targets[start + c] * p, from = result.baseAddress! + c * p
                                     for i in 0..<p { out[i] += from[i] }
                                 }
                                 start += n

@@ -36,6 +36,8 @@ public struct FastSummation: LinearOperator, @unchecked Sendable {
     public var boxCount: Int { tree.boxCount }
     /// Interpolation points per level 0…depth (target side; 0 where the level has no far field).
     public var interpolationPoints: [Int] { levels.map(\.xCount) }
+    /// M2L matrices applied in factored form (`compressM2L`), per level.
+    public var compressedM2LCounts: [Int] { levels.map { $0.m2lFactors.filter { $0 != nil }.count } }
     /// The far-field interpolation error measured on the training family, per level (0 when none).
     public var estimatedInterpolationErrors: [Double] { levels.map { $0.basis?.estimatedError ?? 0 } }
 
@@ -69,7 +71,8 @@ public struct FastSummation: LinearOperator, @unchecked Sendable {
         points = TreePoints(tree: tree, sources: src, targets: tgt)
         levels = try Self.farField(kernel: kernel, tree: tree, options: options,
                                    meanKernel: Self.meanKernel(kernel, sources: src, targets: tgt ?? src))
-        Self.buildTranslations(&levels, tree: tree, lists: lists, kernel: kernel, threads: options.threads)
+        try Self.buildTranslations(&levels, tree: tree, lists: lists, kernel: kernel, threads: options.threads,
+                               compression: options.compressM2L ? options.tolerance / options.safetyFactor : nil)
         workspace = Workspace(tree: tree, levels: levels, threads: options.threads)
         let t = tree
         leaves = (0..<t.boxCount).filter { t.isLeaf($0) && t.tgtEnd[$0] > t.tgtStart[$0] }
@@ -157,10 +160,11 @@ public struct FastSummation: LinearOperator, @unchecked Sendable {
 
     /// M2L matrices, their batches (V lists grouped by offset and thread chunk), M2M and L2L.
     static func buildTranslations(_ levels: inout [LevelOperators], tree: SummationTree, lists: InteractionLists,
-                                  kernel: any Kernel, threads: Int) {
+                                  kernel: any Kernel, threads: Int, compression: Double?) throws {
         let d = tree.dimension, count = OffsetIndex.count(dimension: d)
         guard tree.depth >= 2 else { return }
         var unitM2L: [Matrix?]? = nil
+        var unitFactors: [(left: Matrix, right: Matrix)?] = []
         for l in 2...tree.depth where levels[l].active {
             let first = tree.levelStart[l], boxes = tree.levelStart[l + 1] - first
             var used = [Bool](repeating: false, count: count)
@@ -186,11 +190,15 @@ public struct FastSummation: LinearOperator, @unchecked Sendable {
                         return Swift.max(Swift.abs(o.x), Swift.abs(o.y), Swift.abs(o.z)) >= 2
                     }
                     all.buildM2L(kernel: kernel, used: separated, dimension: d, scale: 1)
+                    if let compression { try all.compressM2L(relativeTolerance: compression) }
                     unitM2L = all.m2l
+                    unitFactors = all.m2lFactors
                 }
                 levels[l].m2l = unitM2L!
+                levels[l].m2lFactors = unitFactors
             } else {
                 levels[l].buildM2L(kernel: kernel, used: used, dimension: d, scale: tree.width(level: l))
+                if let compression { try levels[l].compressM2L(relativeTolerance: compression) }
             }
         }
         for l in stride(from: tree.depth, to: 2, by: -1) where levels[l].active && levels[l - 1].active {

@@ -33,6 +33,10 @@ public struct FastSummationOptions: Sendable {
     }
     /// Deepest tree level (guards against coincident points).
     public var maxLevel: Int
+    /// Recompress each M2L matrix by a truncated SVD (singular values below the level's
+    /// interpolation tolerance relative to the largest are dropped) and apply it as two products
+    /// when that costs fewer flops (Fong & Darve's individual SVD compression).
+    public var compressM2L: Bool = false
 
     /// Defaults: EIM, automatic leaf size, one thread, safety factor 10.
     public init(tolerance: Double = 1e-6, method: FarFieldMethod = .eim, leafSize: Int? = nil, threads: Int = 1,

@@ -16,6 +16,9 @@ struct LevelOperators: @unchecked Sendable {
     let m2lAlpha: Double
     /// M2L matrix per offset index (xCount × yCount), nil where no pair has that offset.
     var m2l: [Matrix?] = []
+    /// With `compressM2L`: the factors (U Σ, Vᵀ) of a truncated SVD of m2l[offset], where the rank
+    /// is low enough for two products to cost less than one.
+    var m2lFactors: [(left: Matrix, right: Matrix)?] = []
     /// M2M: parent multipole += m2m[octant] · child multipole (parent yCount × this yCount).
     var m2m: [Matrix] = []
     /// L2L: this local += l2l[octant] · parent local (this xCount × parent xCount).
@@ -77,6 +80,24 @@ extension LevelOperators {
         _ = built.value.deinitialize()
         built.value.deallocate()
         m2l = result
+    }
+
+    /// Truncated SVDs of the M2L matrices: singular values at most `relativeTolerance` times the
+    /// largest are dropped; kept only where rank r satisfies r (p + q) < p q.
+    mutating func compressM2L(relativeTolerance: Double) throws {
+        let p = xCount, q = yCount
+        var factors = [(left: Matrix, right: Matrix)?](repeating: nil, count: m2l.count)
+        for (o, t) in m2l.enumerated() {
+            guard let t else { continue }
+            let svd = try ThinSVD(t)
+            let largest = svd.singularValues.first ?? 0
+            let r = svd.singularValues.filter { $0 > relativeTolerance * largest }.count
+            guard r > 0, r * (p + q) < p * q else { continue }
+            var left = svd.u.columns(0..<r)
+            for j in 0..<r { for i in 0..<p { left[i, j] *= svd.singularValues[j] } }
+            factors[o] = (left, svd.vt.rows(Array(0..<r)))
+        }
+        m2lFactors = factors
     }
 
     /// M2M and L2L matrices between this level (child) and its parent's operators.
