@@ -44,9 +44,6 @@ struct ResidualRieszRepresentation {
         try qr.append(try xFactor.whitened(Matrix(columns: g)))
     }
 
-    /// G = RᵀR (K×K), the Gram matrix of the representers in X.
-    var gram: Matrix { orthonormalCoefficients.gram }
-
     /// R (min(n, K)×K): column k holds the coefficients of representer k in an X-orthonormal basis.
     var orthonormalCoefficients: Matrix { qr.r }
 

@@ -17,6 +17,9 @@ public struct AffineDecomposition: Sendable {
     public let rightHandSideCoefficients: [ParameterFunction]
     /// Output functionals l_k (vectors: s = l_k · u).
     public let outputs: [[Double]]
+    /// Whether every A_q is symmetric (to 1e-13 of its largest entry): the reduced systems are
+    /// then solved by Cholesky, and the terms may be condensed statically.
+    public let isSymmetric: Bool
 
     /// A decomposition; throws `ROMError.dimensionMismatch` when the sizes disagree.
     public init(operators: [SparseMatrix], operatorCoefficients: [ParameterFunction],
@@ -47,6 +50,7 @@ public struct AffineDecomposition: Sendable {
         self.rightHandSides = rightHandSides
         self.rightHandSideCoefficients = rightHandSideCoefficients
         self.outputs = outputs
+        isSymmetric = operators.allSatisfy { $0.isSymmetric(tolerance: 1e-13) }
     }
 
     /// Number of unknowns.

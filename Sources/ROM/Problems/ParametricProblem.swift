@@ -119,8 +119,7 @@ public final class AffineProblem: ParametricProblem {
         }
         if truthSolver != .cholesky && !condensationChecked {
             condensationChecked = true
-            let symmetric = decomposition.operators.allSatisfy { $0.isSymmetric(tolerance: 1e-13) }
-            condensation = symmetric ? try AffineStaticCondensation(decomposition: decomposition) : nil
+            condensation = decomposition.isSymmetric ? try AffineStaticCondensation(decomposition: decomposition) : nil
             if condensation == nil && truthSolver == .staticCondensation {
                 throw ROMError.invalidOption(name: "truth solver", detail: "static condensation needs symmetric terms that own unknowns behind an interface of at most \(AffineStaticCondensation.largestInterface) unknowns and a tenth of the problem")
             }

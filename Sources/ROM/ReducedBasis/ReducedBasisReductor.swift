@@ -18,7 +18,6 @@ public struct ReducedBasisReductor {
     private var reducedOutputs: [[Double]]
     private var residual: ResidualRieszRepresentation
     private let outputDualNorms: [Double]
-    private let isSymmetric: Bool
 
     /// A reductor with an empty basis; factors X and computes the right-hand sides' representers.
     public init(problem: AffineProblem) throws {
@@ -33,7 +32,6 @@ public struct ReducedBasisReductor {
         try representation.append(functionals: d.rightHandSides)
         outputDualNorms = try d.outputs.map { try representation.dualNorm(of: $0) }
         residual = representation
-        isSymmetric = d.operators.allSatisfy { $0.isSymmetric(tolerance: 1e-13) }
     }
 
     /// Number of basis vectors N.
@@ -70,12 +68,13 @@ public struct ReducedBasisReductor {
     /// The online model for the current basis.
     public func reducedModel(residualNormMethod: ResidualNormMethod = .orthonormalized, keepBasis: Bool = true) throws -> ReducedModel {
         let d = problem.decomposition
+        let coefficients = residual.orthonormalCoefficients
         return try ReducedModel(
             parameterSpace: problem.parameterSpace, operatorCoefficients: d.operatorCoefficients,
             rightHandSideCoefficients: d.rightHandSideCoefficients, reducedOperators: reducedOperators,
             reducedRightHandSides: reducedRightHandSides, reducedOutputs: reducedOutputs, outputDualNorms: outputDualNorms,
-            residualGram: residual.gram, residualCoefficients: residual.orthonormalCoefficients,
-            coercivityBound: problem.coercivityBound, isSymmetric: isSymmetric,
+            residualGram: coefficients.gram, residualCoefficients: coefficients,
+            coercivityBound: problem.coercivityBound, isSymmetric: d.isSymmetric,
             basis: keepBasis ? basis.vectors : nil, residualNormMethod: residualNormMethod)
     }
 }
