@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// ROMKit: reduced-order modeling of parametrized PDEs.
-/// Layout and import rules: docs/architecture.md (no arrow runs upward: FEM and ROM never import each other).
+/// Layout, seams and import rules: docs/architecture.md (no arrow runs upward: FEM and ROM never import each other).
 let package = Package(
     name: "ROMKit",
     platforms: [.macOS(.v13)],

@@ -2,7 +2,9 @@ import CMPI
 import CMetis
 import LinearAlgebra
 
-/// METIS partitions and MPI-distributed offline stages. Its content arrives with its own issue.
+/// METIS partitions and MPI-distributed offline stages. Today it links METIS and MPI and reports
+/// their versions; the distributed stages plug into LinearAlgebra's `Reduction` seam
+/// (docs/architecture.md).
 public enum DomainDecompModule {
     /// The name of the module, for provenance records.
     public static let name = "DomainDecomp"

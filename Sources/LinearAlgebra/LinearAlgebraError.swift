@@ -20,6 +20,14 @@ public enum LinearAlgebraError: Error, CustomStringConvertible, Equatable, Senda
     case notConverged(solver: String, iterations: Int, relativeResidual: Double)
     /// An iterative solver met a direction of non-positive curvature: the operator is not SPD.
     case breakdown(solver: String, iteration: Int, detail: String)
+    /// An operator was asked for something it cannot do (the adjoint of a matrix-free kernel).
+    case unsupported(operation: String, of: String)
+    /// Two operands have incompatible shapes.
+    case dimensionMismatch(what: String, expected: String, found: String)
+    /// An index lies outside its range 0..<count.
+    case indexOutOfRange(what: String, index: Int, count: Int)
+    /// A matrix that must be symmetric is not: names the entry that differs from its transpose.
+    case notSymmetric(row: Int, column: Int, routine: String)
 
     public var description: String {
         switch self {
@@ -41,6 +49,14 @@ public enum LinearAlgebraError: Error, CustomStringConvertible, Equatable, Senda
             return "\(solver) did not converge in \(iterations) iterations (relative residual \(residual))"
         case let .breakdown(solver, iteration, detail):
             return "\(solver) broke down at iteration \(iteration): \(detail)"
+        case let .unsupported(operation, type):
+            return "\(type) does not provide the \(operation)"
+        case let .dimensionMismatch(what, expected, found):
+            return "\(what): expected \(expected), found \(found)"
+        case let .indexOutOfRange(what, index, count):
+            return "\(what): index \(index) outside 0..<\(count)"
+        case let .notSymmetric(row, column, routine):
+            return "matrix is not symmetric: entry (\(row), \(column)) differs from entry (\(column), \(row)) (\(routine))"
         }
     }
 }

@@ -44,9 +44,7 @@ struct BenchmarkReport {
 
 /// Seconds taken by `body` (monotonic clock).
 func seconds(_ body: () throws -> Void) rethrows -> Double {
-    let start = DispatchTime.now().uptimeNanoseconds
-    try body()
-    return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+    try Stopwatch.measure(body).seconds
 }
 
 /// The best (smallest) time of `repeats` runs: the figure least disturbed by a shared machine.

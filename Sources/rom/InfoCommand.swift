@@ -16,8 +16,7 @@ struct InfoCommand: ParsableCommand {
     var json: String?
 
     func run() throws {
-        let contents = try OnlineModelFile.read(URL(fileURLWithPath: model))
-        let description = ModelDescription(file: model, contents: contents)
+        let description = ModelDescription(file: model, loaded: try OnlineModelFile.load(URL(fileURLWithPath: model)))
         if let json { try OutputDestination.write(description.json.serialized() + "\n", to: json) }
         if !OutputDestination.isStandardOutput(json) { print(description.text, terminator: "") }
     }

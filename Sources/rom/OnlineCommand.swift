@@ -48,9 +48,8 @@ struct OnlineCommand: ParsableCommand {
     }
 
     func run() throws {
-        let contents = try OnlineModelFile.read(URL(fileURLWithPath: model))
-        let reduced = contents.model
-        if field != nil && reduced.basis == nil {
+        let reduced = try OnlineModelFile.load(URL(fileURLWithPath: model)).model
+        if field != nil && !reduced.canReconstruct {
             throw ToolError("--field: \(model) was saved without its basis, so no field can be reconstructed")
         }
         let space = reduced.parameterSpace
@@ -90,14 +89,14 @@ struct OnlineCommand: ParsableCommand {
     }
 
     /// The fields V u_N(μ): a vector for one μ, a (dofs, count) matrix for many.
-    private func writeField(_ queries: OnlineQueries, model reduced: ReducedModel, to path: String) throws {
+    private func writeField(_ queries: OnlineQueries, model reduced: any OnlineModel, to path: String) throws {
         let url = URL(fileURLWithPath: path)
         try AtomicFile.createParentFolder(of: url)
-        let fields = try queries.answers.map { try reduced.reconstruct($0.coefficients) }
+        let fields = try reduced.reconstruct(columns: queries.answers.map(\.coefficients))
         if mu != nil {
-            try NPY.write(fields[0], to: url)
+            try NPY.write(fields.column(0), to: url)
         } else {
-            try NPY.write(Matrix(columns: fields), to: url)
+            try NPY.write(fields, to: url)
         }
     }
 }

@@ -10,13 +10,15 @@ struct OnlineQueries {
         let mu: Parameter
         let coefficients: [Double]
         let errorEstimate: Double
-        let residualNorm: Double
-        let coercivityLowerBound: Double
+        /// The named parts of the estimate (residual norm, stability bound), in the model's order.
+        let details: [(name: String, value: Double)]
         let outputs: [Double]
+        /// NaN where the model has no estimate for an output.
         let outputBounds: [Double]
     }
 
     let names: [String]
+    let estimateKind: ErrorEstimateKind
     let answers: [Answer]
     /// Mean seconds of one query (reduced solve, estimate and outputs), over `queriesTimed` queries.
     let secondsPerQuery: Double
@@ -25,16 +27,16 @@ struct OnlineQueries {
 
     /// Evaluates `model` at every parameter (already validated), then times repeated passes over
     /// them: `passes` of them, or as many as fill about 0.05 s when nil.
-    init(model: ReducedModel, parameters: [(line: Int?, mu: Parameter)], passes: Int?) throws {
-        let evaluator = ReducedModelEvaluator(model: model)
-        names = model.parameterSpace.names
+    init(model evaluator: any OnlineModel, parameters: [(line: Int?, mu: Parameter)], passes: Int?) throws {
+        names = evaluator.parameterSpace.names
+        estimateKind = evaluator.errorEstimateKind
         var answers: [Answer] = []
         answers.reserveCapacity(parameters.count)
         for (line, mu) in parameters {
             try evaluator.solve(mu)
             answers.append(Answer(line: line, mu: mu, coefficients: evaluator.coefficients, errorEstimate: evaluator.errorEstimate,
-                                  residualNorm: evaluator.residualNorm, coercivityLowerBound: evaluator.coercivityLowerBound,
-                                  outputs: evaluator.outputs, outputBounds: evaluator.outputs.indices.map(evaluator.outputBound)))
+                                  details: evaluator.estimateDetails, outputs: evaluator.outputs,
+                                  outputBounds: evaluator.outputs.indices.map { evaluator.outputErrorEstimate($0) ?? .nan }))
         }
         self.answers = answers
         (secondsPerQuery, queriesTimed) = try Self.time(evaluator, parameters.map(\.mu), passes: passes)
@@ -42,16 +44,16 @@ struct OnlineQueries {
 
     /// Seconds per query over repeated passes; the loop calls the buffer form of `solve`, which
     /// allocates nothing.
-    private static func time(_ evaluator: ReducedModelEvaluator, _ parameters: [Parameter], passes fixed: Int?) throws -> (Double, Int) {
+    private static func time(_ evaluator: any OnlineModel, _ parameters: [Parameter], passes fixed: Int?) throws -> (Double, Int) {
         let d = parameters.first?.count ?? 0, count = parameters.count
         let flat = parameters.flatMap(\.values)
         return try flat.withUnsafeBufferPointer { all in
             func run(_ passes: Int) throws -> Double {
-                let start = DispatchTime.now().uptimeNanoseconds
+                let clock = Stopwatch()
                 for _ in 0..<passes {
-                    for i in 0..<count { try evaluator.solve(UnsafeBufferPointer(rebasing: all[(i * d)..<((i + 1) * d)])) }
+                    for i in 0..<count { try evaluator.solve(components: UnsafeBufferPointer(rebasing: all[(i * d)..<((i + 1) * d)])) }
                 }
-                return Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+                return clock.seconds
             }
             if let fixed { return (try run(fixed) / Double(fixed * count), fixed * count) }
             var passes = 1
@@ -69,8 +71,8 @@ struct OnlineQueries {
         if let line = a.line { members.append(("line", .int(line))) }
         members += [
             ("mu", .numbers(a.mu.values)), ("coefficients", .numbers(a.coefficients)),
-            ("error_estimate", .number(a.errorEstimate)), ("residual_norm", .number(a.residualNorm)),
-            ("coercivity_lower_bound", .number(a.coercivityLowerBound)),
+            ("error_estimate", .number(a.errorEstimate)),
+        ] + a.details.map { ($0.name, JSONValue.number($0.value)) } + [
             ("outputs", .numbers(a.outputs)), ("output_bounds", .numbers(a.outputBounds)),
         ]
         return .object(members + extra)
@@ -79,13 +81,13 @@ struct OnlineQueries {
     /// The CSV table: a header, then one row per answer (numbers in round-trip form).
     var csv: String {
         let n = answers.first?.coefficients.count ?? 0, k = answers.first?.outputs.count ?? 0
-        var header = ["line"] + names + ["error_estimate", "residual_norm", "coercivity_lower_bound"]
+        var header = ["line"] + names + ["error_estimate"] + (answers.first?.details.map(\.name) ?? [])
         for j in 0..<k { header += ["output_\(j)", "output_\(j)_bound"] }
         header += (0..<n).map { "u_\($0)" }
         var out = header.joined(separator: ",") + "\n"
         for a in answers {
             var fields = ["\(a.line ?? 0)"] + a.mu.values.map { "\($0)" }
-            fields += ["\(a.errorEstimate)", "\(a.residualNorm)", "\(a.coercivityLowerBound)"]
+            fields += ["\(a.errorEstimate)"] + a.details.map { "\($0.value)" }
             for j in 0..<k { fields += ["\(a.outputs[j])", "\(a.outputBounds[j])"] }
             fields += a.coefficients.map { "\($0)" }
             out += fields.joined(separator: ",") + "\n"
@@ -97,8 +99,13 @@ struct OnlineQueries {
     func text(_ a: Answer, model: String) -> String {
         var out = "model: \(model)\nmu: " + zip(names, a.mu.values).map { "\($0) = \($1)" }.joined(separator: ", ") + "\n"
         out += "reduced coefficients u_N (N = \(a.coefficients.count)):\n  " + a.coefficients.map { String(format: "%.10e", $0) }.joined(separator: "\n  ") + "\n"
-        out += String(format: "error estimate Δ(μ) = %.4e  (residual dual norm %.4e / coercivity lower bound %.6g)\n",
-                      a.errorEstimate, a.residualNorm, a.coercivityLowerBound)
+        let parts = Dictionary(a.details.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+        if estimateKind == .certifiedBound, let r = parts["residual_norm"], let alpha = parts["coercivity_lower_bound"] {
+            out += String(format: "error estimate Δ(μ) = %.4e  (residual dual norm %.4e / coercivity lower bound %.6g)\n",
+                          a.errorEstimate, r, alpha)
+        } else if estimateKind != .none {
+            out += String(format: "error %@ = %.4e\n", estimateKind == .indicator ? "indicator" : "estimate", a.errorEstimate)
+        }
         for (j, s) in a.outputs.enumerated() { out += String(format: "output %d: %.12g ± %.3e\n", j, s, a.outputBounds[j]) }
         out += "time per query: \(Self.duration(secondsPerQuery)) (solve + estimate + outputs, mean of \(queriesTimed))\n"
         return out

@@ -63,7 +63,7 @@ struct PODCommand: ParsableCommand {
     }
 
     func run() throws {
-        let start = DispatchTime.now().uptimeNanoseconds
+        let clock = Stopwatch()
         let snapshotURL = URL(fileURLWithPath: snapshots)
         let array = try NPY.read(snapshotURL)
         let matrix: Matrix
@@ -89,7 +89,7 @@ struct PODCommand: ParsableCommand {
             try AtomicFile.createParentFolder(of: url)
             try NPY.write(pod.singularValues, to: url)
         }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        let seconds = clock.seconds
         let sigma = pod.singularValues
         let total = sigma.reduce(0) { $0 + $1 * $1 }
         let discarded = total > 0 ? sigma.dropFirst(kept).reduce(0) { $0 + $1 * $1 } / total : 0

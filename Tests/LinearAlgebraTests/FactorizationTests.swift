@@ -72,6 +72,7 @@ final class FactorizationTests: XCTestCase {
         nonsymmetric.values[nonsymmetric.index(row: 3, column: 4)!] = -0.5
         XCTAssertThrowsError(try CholeskyFactorization(nonsymmetric)) { error in
             XCTAssertTrue("\(error)".contains("not symmetric"), "\(error)")
+            XCTAssertEqual(error as? LinearAlgebraError, .notSymmetric(row: 3, column: 4, routine: "CholeskyFactorization"))
         }
         var withNaN = SparseMatrix.laplacian1D(10)
         withNaN.values[7] = .nan

@@ -4,7 +4,7 @@ import ROM
 import EIM
 import DomainDecomp
 
-/// The placeholder modules compile and link against their C libraries (METIS 5.1, MPI 3.1 here).
+/// Every module links, and DomainDecomp against its C libraries (METIS 5.1, MPI 3.1 here).
 final class ModuleLinkTests: XCTestCase {
     func testCLibrariesLink() {
         XCTAssertEqual(DomainDecompModule.metisVersion.split(separator: ".").first, "5")

@@ -45,7 +45,7 @@ final class DocumentedWorkflowTests: XCTestCase {
         try online.solve(Parameter([2.5, 0.3]))
 
         // The bound holds against the truth, and the greedy met its tolerance.
-        XCTAssertEqual(result.stopReason, "tolerance reached")
+        XCTAssertEqual(result.stopReason, .toleranceReached)
         let truth = try problem.solve(Parameter([2.5, 0.3]))
         let error = problem.innerProduct.norm(zip(truth, try result.model.reconstruct(online.coefficients)).map { $0 - $1 })
         // Here the reduced space holds the solutions exactly, so both the error and the bound are

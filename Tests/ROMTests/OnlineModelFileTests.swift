@@ -75,4 +75,39 @@ final class OnlineModelFileTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("version 99"), "\(error)")
         }
     }
+
+    /// `load` answers through the `OnlineModel` protocol exactly as the evaluator of the model,
+    /// and refuses a method it does not know, naming it.
+    func testLoadAnswersThroughTheOnlineModelProtocol() throws {
+        let model = try smallModel()
+        let url = folder.appendingPathComponent("model.npz")
+        try OnlineModelFile.write(model, to: url, provenance: .init(creator: "test", command: "load"))
+        let loaded = try OnlineModelFile.load(url)
+        XCTAssertEqual(loaded.method, "reduced-basis")
+        let online: any OnlineModel = loaded.model
+        XCTAssertTrue(online is ReducedModelEvaluator)
+        XCTAssertEqual(online.errorEstimateKind, .certifiedBound)
+        XCTAssertEqual(online.reducedDimension, model.size)
+        XCTAssertEqual(online.sizes.map(\.key), ["N", "Q", "P", "R", "outputs", "truth_dimension"])
+        let evaluator = ReducedModelEvaluator(model: model)
+        let mu = Parameter([0.2, 0.9, 0.4, 0.7])
+        try evaluator.solve(mu)
+        try online.solve(mu)
+        XCTAssertEqual(online.coefficients, evaluator.coefficients)
+        XCTAssertEqual(online.errorEstimate, evaluator.errorEstimate)
+        XCTAssertEqual(online.estimateDetails.map(\.value), [evaluator.residualNorm, evaluator.coercivityLowerBound])
+        XCTAssertEqual(online.outputErrorEstimate(0), evaluator.outputBound(0))
+        XCTAssertEqual(try online.reconstruct(online.coefficients), try model.reconstruct(evaluator.coefficients))
+
+        var archive = try NPZ.read(url)
+        let json = String(decoding: archive.otherEntries["model.json"]!, as: UTF8.self)
+        archive.otherEntries["model.json"] = Data(json.replacingOccurrences(of: "\"reduced-basis\"", with: "\"local-bases\"").utf8)
+        try archive.write(to: url)
+        XCTAssertThrowsError(try OnlineModelFile.load(url)) { error in
+            XCTAssertEqual(error as? ROMError, .invalidModel(file: "model.npz", detail: "method 'local-bases' is not one this ROMKit reads (reduced-basis)"))
+        }
+        XCTAssertThrowsError(try OnlineModelFile.read(url)) { error in
+            XCTAssertTrue("\(error)".contains("method is 'local-bases'"), "\(error)")
+        }
+    }
 }

@@ -10,7 +10,7 @@ final class ReducedBasisTests: XCTestCase {
         let training = try problem.parameterSpace.uniformGrid(pointsPerComponent: 3)
         let greedy = try ReducedBasisGreedy(tolerance: 1e-4, maxBasisSize: 40)
         let result = try greedy.run(problem: problem, trainingSet: training)
-        XCTAssertEqual(result.stopReason, "tolerance reached")
+        XCTAssertEqual(result.stopReason, .toleranceReached)
         XCTAssertLessThanOrEqual(result.history.last!.maxEstimate, 1e-4)
         XCTAssertEqual(result.model.size, result.selectedParameters.count)
         // Estimates decrease along the greedy (not strictly, but by orders of magnitude overall).

@@ -123,7 +123,7 @@ final class ReportHTMLTests: XCTestCase {
         input.trainingSetSize = training.count
         input.recordGreedy(result.history)
         input.greedyTolerance = 1e-6
-        input.greedyStopReason = result.stopReason
+        input.greedyStopReason = result.stopReason.description
         input.offlineSeconds = result.seconds
         var snapshots = Matrix(rows: problem.dimension, columns: 0)
         for mu in training { snapshots.appendColumn(try problem.solve(mu)) }

@@ -30,7 +30,7 @@ public struct ThermalBlock {
         precondition(blocks >= 1 && n >= 1, "ThermalBlock: blocks and n must be positive")
         self.blocks = blocks
         self.n = n
-        let start = DispatchTime.now().uptimeNanoseconds
+        let clock = Stopwatch()
         mesh = Mesh.rectangle(n, n, split: .four).taggingRegions { centre in
             let bx = Swift.min(Int(centre.x * Double(blocks)), blocks - 1)
             let by = Swift.min(Int(centre.y * Double(blocks)), blocks - 1)
@@ -47,7 +47,7 @@ public struct ThermalBlock {
             return elimination.restrict(assembler.assemble(.diffusion(.perRegion(table))))
         }
         let load = elimination.restrict(assembler.assemble(.source(1)))
-        assembleSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        assembleSeconds = clock.seconds
         let x = SparseMatrix.linearCombination(terms.map { (1.0, $0) })
         let parameterSpace = try ParameterSpace(prefix: "diffusion", count: regionCount, lower: 0.1, upper: 1)
         let decomposition = try AffineDecomposition(

@@ -70,22 +70,18 @@ struct EIFMMCommand: ParsableCommand {
                                            safetyFactor: safetyFactor)
         options.compressM2L = compressM2L
 
-        var clock = Date()
-        let sum = try FastSummation(kernel: k, sources: points, dimension: dim, options: options)
-        let setupSeconds = Date().timeIntervalSince(clock)
-        clock = Date()
-        let f = try sum.evaluate(charges: charges)
-        let seconds = Date().timeIntervalSince(clock)
+        let (sum, setupSeconds) = try Stopwatch.measure { try FastSummation(kernel: k, sources: points, dimension: dim, options: options) }
+        let (f, seconds) = try Stopwatch.measure { try sum.evaluate(charges: charges) }
 
         let picked: [Int] = n <= samples ? Array(0..<n) : (0..<samples).map { _ in Int(rng.next() % UInt64(n)) }
-        clock = Date()
-        let exact = try DirectSummation.evaluate(kernel: k, sources: points, charges: charges, targetIndices: picked,
-                                                 dimension: dim, threads: threads)
-        var directSeconds = Date().timeIntervalSince(clock) * Double(n) / Double(picked.count)
+        let (exact, sampledSeconds) = try Stopwatch.measure {
+            try DirectSummation.evaluate(kernel: k, sources: points, charges: charges, targetIndices: picked, dimension: dim, threads: threads)
+        }
+        var directSeconds = sampledSeconds * Double(n) / Double(picked.count)
         if n <= 20_000 && n > samples {
-            clock = Date()
-            _ = try DirectSummation.evaluate(kernel: k, sources: points, charges: charges, dimension: dim, threads: threads)
-            directSeconds = Date().timeIntervalSince(clock)
+            directSeconds = try Stopwatch.measure {
+                _ = try DirectSummation.evaluate(kernel: k, sources: points, charges: charges, dimension: dim, threads: threads)
+            }.seconds
         }
         let relError = DirectSummation.relativeError(picked.map { f[$0] }, exact)
 

@@ -117,7 +117,5 @@ struct EIMFunctionsRun {
 
 /// The value of `body` and the seconds it took (monotonic clock).
 func measure<T>(_ body: () throws -> T) rethrows -> (T, Double) {
-    let start = DispatchTime.now().uptimeNanoseconds
-    let value = try body()
-    return (value, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+    try Stopwatch.measure(body)
 }

@@ -48,13 +48,13 @@ struct Poisson: ParsableCommand {
 
         // 2. Space, pattern and scatter map, stiffness matrix and load vector.
         progress("assembling P\(order) on \(grid.cellCount) cells")
-        let start = Date()
+        let clock = Stopwatch()
         let space = FunctionSpace(mesh: grid, order: order)
         let assembler = Assembler(space: space)
-        let patternSeconds = Date().timeIntervalSince(start)
+        let patternSeconds = clock.seconds
         let a = assembler.assemble(.diffusion())
         let b = assembler.assemble(.source(source))
-        let assembleSeconds = Date().timeIntervalSince(start)
+        let assembleSeconds = clock.seconds
 
         // 3. Dirichlet conditions by elimination, then the solve.
         let dirichlet = DirichletElimination(space: space)
@@ -62,14 +62,14 @@ struct Poisson: ParsableCommand {
         let aff = dirichlet.restrict(a)
         let rhs = dirichlet.rightHandSide(a, b, values: g)
         progress("solving \(aff.rows) unknowns with \(solver)")
-        let solveStart = Date()
+        let solveClock = Stopwatch()
         let uf: [Double]
         switch solver {
         case "cholmod": uf = try CholeskyFactorization(aff).solve(rhs)
         case "umfpack": uf = try LUFactorization(aff).solve(rhs)
         default: uf = try ConjugateGradient(tolerance: 1e-12, maxIterations: 100_000).solve(aff, rhs).x
         }
-        let solveSeconds = Date().timeIntervalSince(solveStart)
+        let solveSeconds = solveClock.seconds
         let u = dirichlet.expand(uf, values: g)
 
         // 4. Errors, the .vtu file and the figures.

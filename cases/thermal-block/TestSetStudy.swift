@@ -54,9 +54,7 @@ struct OnlineTiming {
         let evaluator = ReducedModelEvaluator(model: model)
         var best = Double.infinity
         for _ in 0..<passes {
-            let start = DispatchTime.now().uptimeNanoseconds
-            for mu in parameters { try evaluator.solve(mu) }
-            best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+            best = min(best, try Stopwatch.measure { for mu in parameters { try evaluator.solve(mu) } }.seconds)
         }
         secondsPerQuery = best / Double(parameters.count)
     }

@@ -15,7 +15,7 @@ struct ThermalBlockArtifacts {
         try OnlineModelFile.write(result.model, to: modelURL, provenance: .init(
             creator: "thermal-block", command: command,
             details: ["truth_dofs": "\(block.dofs)", "blocks": "\(block.blocks)", "n": "\(block.n)",
-                      "greedy_stop": result.stopReason, "offline_seconds": "\(result.seconds)"]))
+                      "greedy_stop": result.stopReason.description, "offline_seconds": "\(result.seconds)"]))
         files.append(modelURL)
 
         let basisURL = folder.appendingPathComponent("thermal-block-basis.npy")
@@ -50,7 +50,7 @@ struct ThermalBlockArtifacts {
         input.recordGreedy(result.history)
         input.greedyTolerance = tolerance
         input.greedyEstimateNorm = "absolute, H¹₀ seminorm"
-        input.greedyStopReason = result.stopReason
+        input.greedyStopReason = result.stopReason.description
         input.singularValues = study.singularValues
         input.testEstimates = study.relativeEstimates
         input.testTrueErrors = study.relativeErrors

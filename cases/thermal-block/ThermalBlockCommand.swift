@@ -133,11 +133,11 @@ struct ThermalBlockCommand: ParsableCommand {
 /// Progress lines on stderr with the elapsed time; silent with `--quiet`.
 struct ProgressLog {
     let quiet: Bool
-    let start = DispatchTime.now().uptimeNanoseconds
+    let clock = Stopwatch()
 
     func callAsFunction(_ message: String) {
         guard !quiet else { return }
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        let elapsed = clock.seconds
         let line = String(format: "[thermal-block %7.2fs] ", elapsed) + message + "\n"
         FileHandle.standardError.write(Data(line.utf8))
     }

@@ -6,6 +6,22 @@ extension Matrix: LinearOperator {
         gemv(.none, x, into: y)
     }
 
+    /// y = Aᵀ x by BLAS `dgemv`.
+    public func applyAdjoint(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
+        gemv(.transposed, x, into: y)
+    }
+
+    /// Y = A X by one BLAS `dgemm`.
+    public func apply(block x: Matrix, into y: inout Matrix) {
+        Matrix.gemm(.none, self, .none, x, into: &y)
+    }
+
+    /// The selected rows as a dense matrix (every entry of x is read).
+    public func restricted(rows selected: [Int]) throws -> RestrictedOperator {
+        try Self.checkRows(selected, of: rows)
+        return try RestrictedOperator(rows: selected, sourceIndices: Array(0..<columns), operator: self.rows(selected))
+    }
+
     /// y ← α op(A) x + β y by BLAS `dgemv` (op = identity or transpose), into caller storage.
     public func gemv(_ transpose: Transpose, _ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>,
                      alpha: Double = 1, beta: Double = 0) {

@@ -91,7 +91,7 @@ public final class CholeskyFactorization: LinearOperator {
         guard a.rows == a.columns else { throw LinearAlgebraError.notSquare(rows: a.rows, columns: a.columns) }
         rows = a.rows
         transposePosition = Self.transposePositions(a)
-        try Self.validate(a.values, transposePosition)
+        try Self.validate(a.values, transposePosition) { Self.position(of: $0, a.rowPointers, a.columnIndices) }
         common = UnsafeMutablePointer<cholmod_common>.allocate(capacity: 1)
         cholmod_l_start(common)
         common.pointee.print = 0
@@ -108,7 +108,7 @@ public final class CholeskyFactorization: LinearOperator {
         for k in 0...a.rows { p[k] = a.rowPointers[k] }
         for k in 0..<a.nonzeroCount { i[k] = a.columnIndices[k] }
         m.pointee.x.assumingMemoryBound(to: Double.self).update(from: a.values, count: a.nonzeroCount)
-        let start = DispatchTime.now().uptimeNanoseconds
+        let clock = Stopwatch()
         let common = self.common
         // CHOLMOD's error, after freeing what the failed initializer holds.
         func failure(_ routine: String) -> LinearAlgebraError {
@@ -134,7 +134,7 @@ public final class CholeskyFactorization: LinearOperator {
         let analyzed = given == nil ? cholmod_l_analyze(m, common) : cholmod_l_analyze_p(m, &given!, nil, 0, common)
         guard let f = analyzed else { throw failure("cholmod_l_analyze") }
         factor = f
-        timings.analyze = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        timings.analyze = clock.seconds
         if case .constrainedLast(let last) = options.ordering {
             let permutation = f.pointee.Perm.assumingMemoryBound(to: Int.self)
             guard Set((rows - last.count..<rows).map { permutation[$0] }) == Set(last) else {
@@ -315,6 +315,11 @@ public final class CholeskyFactorization: LinearOperator {
         }
     }
 
+    /// y = A⁻¹ x: A is symmetric, so its inverse is its own adjoint.
+    public func applyAdjoint(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
+        apply(x, into: y)
+    }
+
     /// The kind of factor CHOLMOD computes.
     public var kind: Options.Kind { isSupernodal ? .supernodal : .simplicial }
 
@@ -331,27 +336,41 @@ public final class CholeskyFactorization: LinearOperator {
     }
 
     private func copyValues(_ values: [Double]) throws {
-        try Self.validate(values, transposePosition)
+        let n = rows, nonzeros = transposePosition.count, m = matrix
+        try Self.validate(values, transposePosition) { k in
+            Self.position(of: k, UnsafeBufferPointer(start: m.pointee.p.assumingMemoryBound(to: Int.self), count: n + 1),
+                          UnsafeBufferPointer(start: m.pointee.i.assumingMemoryBound(to: Int.self), count: nonzeros))
+        }
         let x = matrix.pointee.x.assumingMemoryBound(to: Double.self)
         values.withUnsafeBufferPointer { x.update(from: $0.baseAddress!, count: $0.count) }
     }
 
-    /// Throws unless `values` are finite and symmetric (to 1e-12 relative) on the pattern.
-    private static func validate(_ values: [Double], _ transposePosition: [Int]) throws {
+    /// Throws unless `values` are finite and symmetric (to 1e-12 relative) on the CSR pattern:
+    /// `notSymmetric` names the first entry (i, j) that differs from (j, i).
+    private static func validate(_ values: [Double], _ transposePosition: [Int], locate: (Int) -> (row: Int, column: Int)) throws {
         try checkFinite(values, "matrix values")
         for k in values.indices {
             let mirror = transposePosition[k] >= 0 ? values[transposePosition[k]] : 0
             if abs(values[k] - mirror) > 1e-12 * Swift.max(abs(values[k]), abs(mirror)) {
-                throw LinearAlgebraError.suiteSparse(routine: "CholeskyFactorization", status: -4,
-                                                     message: "matrix is not symmetric (stored entry \(k) differs from its transpose)")
+                let (row, column) = locate(k)
+                throw LinearAlgebraError.notSymmetric(row: row, column: column, routine: "CholeskyFactorization")
             }
         }
     }
 
+    /// (row, column) of stored entry k of a CSR pattern: the last row whose first entry is at or before k.
+    private static func position<P: RandomAccessCollection<Int>>(of k: Int, _ rowPointers: P, _ columnIndices: P) -> (row: Int, column: Int)
+        where P.Index == Int {
+        var low = 0, high = rowPointers.count - 1
+        while high - low > 1 {
+            let mid = (low + high) / 2
+            if rowPointers[mid] <= k { low = mid } else { high = mid }
+        }
+        return (low, columnIndices[k])
+    }
+
     private func numericFactorization() throws {
-        let start = DispatchTime.now().uptimeNanoseconds
-        Self.withSerialOpenMP { _ = cholmod_l_factorize(matrix, factor, common) }
-        timings.factor = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        timings.factor = Stopwatch.measure { Self.withSerialOpenMP { _ = cholmod_l_factorize(matrix, factor, common) } }.seconds
         if common.pointee.status < 0 { throw Self.statusError("cholmod_l_factorize", common) }
         let f = factor.pointee
         let permutation = f.Perm.assumingMemoryBound(to: Int.self)

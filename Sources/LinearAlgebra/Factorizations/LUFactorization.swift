@@ -100,6 +100,17 @@ public final class LUFactorization: LinearOperator {
         precondition(status >= 0, "LUFactorization.apply: umfpack_dl_solve failed with status \(status)")
     }
 
+    /// y = A⁻ᵀ x (real matrix): UMFPACK solves with the transposed factors, no second factorization.
+    public func applyAdjoint(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) throws {
+        guard !isComplex else { throw LinearAlgebraError.unsupported(operation: "real adjoint product", of: "complex LUFactorization") }
+        guard x.count == rows, y.count == rows else {
+            throw LinearAlgebraError.dimensionMismatch(what: "LUFactorization.applyAdjoint vectors", expected: "\(rows)", found: "\(x.count), \(y.count)")
+        }
+        // The factors are of the stored CSC arrays, which hold Aᵀ: UMFPACK_A solves Aᵀ y = x.
+        try check(umfpack_dl_solve(Int(UMFPACK_A), rowPointers, columnIndices, values, y.baseAddress, x.baseAddress, numeric, nil, &info),
+                  "umfpack_dl_solve")
+    }
+
     // MARK: - Internals
 
     private func solveReal(_ b: UnsafeBufferPointer<Double>, _ x: UnsafeMutableBufferPointer<Double>) -> Int {

@@ -25,4 +25,9 @@ public struct JacobiPreconditioner: LinearOperator, Sendable {
             for i in 0..<d.count { y[i] = d[i] * x[i] }
         }
     }
+
+    /// y = D⁻¹ x (D is diagonal: its own adjoint).
+    public func applyAdjoint(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
+        apply(x, into: y)
+    }
 }

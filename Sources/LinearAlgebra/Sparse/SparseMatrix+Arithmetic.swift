@@ -70,6 +70,25 @@ extension SparseMatrix: LinearOperator {
         }
     }
 
+    /// y = Aᵀ x (the transposed CSR product).
+    public func applyAdjoint(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
+        applyTransposed(x, into: y)
+    }
+
+    /// The selected rows on the columns they touch: a sparse matrix of `rows.count` rows whose
+    /// columns are the increasing list of column indices of those rows, so (A x)[rows] costs the
+    /// entries of those rows only.
+    public func restricted(rows selected: [Int]) throws -> RestrictedOperator {
+        try Self.checkRows(selected, of: rows)
+        let picked = self.rows(selected)
+        let sources = Array(Set(picked.columnIndices)).sorted()
+        var position = [Int: Int](minimumCapacity: sources.count)
+        for (k, j) in sources.enumerated() { position[j] = k }
+        let compressed = SparseMatrix(rows: picked.rows, columns: sources.count, rowPointers: picked.rowPointers,
+                                      columnIndices: picked.columnIndices.map { position[$0]! }, values: picked.values)
+        return try RestrictedOperator(rows: selected, sourceIndices: sources, operator: compressed)
+    }
+
     /// y = Aᵀ x as a new array.
     public func applyTransposed(_ x: [Double]) -> [Double] {
         var y = [Double](repeating: 0, count: columns)

@@ -17,6 +17,10 @@ public enum OnlineModelFile {
     public static let formatVersion = 1
     /// The `format` field of `model.json`.
     public static let formatName = "romkit-online-model"
+    /// The `method` of a certified reduced basis model.
+    public static let reducedBasisMethod = "reduced-basis"
+    /// The methods this ROMKit reads, each answered by its `OnlineModel`.
+    public static let methods = [reducedBasisMethod]
 
     /// Provenance recorded in the model: who made it, from what, when.
     public typealias Provenance = FileProvenance
@@ -50,7 +54,7 @@ public enum OnlineModelFile {
             "residual_coefficients": NPYArray(model.residualCoefficients),
         ]
         if let basis = model.basis { arrays["basis"] = NPYArray(basis) }
-        let header = Header(format: formatName, version: formatVersion, method: "reduced-basis",
+        let header = Header(format: formatName, version: formatVersion, method: reducedBasisMethod,
                             parameterSpace: model.parameterSpace, operatorCoefficients: model.operatorCoefficients,
                             rightHandSideCoefficients: model.rightHandSideCoefficients, coercivityBound: model.coercivityBound,
                             symmetric: model.isSymmetric, residualNormMethod: model.residualNormMethod,
@@ -70,16 +74,73 @@ public enum OnlineModelFile {
         public let sizes: [String: Int]
     }
 
-    /// Reads and checks a model file.
-    public static func read(_ url: URL) throws -> Contents {
+    /// What `load` returns: the online model of whatever method the file holds, and its provenance.
+    public struct Loaded {
+        /// The model, ready for queries.
+        public let model: any OnlineModel
+        /// The `method` key of the file.
+        public let method: String
+        /// Who made it and how.
+        public let provenance: Provenance
+    }
+
+    /// The `method` key of a model file, read without its arrays.
+    struct MethodHeader: Codable {
+        var format: String
+        var version: Int
+        var method: String
+    }
+
+    /// Reads a model file of any method this ROMKit knows (`methods`) and returns its online
+    /// model: what `rom online` and `rom info` use. Throws `ROMError.invalidModel` for a file that
+    /// is not a model, a version or a method it does not read, and whatever the method's reader finds.
+    public static func load(_ url: URL) throws -> Loaded {
         let file = url.lastPathComponent
-        func invalid(_ detail: String) -> ROMError { .invalidModel(file: file, detail: detail) }
-        let archive: NPZArchive
+        let archive = try openArchive(url)
+        let header: MethodHeader
         do {
-            archive = try NPZ.read(url)
-        } catch let error as FileFormatError {
-            throw invalid("not a readable model archive: \(error)")
+            guard let decoded = try ModelArchive.header(MethodHeader.self, in: archive) else {
+                throw ROMError.invalidModel(file: file, detail: "the entry model.json is missing")
+            }
+            header = decoded
+        } catch let error as ROMError {
+            throw error
+        } catch {
+            throw ROMError.invalidModel(file: file, detail: "model.json is not a model description (\(error))")
         }
+        try checkFormat(header.format, header.version, file: file)
+        switch header.method {
+        case reducedBasisMethod:
+            let contents = try read(archive, file: file)
+            return Loaded(model: ReducedModelEvaluator(model: contents.model), method: header.method, provenance: contents.provenance)
+        default:
+            throw ROMError.invalidModel(file: file, detail: "method '\(header.method)' is not one this ROMKit reads ("
+                                        + methods.joined(separator: ", ") + ")")
+        }
+    }
+
+    private static func openArchive(_ url: URL) throws -> NPZArchive {
+        do {
+            return try NPZ.read(url)
+        } catch let error as FileFormatError {
+            throw ROMError.invalidModel(file: url.lastPathComponent, detail: "not a readable model archive: \(error)")
+        }
+    }
+
+    private static func checkFormat(_ format: String, _ version: Int, file: String) throws {
+        guard format == formatName else { throw ROMError.invalidModel(file: file, detail: "format is '\(format)', expected '\(formatName)'") }
+        guard version == formatVersion else {
+            throw ROMError.invalidModel(file: file, detail: "format version \(version); this ROMKit reads version \(formatVersion)")
+        }
+    }
+
+    /// Reads and checks a certified reduced basis model file.
+    public static func read(_ url: URL) throws -> Contents {
+        try read(try openArchive(url), file: url.lastPathComponent)
+    }
+
+    private static func read(_ archive: NPZArchive, file: String) throws -> Contents {
+        func invalid(_ detail: String) -> ROMError { .invalidModel(file: file, detail: detail) }
         let decoded: Header?
         do {
             decoded = try ModelArchive.header(Header.self, in: archive)
@@ -87,9 +148,9 @@ public enum OnlineModelFile {
             throw invalid("model.json is not a model description (\(error))")
         }
         guard let header = decoded else { throw invalid("the entry model.json is missing") }
-        guard header.format == formatName else { throw invalid("format is '\(header.format)', expected '\(formatName)'") }
-        guard header.version == formatVersion else {
-            throw invalid("format version \(header.version); this ROMKit reads version \(formatVersion)")
+        try checkFormat(header.format, header.version, file: file)
+        guard header.method == reducedBasisMethod else {
+            throw invalid("method is '\(header.method)', expected '\(reducedBasisMethod)' (OnlineModelFile.load reads every method)")
         }
         func size(_ key: String) throws -> Int {
             guard let value = header.sizes[key], value >= 0 else { throw invalid("model.json lacks the size '\(key)'") }

@@ -39,7 +39,7 @@ public struct OrthonormalBasis: Sendable {
         var w = v
         projectOut(&w, accumulating: &coefficients)
         let mw = innerProduct.apply(w)
-        let norm = Swift.max(BLAS.dot(w, mw), 0).squareRoot()
+        let norm = Swift.max(innerProduct.dot(w, weighted: mw), 0).squareRoot()
         guard norm > relativeTolerance * originalNorm else { return coefficients }
         vectors.appendColumn(w.map { $0 / norm })
         weightedVectors.appendColumn(mw.map { $0 / norm })
@@ -60,7 +60,7 @@ public struct OrthonormalBasis: Sendable {
 
     /// The coefficients Vᵀ M x of `x` in the basis.
     public func coefficients(of x: [Double]) -> [Double] {
-        count == 0 ? [] : weightedVectors.applyTransposed(x)
+        count == 0 ? [] : innerProduct.projections(of: x, onto: weightedVectors)
     }
 
 }

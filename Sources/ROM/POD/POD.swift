@@ -1,29 +1,5 @@
 import LinearAlgebra
 
-/// Errors of the reduction stages (POD, greedy, estimators, model files).
-public enum ROMError: Error, CustomStringConvertible, Equatable, Sendable {
-    /// An input array holds NaN or infinity.
-    case notFinite(what: String, index: Int)
-    /// An input is empty where data is needed.
-    case empty(what: String)
-    /// An option is out of its range.
-    case invalidOption(name: String, detail: String)
-    /// Arrays of different sizes were combined.
-    case dimensionMismatch(what: String, expected: Int, found: Int)
-    /// An online model file is malformed: names the entry and the problem.
-    case invalidModel(file: String, detail: String)
-
-    public var description: String {
-        switch self {
-        case let .notFinite(what, index): return "\(what) holds a NaN or infinite value at index \(index)"
-        case let .empty(what): return "\(what) is empty"
-        case let .invalidOption(name, detail): return "invalid \(name): \(detail)"
-        case let .dimensionMismatch(what, expected, found): return "\(what): expected size \(expected), found \(found)"
-        case let .invalidModel(file, detail): return "model file \(file): \(detail)"
-        }
-    }
-}
-
 /// Proper orthogonal decomposition of a snapshot matrix S (one snapshot per column): the modes
 /// that best approximate the snapshots in the norm of an inner product M, and the singular values
 /// that say how well.
@@ -75,10 +51,10 @@ public struct POD: Sendable {
         try Self.validate(truncation)
         var chosen = method
         if chosen == .automatic {
-            chosen = innerProduct.matrix != nil || snapshots.rows >= 2 * snapshots.columns ? .snapshots : .svd
+            chosen = innerProduct.matrix != nil || !innerProduct.isSerial || snapshots.rows >= 2 * snapshots.columns ? .snapshots : .svd
         }
-        if chosen == .svd && innerProduct.matrix != nil {
-            throw ROMError.invalidOption(name: "POD method", detail: "the SVD method needs the Euclidean inner product; use .snapshots")
+        if chosen == .svd && (innerProduct.matrix != nil || !innerProduct.isSerial) {
+            throw ROMError.invalidOption(name: "POD method", detail: "the SVD method needs the serial Euclidean inner product; use .snapshots")
         }
         self.method = chosen
         if chosen == .svd {
@@ -123,7 +99,7 @@ public struct POD: Sendable {
 
     private static func methodOfSnapshots(_ s: Matrix, _ product: InnerProduct, _ truncation: Truncation) throws
         -> (Matrix, [Double]) {
-        let correlation = product.matrix == nil ? s.gram : product.gram(s, s)
+        let correlation = product.gram(s)
         let eigen = try SymmetricEigen(correlation)
         let k = s.columns
         // Descending order; eigenvalues below ε·λ₁ (k of them at most) are round-off.

@@ -3,7 +3,12 @@ import LinearAlgebra
 
 /// A parametrized linear problem A(μ) u(μ) = f(μ) as the reduction stages see it: no mesh, no
 /// elements, only matrices, vectors and the truth solver. A discretization (FEM, or an external
-/// code's matrices) adopts it; ROM never imports FEM.
+/// code's matrices) adopts it; ROM never imports FEM. `ReducedBasisGreedy.run(problem:…)` reduces
+/// any conforming type: with the certified bound when it offers an affine decomposition and a
+/// `stabilityBound`, else with the residual-norm indicator (docs/architecture.md).
+///
+/// A problem of one's own needs the parameter space, the dimension, the inner product, A(μ),
+/// f(μ) and `solve`; `affineDecomposition` and `stabilityBound` default to nil.
 public protocol ParametricProblem {
     /// The parameter box.
     var parameterSpace: ParameterSpace { get }
@@ -19,6 +24,16 @@ public protocol ParametricProblem {
     func rightHandSide(at mu: Parameter) throws -> [Double]
     /// The truth solution u(μ).
     func solve(_ mu: Parameter) throws -> [Double]
+    /// A lower bound of the stability (coercivity) constant, when one is known: with an affine
+    /// decomposition it makes the greedy's estimate a certified bound.
+    var stabilityBound: CoercivityBound? { get }
+}
+
+extension ParametricProblem {
+    /// No affine decomposition.
+    public var affineDecomposition: AffineDecomposition? { nil }
+    /// No stability bound.
+    public var stabilityBound: CoercivityBound? { nil }
 }
 
 /// A symmetric positive definite problem given by its affine decomposition. Truth solves use
@@ -87,6 +102,8 @@ public final class AffineProblem: ParametricProblem {
     public var dimension: Int { decomposition.dimension }
     /// The affine decomposition (always present).
     public var affineDecomposition: AffineDecomposition? { decomposition }
+    /// The coercivity bound (always present).
+    public var stabilityBound: CoercivityBound? { coercivityBound }
 
     /// A(μ) on the shared pattern; throws for a μ outside the parameter space.
     public func matrix(at mu: Parameter) throws -> SparseMatrix {
@@ -112,10 +129,10 @@ public final class AffineProblem: ParametricProblem {
     /// u(μ) by static condensation or CHOLMOD (`truthSolver`); the first call does the work
     /// shared by every μ (the condensation, or the symbolic analysis), every later one reuses it.
     public func solve(_ mu: Parameter) throws -> [Double] {
-        let start = DispatchTime.now().uptimeNanoseconds
+        let clock = Stopwatch()
         defer {
             solveCount += 1
-            solveSeconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+            solveSeconds += clock.seconds
         }
         if truthSolver != .cholesky && !condensationChecked {
             condensationChecked = true

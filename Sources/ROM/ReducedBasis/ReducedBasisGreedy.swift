@@ -2,13 +2,18 @@ import Foundation
 import LinearAlgebra
 
 /// The weak greedy algorithm of the reduced basis method (Veroy–Prud'homme–Rovas–Patera 2003;
-/// pyMOR's `rb_greedy`): the a posteriori bound Δ_N(μ) stands in for the true error, so each
-/// iteration costs one truth solve.
+/// pyMOR's `rb_greedy`): an a posteriori estimate stands in for the true error, so each
+/// iteration costs one truth solve. The loop is `WeakGreedy`; what ranks the training set is its
+/// surrogate:
+/// - an affine problem with a stability bound (`AffineProblem`, or any `ParametricProblem` that
+///   offers both): the certified bound Δ_N(μ) = ‖r_N(μ)‖_{X'}/α_LB(μ), evaluated online;
+/// - any other `ParametricProblem`: the residual-norm indicator ‖f(μ) − A(μ) V u_N(μ)‖_{X'} of
+///   the Galerkin solution, evaluated with A(μ) assembled (`GalerkinProjectionModel`).
 ///
 /// 1. N = 0: the basis is empty.
-/// 2. Evaluate Δ_N(μ) on every training parameter with the current online model.
-/// 3. If max Δ_N ≤ tolerance, or N = maxBasisSize: stop.
-/// 4. Solve the truth problem at μ* = argmax Δ_N (the CHOLMOD analysis is reused), extend the
+/// 2. Evaluate the estimate on every training parameter with the current reduced model.
+/// 3. If its maximum ≤ tolerance, or N = maxBasisSize: stop.
+/// 4. Solve the truth problem at μ* = argmax (the CHOLMOD analysis is reused), extend the
 ///    basis with u(μ*) by Gram–Schmidt in X, update the offline data (new rows and columns only),
 ///    N ← N + 1, go to 2.
 public struct ReducedBasisGreedy: Sendable {
@@ -33,7 +38,7 @@ public struct ReducedBasisGreedy: Sendable {
         public let elapsedSeconds: Double
     }
 
-    /// What the greedy returns.
+    /// What the greedy returns for an `AffineProblem`.
     public struct Result {
         /// The online model for the final basis (basis included).
         public let model: ReducedModel
@@ -46,10 +51,28 @@ public struct ReducedBasisGreedy: Sendable {
         /// Wall-clock seconds of the whole greedy.
         public let seconds: Double
         /// Why it stopped.
-        public let stopReason: String
+        public let stopReason: GreedyStopReason
         /// Where the time went: setup (X factorization, right-hand side representers), truth
         /// solves, basis extensions (offline data), estimates over the training set.
         public let phaseSeconds: (setup: Double, truth: Double, extension: Double, estimates: Double)
+    }
+
+    /// What the greedy returns for any `ParametricProblem`.
+    public struct OnlineResult {
+        /// The online model: a `ReducedModelEvaluator` (certified) or a `GalerkinProjectionModel`.
+        public let model: any OnlineModel
+        /// The reduced basis V (X-orthonormal columns).
+        public let basis: Matrix
+        /// What the greedy's estimates were.
+        public let estimateKind: ErrorEstimateKind
+        /// One record per evaluation of the training set.
+        public let history: [Iteration]
+        /// The parameters whose snapshots span the basis, in order.
+        public let selectedParameters: [Parameter]
+        /// Wall-clock seconds of the whole greedy.
+        public let seconds: Double
+        /// Why it stopped.
+        public let stopReason: GreedyStopReason
     }
 
     /// A greedy with the given stopping rule.
@@ -65,70 +88,77 @@ public struct ReducedBasisGreedy: Sendable {
         self.residualNormMethod = residualNormMethod
     }
 
-    /// Runs the greedy on `trainingSet`; `progress` is called after each evaluation of the set.
+    /// Runs the certified greedy on `trainingSet`; `progress` is called after each evaluation of the set.
     ///
     /// OpenBLAS runs on one thread meanwhile: the greedy's dense work is tall and skinny (blocks of
     /// Q columns against the basis), where its threads cost more than they bring (thermal block:
     /// offline 0.24 s against 0.30 s with two threads, measured side by side).
     public func run(problem: AffineProblem, trainingSet: [Parameter],
                     progress: ((Iteration) -> Void)? = nil) throws -> Result {
-        try BLASRuntime.withThreadCount(1) { try runSerialBLAS(problem: problem, trainingSet: trainingSet, progress: progress) }
+        try validate(trainingSet, in: problem.parameterSpace)
+        return try BLASRuntime.withThreadCount(1) {
+            let clock = Stopwatch()
+            var surrogate = CertifiedReducedBasisSurrogate(reductor: try ReducedBasisReductor(problem: problem), truth: problem.solve,
+                                                           residualNormMethod: residualNormMethod, relative: relative)
+            let setup = clock.seconds
+            let (outcome, history) = try loop(&surrogate, trainingSet, start: clock, progress)
+            let model = try surrogate.reductor.reducedModel(residualNormMethod: residualNormMethod)
+            return Result(model: model, reductor: surrogate.reductor, history: history,
+                          selectedParameters: outcome.selected.map { trainingSet[$0] }, seconds: clock.seconds,
+                          stopReason: outcome.stopReason,
+                          phaseSeconds: (setup, surrogate.truthSeconds, outcome.extensionSeconds - surrogate.truthSeconds,
+                                         outcome.estimateSeconds))
+        }
     }
 
-    private func runSerialBLAS(problem: AffineProblem, trainingSet: [Parameter], progress: ((Iteration) -> Void)?) throws -> Result {
+    /// Runs the greedy on any problem: certified when it has an affine decomposition and a
+    /// stability bound (`ParametricProblem.stabilityBound`), else with the residual-norm indicator.
+    public func run<Problem: ParametricProblem>(problem: Problem, trainingSet: [Parameter],
+                                                progress: ((Iteration) -> Void)? = nil) throws -> OnlineResult {
+        if let affine = problem as? AffineProblem {
+            let result = try run(problem: affine, trainingSet: trainingSet, progress: progress)
+            return OnlineResult(model: ReducedModelEvaluator(model: result.model), basis: result.reductor.basis.vectors,
+                                estimateKind: .certifiedBound, history: result.history, selectedParameters: result.selectedParameters,
+                                seconds: result.seconds, stopReason: result.stopReason)
+        }
+        try validate(trainingSet, in: problem.parameterSpace)
+        return try BLASRuntime.withThreadCount(1) {
+            let clock = Stopwatch()
+            if let decomposition = problem.affineDecomposition, let bound = problem.stabilityBound {
+                let reductor = try ReducedBasisReductor(parameterSpace: problem.parameterSpace, decomposition: decomposition,
+                                                        innerProduct: problem.innerProduct, coercivityBound: bound)
+                var surrogate = CertifiedReducedBasisSurrogate(reductor: reductor, truth: problem.solve,
+                                                               residualNormMethod: residualNormMethod, relative: relative)
+                let (outcome, history) = try loop(&surrogate, trainingSet, start: clock, progress)
+                let model = try surrogate.reductor.reducedModel(residualNormMethod: residualNormMethod)
+                return OnlineResult(model: ReducedModelEvaluator(model: model), basis: surrogate.reductor.basis.vectors,
+                                    estimateKind: .certifiedBound, history: history,
+                                    selectedParameters: outcome.selected.map { trainingSet[$0] }, seconds: clock.seconds,
+                                    stopReason: outcome.stopReason)
+            }
+            var surrogate = try ResidualIndicatorSurrogate(problem: problem, relative: relative)
+            let (outcome, history) = try loop(&surrogate, trainingSet, start: clock, progress)
+            return OnlineResult(model: GalerkinProjectionModel(surrogate: surrogate), basis: surrogate.basis.vectors,
+                                estimateKind: .indicator, history: history, selectedParameters: outcome.selected.map { trainingSet[$0] },
+                                seconds: clock.seconds, stopReason: outcome.stopReason)
+        }
+    }
+
+    private func validate(_ trainingSet: [Parameter], in space: ParameterSpace) throws {
         guard !trainingSet.isEmpty else { throw ROMError.empty(what: "training set") }
-        for mu in trainingSet { try problem.parameterSpace.validate(mu) }
-        let start = DispatchTime.now().uptimeNanoseconds
-        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 }
-
-        var reductor = try ReducedBasisReductor(problem: problem)
-        let setup = elapsed()
-        var truth = 0.0, extending = 0.0, estimates = 0.0
-        func timed<T>(_ total: inout Double, _ body: () throws -> T) rethrows -> T {
-            let t0 = DispatchTime.now().uptimeNanoseconds
-            defer { total += Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9 }
-            return try body()
-        }
-        var history: [Iteration] = []
-        var selected: [Parameter] = []
-        var stopReason = ""
-        while true {
-            let (worst, maxEstimate) = try timed(&estimates) { try worstParameter(reductor: reductor, trainingSet: trainingSet) }
-            let iteration = Iteration(basisSize: reductor.size, maxEstimate: maxEstimate, worstParameter: worst,
-                                      elapsedSeconds: elapsed())
-            history.append(iteration)
-            progress?(iteration)
-            if maxEstimate <= tolerance { stopReason = "tolerance reached"; break }
-            if reductor.size >= maxBasisSize { stopReason = "maximum basis size reached"; break }
-            let snapshot = try timed(&truth) { try problem.solve(worst) }
-            guard try timed(&extending, { try reductor.extend(with: snapshot) }) else {
-                stopReason = "the snapshot at \(worst) lies in the span of the basis"
-                break
-            }
-            selected.append(worst)
-        }
-        let model = try reductor.reducedModel(residualNormMethod: residualNormMethod)
-        return Result(model: model, reductor: reductor, history: history, selectedParameters: selected,
-                      seconds: elapsed(), stopReason: stopReason, phaseSeconds: (setup, truth, extending, estimates))
+        for mu in trainingSet { try space.validate(mu) }
     }
 
-    /// argmax over the training set of Δ_N(μ) (or Δ_N/‖u_N‖_X), with its value.
-    private func worstParameter(reductor: ReducedBasisReductor, trainingSet: [Parameter]) throws -> (Parameter, Double) {
-        let evaluator = ReducedModelEvaluator(model: try reductor.reducedModel(residualNormMethod: residualNormMethod, keepBasis: false))
-        var worst = trainingSet[0], largest = -Double.infinity
-        for mu in trainingSet {
-            try evaluator.solve(mu)
-            var estimate = evaluator.errorEstimate
-            if relative {
-                // V is X-orthonormal, so ‖V u_N‖_X = ‖u_N‖₂.
-                let norm = BLAS.nrm2(evaluator.coefficients)
-                estimate = norm > 0 ? estimate / norm : .infinity
-            }
-            if estimate > largest || estimate.isNaN {
-                largest = estimate
-                worst = mu
-            }
+    /// The weak greedy loop on `surrogate`, its records translated to parameters.
+    private func loop<Surrogate: GreedySurrogate>(_ surrogate: inout Surrogate, _ trainingSet: [Parameter], start: Stopwatch,
+                                                  _ progress: ((Iteration) -> Void)?) throws -> (WeakGreedy.Outcome, [Iteration])
+        where Surrogate.Candidate == Parameter {
+        let setup = start.seconds
+        func record(_ i: WeakGreedy.Iteration) -> Iteration {
+            Iteration(basisSize: i.size, maxEstimate: i.maxEstimate, worstParameter: trainingSet[i.worst], elapsedSeconds: setup + i.elapsedSeconds)
         }
-        return (worst, largest)
+        let outcome = try WeakGreedy(tolerance: tolerance, maxSize: maxBasisSize)
+            .run(&surrogate, candidates: trainingSet, progress: progress.map { report in { report(record($0)) } })
+        return (outcome, outcome.history.map(record))
     }
 }

@@ -1,6 +1,6 @@
 import LinearAlgebra
 
-/// The offline side of the reduced basis method for an `AffineProblem` (pyMOR's reductor): it
+/// The offline side of the reduced basis method for an affine problem (pyMOR's reductor): it
 /// holds the basis V, orthonormal in X, and grows with it, one vector at a time, everything the
 /// online model needs — only the new rows and columns are computed:
 /// - the reduced operators Vᵀ A_q V (from A_q v_new and the kept A_q V),
@@ -8,8 +8,14 @@ import LinearAlgebra
 /// - the residual representers ξ_p = X⁻¹ f_p and η_qn = X⁻¹ A_q v_n (Q solves per new vector
 ///   with the factorization of X made once).
 public struct ReducedBasisReductor {
-    /// The problem reduced.
-    public let problem: AffineProblem
+    /// The parameter box.
+    public let parameterSpace: ParameterSpace
+    /// The affine decomposition reduced.
+    public let decomposition: AffineDecomposition
+    /// The inner product X of the basis and the estimator.
+    public let innerProduct: InnerProduct
+    /// The coercivity lower bound stored in the online model.
+    public let coercivityBound: CoercivityBound
     /// The reduced basis (X-orthonormal columns).
     public private(set) var basis: OrthonormalBasis
     private var operatorImages: [Matrix]      // A_q V, n×N each
@@ -19,16 +25,28 @@ public struct ReducedBasisReductor {
     private var residual: ResidualRieszRepresentation
     private let outputDualNorms: [Double]
 
-    /// A reductor with an empty basis; factors X and computes the right-hand sides' representers.
+    /// A reductor of `problem` with an empty basis.
     public init(problem: AffineProblem) throws {
-        self.problem = problem
-        let d = problem.decomposition
-        basis = OrthonormalBasis(dimension: problem.dimension, innerProduct: problem.innerProduct)
-        operatorImages = d.operators.map { _ in Matrix(rows: problem.dimension, columns: 0) }
+        try self.init(parameterSpace: problem.parameterSpace, decomposition: problem.decomposition,
+                      innerProduct: problem.innerProduct, coercivityBound: problem.coercivityBound)
+    }
+
+    /// A reductor with an empty basis; factors X and computes the right-hand sides' representers.
+    public init(parameterSpace: ParameterSpace, decomposition d: AffineDecomposition, innerProduct: InnerProduct,
+                coercivityBound: CoercivityBound) throws {
+        if let m = innerProduct.matrix, m.rows != d.dimension {
+            throw ROMError.dimensionMismatch(what: "inner-product matrix order", expected: d.dimension, found: m.rows)
+        }
+        self.parameterSpace = parameterSpace
+        self.decomposition = d
+        self.innerProduct = innerProduct
+        self.coercivityBound = coercivityBound
+        basis = OrthonormalBasis(dimension: d.dimension, innerProduct: innerProduct)
+        operatorImages = d.operators.map { _ in Matrix(rows: d.dimension, columns: 0) }
         reducedOperators = d.operators.map { _ in Matrix(rows: 0, columns: 0) }
         reducedRightHandSides = d.rightHandSides.map { _ in [] }
         reducedOutputs = d.outputs.map { _ in [] }
-        var representation = try ResidualRieszRepresentation(innerProduct: problem.innerProduct, dimension: problem.dimension)
+        var representation = try ResidualRieszRepresentation(innerProduct: innerProduct, dimension: d.dimension)
         try representation.append(functionals: d.rightHandSides)
         outputDualNorms = try d.outputs.map { try representation.dualNorm(of: $0) }
         residual = representation
@@ -45,7 +63,7 @@ public struct ReducedBasisReductor {
         basis.append(snapshot)
         guard basis.count > before else { return false }
         let v = basis.vectors.column(before)
-        let d = problem.decomposition
+        let d = decomposition
         for q in d.operators.indices {
             let image = d.operators[q].apply(v)
             // New column Vᵀ(A_q v) over all N rows, new row vᵀ(A_q V) over the old columns.
@@ -67,14 +85,14 @@ public struct ReducedBasisReductor {
 
     /// The online model for the current basis.
     public func reducedModel(residualNormMethod: ResidualNormMethod = .orthonormalized, keepBasis: Bool = true) throws -> ReducedModel {
-        let d = problem.decomposition
+        let d = decomposition
         let coefficients = residual.orthonormalCoefficients
         return try ReducedModel(
-            parameterSpace: problem.parameterSpace, operatorCoefficients: d.operatorCoefficients,
+            parameterSpace: parameterSpace, operatorCoefficients: d.operatorCoefficients,
             rightHandSideCoefficients: d.rightHandSideCoefficients, reducedOperators: reducedOperators,
             reducedRightHandSides: reducedRightHandSides, reducedOutputs: reducedOutputs, outputDualNorms: outputDualNorms,
             residualGram: coefficients.gram, residualCoefficients: coefficients,
-            coercivityBound: problem.coercivityBound, isSymmetric: d.isSymmetric,
+            coercivityBound: coercivityBound, isSymmetric: d.isSymmetric,
             basis: keepBasis ? basis.vectors : nil, residualNormMethod: residualNormMethod)
     }
 }

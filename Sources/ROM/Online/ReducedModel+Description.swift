@@ -1,0 +1,53 @@
+import LinearAlgebra
+
+extension ReducedModel {
+    /// N, Q, P, R, outputs and the truth dimension (0 when the basis is not kept).
+    public var sizes: [ModelSize] {
+        [ModelSize(key: "N", value: size, meaning: "reduced basis size"),
+         ModelSize(key: "Q", value: operatorCoefficients.count, meaning: "operator terms θ_q A_q"),
+         ModelSize(key: "P", value: rightHandSideCoefficients.count, meaning: "right-hand side terms θ'_p f_p"),
+         ModelSize(key: "R", value: residualCoefficients.rows, meaning: "rows of the residual coefficient matrix"),
+         ModelSize(key: "outputs", value: reducedOutputs.count, meaning: "linear outputs"),
+         ModelSize(key: "truth_dimension", value: basis?.rows ?? 0, meaning: "truth unknowns (0: basis not stored)")]
+    }
+
+    /// What `rom info` says of a certified RB model beyond its sizes and parameters.
+    public var facts: [ModelFact] {
+        [ModelFact(key: "operator_coefficients", label: "operator coefficients",
+                   lines: operatorCoefficients.enumerated().map { "theta_\($0.offset)(mu) = \($0.element.expression)" },
+                   isList: true, json: .array(operatorCoefficients.map { .string($0.expression) })),
+         ModelFact(key: "rhs_coefficients", label: "right-hand side coefficients",
+                   lines: rightHandSideCoefficients.enumerated().map { "theta'_\($0.offset)(mu) = \($0.element.expression)" },
+                   isList: true, json: .array(rightHandSideCoefficients.map { .string($0.expression) })),
+         ModelFact(key: "coercivity_bound", label: "coercivity bound", lines: [coercivityText], json: coercivityJSON),
+         ModelFact(key: "estimator", label: "error estimator", lines: [estimatorText], json: .string(residualNormMethod.rawValue)),
+         ModelFact(key: "symmetric", label: "reduced operators", lines: [isSymmetric ? "symmetric (Cholesky)" : "general (LU)"],
+                   json: .bool(isSymmetric)),
+         ModelFact(key: "has_basis", label: "basis stored",
+                   lines: [basis.map { "yes (\($0.rows) × \($0.columns)); --field can reconstruct fields" } ?? "no"],
+                   json: .bool(basis != nil))]
+    }
+
+    private var coercivityText: String {
+        switch coercivityBound {
+        case .constant(let c): return "constant: α_LB(μ) = \(c)"
+        case let .minTheta(reference, alpha):
+            return "min-θ: α_LB(μ) = \(alpha) · min_q θ_q(μ)/θ_q(μ̄), μ̄ = (" + reference.map { "\($0)" }.joined(separator: ", ") + ")"
+        }
+    }
+
+    private var coercivityJSON: JSONValue {
+        switch coercivityBound {
+        case .constant(let c): return .object([("kind", .string("constant")), ("value", .number(c))])
+        case let .minTheta(reference, alpha):
+            return .object([("kind", .string("min_theta")), ("reference", .numbers(reference)), ("reference_constant", .number(alpha))])
+        }
+    }
+
+    private var estimatorText: String {
+        switch residualNormMethod {
+        case .orthonormalized: return "orthonormalized (accurate residual norm, Buhr et al. 2014)"
+        case .standard: return "standard (Gram matrix formula; stalls near 1e-8 relative)"
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import LinearAlgebra
+import ROM
+import XCTest
+
+/// The RB greedy over any `ParametricProblem`: a problem written in a few lines, with no affine
+/// decomposition, is reduced with the residual-norm indicator; an affine problem that is not an
+/// `AffineProblem` keeps its certified bound.
+final class ParametricProblemGreedyTests: XCTestCase {
+    /// −(κ u′)′ = 1 on (0, 1), u(0) = u(1) = 0, κ(x; μ) = 1 + μ₀ exp(−(x − μ₁)²/0.02): a bump of
+    /// height μ₀ that moves with μ₁, so A(μ) has no affine decomposition. Finite differences on
+    /// n interior points, κ at the midpoints; X is the Laplacian (κ = 1), so a(v, v) ≥ ‖v‖²_X and
+    /// the indicator ‖r‖_X' bounds the error in X (α ≥ 1).
+    struct MovingBump: ParametricProblem {
+        let n = 120
+        let parameterSpace = try! ParameterSpace(names: ["height", "center"], lower: [0.5, 0.3], upper: [5, 0.7])
+        var dimension: Int { n }
+        var innerProduct: InnerProduct { .weighted(by: Double((n + 1) * (n + 1)) * SparseMatrix.laplacian1D(n)) }
+
+        func matrix(at mu: Parameter) throws -> SparseMatrix {
+            let h = 1 / Double(n + 1)
+            let kappa: [Double] = (0...n).map { i in
+                let x = (Double(i) + 0.5) * h - mu[1]
+                return 1 + mu[0] * exp(-x * x / 0.02)
+            }
+            var a = SparseBuilder<Double>(rows: n, columns: n)
+            for i in 0..<n {
+                a.add(i, i, (kappa[i] + kappa[i + 1]) / (h * h))
+                if i > 0 { a.add(i, i - 1, -kappa[i] / (h * h)) }
+                if i + 1 < n { a.add(i, i + 1, -kappa[i + 1] / (h * h)) }
+            }
+            return a.build()
+        }
+        func rightHandSide(at mu: Parameter) throws -> [Double] { [Double](repeating: 1, count: n) }
+        func solve(_ mu: Parameter) throws -> [Double] { try CholeskyFactorization(matrix(at: mu)).solve(rightHandSide(at: mu)) }
+    }
+
+    func testANonAffineProblemIsReducedWithTheResidualIndicator() throws {
+        let problem = MovingBump()
+        let training = try problem.parameterSpace.uniformGrid(pointsPerComponent: 7)
+        let greedy = try ReducedBasisGreedy(tolerance: 1e-7, relative: true, maxBasisSize: 40)
+        let result = try greedy.run(problem: problem, trainingSet: training)
+        XCTAssertEqual(result.stopReason, .toleranceReached)
+        XCTAssertEqual(result.estimateKind, .indicator)
+        XCTAssertEqual(result.model.errorEstimateKind, .indicator)
+        XCTAssertEqual(result.model.reducedDimension, result.selectedParameters.count)
+        XCTAssertLessThanOrEqual(result.history.last!.maxEstimate, 1e-7)
+        // V is X-orthonormal.
+        XCTAssertLessThan((problem.innerProduct.gram(result.basis, result.basis) - Matrix.identity(result.basis.columns)).maxAbs, 1e-12)
+
+        // Fresh parameters: the indicator bounds the error (α ≥ 1 here) and both are small.
+        let x = problem.innerProduct
+        var largestError = 0.0
+        for mu in try problem.parameterSpace.random(count: 10, seed: 21) {
+            try result.model.solve(mu)
+            let truth = try problem.solve(mu)
+            let reduced = try result.model.reconstruct(result.model.coefficients)
+            let error = x.norm(zip(truth, reduced).map { $0 - $1 }) / x.norm(truth)
+            XCTAssertLessThanOrEqual(error, result.model.errorEstimate * (1 + 1e-8), "indicator below the error at \(mu)")
+            largestError = max(largestError, error)
+        }
+        XCTAssertLessThan(largestError, 1e-5)
+        // At a selected parameter the snapshot is in the span: the indicator is round-off.
+        try result.model.solve(result.selectedParameters[0])
+        XCTAssertLessThan(result.model.errorEstimate, 1e-10)
+    }
+
+    /// The thermal block as a plain struct (not `AffineProblem`): the generic greedy uses its
+    /// affine decomposition and stability bound and selects the same parameters, certified.
+    func testAnAffineParametricProblemKeepsTheCertifiedBound() throws {
+        struct Wrapped: ParametricProblem {
+            let inner: AffineProblem
+            var parameterSpace: ParameterSpace { inner.parameterSpace }
+            var dimension: Int { inner.dimension }
+            var innerProduct: InnerProduct { inner.innerProduct }
+            var affineDecomposition: AffineDecomposition? { inner.decomposition }
+            var stabilityBound: CoercivityBound? { inner.coercivityBound }
+            func matrix(at mu: Parameter) throws -> SparseMatrix { try inner.matrix(at: mu) }
+            func rightHandSide(at mu: Parameter) throws -> [Double] { try inner.rightHandSide(at: mu) }
+            func solve(_ mu: Parameter) throws -> [Double] { try inner.solve(mu) }
+        }
+        let problem = try finiteDifferenceThermalBlock(blocks: 2, n: 16)
+        let training = try problem.parameterSpace.uniformGrid(pointsPerComponent: 3)
+        let greedy = try ReducedBasisGreedy(tolerance: 1e-5, maxBasisSize: 30)
+        let direct = try greedy.run(problem: problem, trainingSet: training)
+        let generic = try greedy.run(problem: Wrapped(inner: problem), trainingSet: training)
+        XCTAssertEqual(generic.estimateKind, .certifiedBound)
+        XCTAssertEqual(generic.selectedParameters, direct.selectedParameters)
+        XCTAssertEqual(generic.history.map(\.maxEstimate), direct.history.map(\.maxEstimate))
+        let mu = Parameter([0.3, 0.8, 0.5, 0.2])
+        let evaluator = ReducedModelEvaluator(model: direct.model)
+        try evaluator.solve(mu)
+        try generic.model.solve(mu)
+        XCTAssertEqual(generic.model.coefficients, evaluator.coefficients)
+        XCTAssertEqual(generic.model.errorEstimate, evaluator.errorEstimate)
+        // The same greedy without the stability bound falls back to the indicator.
+        struct Unbounded: ParametricProblem {
+            let inner: Wrapped
+            var parameterSpace: ParameterSpace { inner.parameterSpace }
+            var dimension: Int { inner.dimension }
+            var innerProduct: InnerProduct { inner.innerProduct }
+            func matrix(at mu: Parameter) throws -> SparseMatrix { try inner.matrix(at: mu) }
+            func rightHandSide(at mu: Parameter) throws -> [Double] { try inner.rightHandSide(at: mu) }
+            func solve(_ mu: Parameter) throws -> [Double] { try inner.solve(mu) }
+        }
+        let indicated = try greedy.run(problem: Unbounded(inner: Wrapped(inner: problem)), trainingSet: training)
+        XCTAssertEqual(indicated.estimateKind, .indicator)
+        // The min-θ bound is α_LB = min θ ≤ 1, so the indicator ‖r‖ is at most the bound ‖r‖/α_LB.
+        try indicated.model.solve(mu)
+        XCTAssertLessThan(indicated.model.errorEstimate, 1e-4)
+    }
+}
