@@ -86,14 +86,16 @@ let package = Package(
             path: "cases/eifmm"
         ),
 
+        // Scratch folders and fixtures shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "LinearAlgebraTests",
             dependencies: [
-                "LinearAlgebra",
+                "LinearAlgebra", "TestSupport",
                 .product(name: "ComplexModule", package: "swift-numerics"),
             ]
         ),
-        .testTarget(name: "ROMTests", dependencies: ["ROM", "LinearAlgebra"]),
+        .testTarget(name: "ROMTests", dependencies: ["ROM", "LinearAlgebra", "TestSupport"]),
         // The problems of the test cases, shared by their drivers and rom-bench (where FEM meets ROM).
         .target(name: "CaseProblems", dependencies: ["FEM", "ROM", "LinearAlgebra"], path: "cases/CaseProblems"),
         .executableTarget(
@@ -108,12 +110,12 @@ let package = Package(
         ),
         .testTarget(
             name: "FEMTests",
-            dependencies: ["FEM", "LinearAlgebra", .product(name: "ComplexModule", package: "swift-numerics")]
+            dependencies: ["FEM", "LinearAlgebra", "TestSupport", .product(name: "ComplexModule", package: "swift-numerics")]
         ),
-        .testTarget(name: "EIMTests", dependencies: ["EIM", "LinearAlgebra"]),
+        .testTarget(name: "EIMTests", dependencies: ["EIM", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "ModuleTests", dependencies: ["FEM", "ROM", "EIM", "DomainDecomp"]),
         // End-to-end tests of the drivers: run each executable on a small case, compare its JSON.
-        .testTarget(name: "DriverTests", dependencies: ["rom-bench", "thermal-block", "poisson", "eim-functions", "rom", "eifmm", "ROM", "LinearAlgebra"]),
+        .testTarget(name: "DriverTests", dependencies: ["rom-bench", "thermal-block", "poisson", "eim-functions", "rom", "eifmm", "ROM", "LinearAlgebra", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

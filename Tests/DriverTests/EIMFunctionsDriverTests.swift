@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 
 /// `eim-functions` end to end on a small case (30×30 points, 10×10 training grid): its JSON against
 /// stored values (term counts exactly, errors within a tolerance).
@@ -39,8 +40,9 @@ final class EIMFunctionsDriverTests: XCTestCase {
     }
 
     func testSaveWritesAnInterpolantNumPyCanRead() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("eim-functions-\(UUID().uuidString).npz")
-        defer { try? FileManager.default.removeItem(at: path) }
+        let temporary = try TemporaryFolder("eim-functions")
+        defer { temporary.remove() }
+        let path = temporary.file("interpolant.npz")
         let json = try run(["--save", path.path])
         XCTAssertEqual(json["saved"] as? String, path.path)
         // A stored (uncompressed) ZIP: the entry names and model.json are readable in the bytes.

@@ -1,9 +1,12 @@
 import XCTest
+import TestSupport
 
 /// `poisson` end to end: the JSON contract, stored values of small cases, the .vtu artifact.
 final class PoissonDriverTests: XCTestCase {
     func testTorsionProblemOnTheUnitSquare() throws {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("poisson-\(UUID().uuidString)")
+        let temporary = try TemporaryFolder("poisson")
+        defer { temporary.remove() }
+        let out = temporary.url
         let result = try DriverProcess.run("poisson", ["--n", "16", "--json", "-", "--out", out.path])
         XCTAssertEqual(result.status, 0, result.stderr)
         let json = try result.json()
@@ -18,7 +21,9 @@ final class PoissonDriverTests: XCTestCase {
     func testManufacturedSolutionErrorsForEachSolver() throws {
         var values = [Double]()
         for solver in ["cholmod", "umfpack", "cg"] {
-            let out = FileManager.default.temporaryDirectory.appendingPathComponent("poisson-\(UUID().uuidString)")
+            let temporary = try TemporaryFolder("poisson")
+            defer { temporary.remove() }
+            let out = temporary.url
             let result = try DriverProcess.run("poisson", ["--dim", "3", "--n", "4", "--order", "2", "--manufactured",
                                                           "--solver", solver, "--json", "-", "--out", out.path])
             XCTAssertEqual(result.status, 0, result.stderr)

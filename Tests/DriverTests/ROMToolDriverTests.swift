@@ -2,18 +2,20 @@ import Foundation
 import LinearAlgebra
 import ROM
 import XCTest
+import TestSupport
 
 /// `rom` end to end: POD of a snapshot file with known singular values, `info` and `online` on a
 /// model written by the ROM API, compared with an in-process evaluator; and the error messages.
 final class ROMToolDriverTests: XCTestCase {
+    private var temporary: TemporaryFolder!
     private var folder: URL!
 
     override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("romkit-rom-tool-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        temporary = try TemporaryFolder("romkit-rom-tool")
+        folder = temporary.url
     }
 
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+    override func tearDownWithError() throws { temporary.remove() }
 
     private func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 

@@ -2,13 +2,15 @@ import Foundation
 import LinearAlgebra
 import ROM
 import XCTest
+import TestSupport
 
 /// `thermal-block` end to end on a small case (n = 20, 2⁴ training parameters, 10 test μ): the
 /// JSON numbers against stored values, and the artifacts it writes.
 final class ThermalBlockDriverTests: XCTestCase {
     func testSmallCaseReproducesStoredFiguresAndWritesItsArtifacts() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("thermal-block-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let temporary = try TemporaryFolder("thermal-block")
+        defer { temporary.remove() }
+        let folder = temporary.url
         let result = try DriverProcess.run("thermal-block", ["--n", "20", "--train", "16", "--test", "10", "--quiet",
                                                              "--out", folder.path, "--json", "-"])
         XCTAssertEqual(result.status, 0, result.stderr)

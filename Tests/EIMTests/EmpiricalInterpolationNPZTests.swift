@@ -2,17 +2,19 @@ import EIM
 import Foundation
 import LinearAlgebra
 import XCTest
+import TestSupport
 
 /// Saving and loading the online object: the round trip is exact, damaged files are errors naming the fault.
 final class EmpiricalInterpolationNPZTests: XCTestCase {
+    private var temporary: TemporaryFolder!
     private var folder: URL!
 
     override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("eim-npz-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        temporary = try TemporaryFolder("eim-npz")
+        folder = temporary.url
     }
 
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+    override func tearDownWithError() throws { temporary.remove() }
 
     private func provenance() -> EmpiricalInterpolation.Provenance {
         EmpiricalInterpolation.Provenance(creator: "EIMTests", command: "round trip", details: ["family": "inverse-distance"])

@@ -1,6 +1,7 @@
 import Foundation
 import FEM
 import LinearAlgebra
+import TestSupport
 
 /// −Δu = f with u = g on the whole boundary, solved by elimination and CHOLMOD.
 func solvePoisson(mesh: Mesh, order: Int, source: Coefficient, boundary g: (SIMD3<Double>) -> Double = { _ in 0 }) throws
@@ -43,8 +44,5 @@ func unitMesh(dimension: Int, _ n: Int) -> Mesh {
 /// Observed rate log₂(e_h / e_{h/2}).
 func rate(_ coarse: Double, _ fine: Double) -> Double { log2(coarse / fine) }
 
-func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("femtests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
+/// A scratch folder for a FEM test (under the system's temporary directory).
+func temporaryDirectory() throws -> URL { try TemporaryFolder("femtests").url }

@@ -1,18 +1,18 @@
 import Foundation
 import XCTest
+import TestSupport
 @testable import LinearAlgebra
 
 final class AtomicWriteTests: XCTestCase {
+    private var temporary: TemporaryFolder!
     private var folder: URL!
 
     override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("AtomicWriteTests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        temporary = try TemporaryFolder("AtomicWriteTests")
+        folder = temporary.url
     }
 
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: folder)
-    }
+    override func tearDownWithError() throws { temporary.remove() }
 
     private func listing() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()

@@ -1,35 +1,11 @@
 import ComplexModule
 import Foundation
 import XCTest
+import TestSupport
 @testable import LinearAlgebra
 
-/// A fresh temporary folder for one test, removed by `remove()`.
-struct IOTemporaryFolder {
-    let url: URL
-
-    init(_ name: String = #function) throws {
-        let clean = name.filter { $0.isLetter || $0.isNumber }
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("romkit-io-\(clean)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    /// The URL of `name` inside the folder.
-    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
-
-    /// Writes `text` to `name` and returns its URL.
-    func write(_ text: String, to name: String) throws -> URL {
-        let target = file(name)
-        try Data(text.utf8).write(to: target)
-        return target
-    }
-
-    /// The names in the folder, sorted.
-    func listing() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
-    }
-
-    func remove() { try? FileManager.default.removeItem(at: url) }
-}
+/// The scratch folder of the I/O tests.
+typealias IOTemporaryFolder = TemporaryFolder
 
 /// A small deterministic generator (SplitMix64) so that failures reproduce.
 struct IOTestRandom {

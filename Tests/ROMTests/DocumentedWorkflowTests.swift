@@ -2,14 +2,15 @@ import Foundation
 import LinearAlgebra
 import ROM
 import XCTest
+import TestSupport
 
 /// The workflow of docs/rom.md ("Your own problem, from Swift"), run as written on matrices an
 /// external code would have written: two affine terms as MatrixMarket files, f as NPY.
 final class DocumentedWorkflowTests: XCTestCase {
     func testTheDocumentedWorkflowRunsAndCertifies() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rom-doc-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let temporary = try TemporaryFolder("rom-doc")
+        defer { temporary.remove() }
+        let folder = temporary.url
         // The "external code": a 1D diffusion split in two halves, each a positive semidefinite term.
         let n = 200
         var left = SparseBuilder<Double>(rows: n, columns: n), right = SparseBuilder<Double>(rows: n, columns: n)

@@ -2,16 +2,18 @@ import Foundation
 import LinearAlgebra
 import ROM
 import XCTest
+import TestSupport
 
 final class OnlineModelFileTests: XCTestCase {
+    private var temporary: TemporaryFolder!
     private var folder: URL!
 
     override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("romkit-model-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        temporary = try TemporaryFolder("romkit-model")
+        folder = temporary.url
     }
 
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+    override func tearDownWithError() throws { temporary.remove() }
 
     private func smallModel() throws -> ReducedModel {
         let problem = try finiteDifferenceThermalBlock(blocks: 2, n: 12)

@@ -5,15 +5,18 @@ import FoundationXML
 import LinearAlgebra
 import ROM
 import XCTest
+import TestSupport
 
 final class ReportHTMLTests: XCTestCase {
+    private var temporary: TemporaryFolder!
     private var folder: URL!
 
     override func setUpWithError() throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("romkit-report-\(UUID().uuidString)")
+        temporary = try TemporaryFolder("romkit-report")
+        folder = temporary.url
     }
 
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: folder) }
+    override func tearDownWithError() throws { temporary.remove() }
 
     /// The `<svg>…</svg>` fragments of a document.
     private func svgFragments(_ html: String) -> [String] {

@@ -55,6 +55,15 @@ public struct FastSummation: LinearOperator, @unchecked Sendable {
         guard options.safetyFactor >= 1, options.safetyFactor.isFinite else {
             throw FastSummationError.invalidOption("the safety factor must be at least 1, got \(options.safetyFactor)")
         }
+        for (name, n) in [("grid EIM points per axis", options.gridEIMMaxPointsPerAxis.twoD),
+                          ("grid EIM points per axis", options.gridEIMMaxPointsPerAxis.threeD),
+                          ("Chebyshev points per axis", options.chebyshevMaxPointsPerAxis.twoD),
+                          ("Chebyshev points per axis", options.chebyshevMaxPointsPerAxis.threeD)] where n < 2 {
+            throw FastSummationError.invalidOption("the largest \(name) must be at least 2, got \(n)")
+        }
+        guard options.refineTrainingAbove > 0, options.refineTrainingAbove <= 1 else {
+            throw FastSummationError.invalidOption("refineTrainingAbove must lie in (0, 1], got \(options.refineTrainingAbove)")
+        }
         guard !sources.isEmpty else { throw FastSummationError.noSources }
         let flatten: (SIMD3<Double>) -> SIMD3<Double> = { dimension == 2 ? SIMD3($0.x, $0.y, 0) : $0 }
         let src = sources.map(flatten), tgt = targets?.map(flatten)
@@ -108,20 +117,21 @@ public struct FastSummation: LinearOperator, @unchecked Sendable {
         let family = TrainingFamily(dimension: d)
         let refined = TrainingFamily(dimension: d, refined: true)
         let tau = options.tolerance / options.safetyFactor
-        let maxN = d == 3 ? 14 : 40
+        let maxN = d == 3 ? options.chebyshevMaxPointsPerAxis.threeD : options.chebyshevMaxPointsPerAxis.twoD
         // `relative`: the tolerance relative to the kernel's size at the level, which decides
         // whether the kernel-column form of the EIM is accurate enough.
         func build(scale: Double, tolerance: Double, relative: Double) throws -> any FarFieldBasis {
             switch options.method {
-            case .eim where relative < FastSummation.gridEIMBelow:
+            case .eim where relative < options.gridEIMBelow:
                 // n is chosen on the refined sample grid (18 per axis in 3D): with n above 10 the default
                 // grid sits too sparsely between the Chebyshev points to see their error.
-                return try EIMGridFarField(kernel: kernel, family: refined, scale: scale, tolerance: tolerance, maxN: d == 3 ? 24 : 60)
+                let maxN = d == 3 ? options.gridEIMMaxPointsPerAxis.threeD : options.gridEIMMaxPointsPerAxis.twoD
+                return try EIMGridFarField(kernel: kernel, family: refined, scale: scale, tolerance: tolerance, maxN: maxN)
             case .eim:
-                // When the greedy takes more than 30 % of the grid, the grid under-resolves the
-                // kernel between its points (a Gaussian with h below the box width): redo on a finer grid.
+                // When the greedy takes more of the grid than `refineTrainingAbove`, the grid under-resolves
+                // the kernel between its points (a Gaussian with h below the box width): redo on a finer grid.
                 let coarse = try EIMFarField(kernel: kernel, family: family, scale: scale, tolerance: tolerance)
-                guard 10 * coarse.xNodes.count > 3 * family.samples.count else { return coarse }
+                guard Double(coarse.xNodes.count) > options.refineTrainingAbove * Double(family.samples.count) else { return coarse }
                 return try EIMFarField(kernel: kernel, family: refined, scale: scale, tolerance: tolerance)
             case .chebyshev: return ChebyshevFarField(kernel: kernel, family: family, scale: scale, tolerance: tolerance, maxN: maxN)
             }
@@ -151,12 +161,6 @@ public struct FastSummation: LinearOperator, @unchecked Sendable {
         }
         return levels
     }
-
-    /// Below this interpolation tolerance (ε / safety factor) the EIM far field is evaluated through
-    /// its Lagrange functions on a Chebyshev grid (`EIMGridFarField`): the kernel-column form
-    /// (`EIMFarField`) loses digits to the conditioning of F: asked for 2e-8 relative (inverse
-    /// multiquadric, 3D, sphere) it gave sums 2.5e-6 off instead of 1e-6.
-    static let gridEIMBelow = 1e-7
 
     /// M2L matrices, their batches (V lists grouped by offset and thread chunk), M2M and L2L.
     static func buildTranslations(_ levels: inout [LevelOperators], tree: SummationTree, lists: InteractionLists,

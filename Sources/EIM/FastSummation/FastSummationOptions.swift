@@ -37,6 +37,21 @@ public struct FastSummationOptions: Sendable {
     /// interpolation tolerance relative to the largest are dropped) and apply it as two products
     /// when that costs fewer flops (Fong & Darve's individual SVD compression).
     public var compressM2L: Bool = false
+    /// Below this interpolation tolerance (ε / safety factor) the EIM far field is evaluated through
+    /// its Lagrange functions on a Chebyshev grid (`EIMGridFarField`): the kernel-column form loses
+    /// digits to the conditioning of its interpolation matrix (asked for 2e-8 relative, inverse
+    /// multiquadric, 3D sphere, it gave sums 2.5e-6 off instead of 1e-6). Default 1e-7.
+    public var gridEIMBelow = 1e-7
+    /// Largest Chebyshev points per axis of the grid EIM, (2D, 3D): the refined sample grid must
+    /// sit densely enough between the points to see their error. Default (60, 24), set with the
+    /// 1e-9 sweeps of `FastSummationAccuracyTests`.
+    public var gridEIMMaxPointsPerAxis = (twoD: 60, threeD: 24)
+    /// Largest Chebyshev points per axis of the Chebyshev far field, (2D, 3D). Default (40, 14).
+    public var chebyshevMaxPointsPerAxis = (twoD: 40, threeD: 14)
+    /// When the EIM greedy selects more than this fraction of its training grid, the grid
+    /// under-resolves the kernel between its points (a Gaussian narrower than the box) and the
+    /// level is redone on the refined grid. Default 0.3 (the Gaussian h = 0.1 sweep needed it).
+    public var refineTrainingAbove = 0.3
 
     /// Defaults: EIM, automatic leaf size, one thread, safety factor 10.
     public init(tolerance: Double = 1e-6, method: FarFieldMethod = .eim, leafSize: Int? = nil, threads: Int = 1,

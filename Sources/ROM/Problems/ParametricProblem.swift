@@ -117,13 +117,20 @@ public final class AffineProblem: ParametricProblem {
         return decomposition.rightHandSide(at: mu)
     }
 
+    /// Below this many unknowns the CHOLMOD truth factor is simplicial, above it CHOLMOD's own
+    /// choice (supernodal for these matrices). CHOLMOD picks from a flop-per-entry rule, but a
+    /// simplicial factor is faster here below about 50,000 unknowns (thermal block with
+    /// `--truth-solver cholesky`, measured: 8.3 ms against 12.4 ms at 19,801 unknowns, 23 against
+    /// 31 ms at 38,921; supernodal ahead at 79,601: 57 against 63 ms).
+    /// Default 50,000.
+    public var simplicialFactorBelow = 50_000 {
+        didSet { factorization = nil; analyzedPattern = nil }
+    }
+
     /// The first factorization: METIS ordering (its slower analysis is paid once; every later μ
-    /// is a refactorization). CHOLMOD picks a supernodal factor from a flop-per-entry rule, but
-    /// below about 50,000 unknowns a simplicial factor is faster on this hardware (thermal block,
-    /// measured: 8.3 ms against 12.4 ms at 19,801 unknowns, 23 against 31 ms at 38,921; supernodal
-    /// ahead at 79,601: 57 against 63 ms).
-    static func fastestFactorization(of a: SparseMatrix) throws -> CholeskyFactorization {
-        try CholeskyFactorization(a, options: .init(ordering: .metis, kind: a.rows < 50_000 ? .simplicial : .automatic))
+    /// is a refactorization), simplicial below `simplicialFactorBelow` unknowns.
+    func fastestFactorization(of a: SparseMatrix) throws -> CholeskyFactorization {
+        try CholeskyFactorization(a, options: .init(ordering: .metis, kind: a.rows < simplicialFactorBelow ? .simplicial : .automatic))
     }
 
     /// u(μ) by static condensation or CHOLMOD (`truthSolver`); the first call does the work
@@ -152,7 +159,7 @@ public final class AffineProblem: ParametricProblem {
             try f.refactor(values: a.values)
             solver = f
         } else {
-            solver = try Self.fastestFactorization(of: a)
+            solver = try fastestFactorization(of: a)
             factorization = solver
             analyzedPattern = a
         }
