@@ -1,3 +1,4 @@
+import Foundation
 import LinearAlgebra
 import ROM
 import XCTest
@@ -73,7 +74,7 @@ final class ParametricProblemGreedyTests: XCTestCase {
             var dimension: Int { inner.dimension }
             var innerProduct: InnerProduct { inner.innerProduct }
             var affineDecomposition: AffineDecomposition? { inner.decomposition }
-            var stabilityBound: CoercivityBound? { inner.coercivityBound }
+            var stabilityBound: (any StabilityLowerBound)? { inner.coercivityBound }
             func matrix(at mu: Parameter) throws -> SparseMatrix { try inner.matrix(at: mu) }
             func rightHandSide(at mu: Parameter) throws -> [Double] { try inner.rightHandSide(at: mu) }
             func solve(_ mu: Parameter) throws -> [Double] { try inner.solve(mu) }
@@ -107,5 +108,64 @@ final class ParametricProblemGreedyTests: XCTestCase {
         // The min-θ bound is α_LB = min θ ≤ 1, so the indicator ‖r‖ is at most the bound ‖r‖/α_LB.
         try indicated.model.solve(mu)
         XCTAssertLessThan(indicated.model.errorEstimate, 1e-4)
+    }
+}
+
+/// The coefficient and stability-bound seams: closures for θ(μ) and a bound of one's own reduce
+/// and answer exactly as the expressions and the min-θ bound they restate; a model built on them
+/// is refused by the file writer with a message, not stored wrongly.
+final class CoefficientSeamTests: XCTestCase {
+    /// α_LB(μ) = min_b μ_b: the thermal block's min-θ bound (θ_b = μ_b, θ(μ̄) = 1), written by hand.
+    struct SmallestDiffusivity: StabilityLowerBound {
+        var referenceParameter: [Double]? { nil }
+        func evaluate(mu: UnsafeBufferPointer<Double>, thetas: UnsafeBufferPointer<Double>,
+                      referenceThetas: UnsafeBufferPointer<Double>) -> Double { mu.min() ?? 0 }
+        var summary: String { "min_b mu_b" }
+    }
+
+    func testClosureCoefficientsAndACustomBoundGiveTheSameModel() throws {
+        let problem = try finiteDifferenceThermalBlock(blocks: 2, n: 14)
+        let d = problem.decomposition
+        let closures = try AffineDecomposition(
+            operators: d.operators,
+            coefficients: try ClosureCoefficients(count: 4, largestComponent: 3) { mu, theta in for q in 0..<4 { theta[q] = mu[q] } },
+            rightHandSides: d.rightHandSides,
+            rightHandSideCoefficients: try ClosureCoefficients(count: 1, largestComponent: -1, descriptions: ["one"]) { _, theta in theta[0] = 1 },
+            outputs: d.outputs)
+        let training = try problem.parameterSpace.uniformGrid(pointsPerComponent: 2)
+        let expressions = try ReducedBasisReductor(problem: problem)
+        var byClosures = try ReducedBasisReductor(parameterSpace: problem.parameterSpace, decomposition: closures,
+                                                  innerProduct: problem.innerProduct, coercivityBound: SmallestDiffusivity())
+        var byExpressions = expressions
+        for mu in training.prefix(5) {
+            let u = try problem.solve(mu)
+            try byClosures.extend(with: u)
+            try byExpressions.extend(with: u)
+        }
+        let a = ReducedModelEvaluator(model: try byExpressions.reducedModel())
+        let b = ReducedModelEvaluator(model: try byClosures.reducedModel())
+        for mu in try problem.parameterSpace.random(count: 4, seed: 2) {
+            try a.solve(mu)
+            try b.solve(mu)
+            XCTAssertEqual(a.coefficients, b.coefficients)
+            XCTAssertEqual(a.errorEstimate, b.errorEstimate)
+            XCTAssertEqual(b.coercivityLowerBound, mu.values.min())
+        }
+        XCTAssertEqual(b.facts.first { $0.key == "rhs_coefficients" }?.lines, ["theta'_0(mu) = one"])
+        XCTAssertEqual(b.facts.first { $0.key == "coercivity_bound" }?.lines, ["min_b mu_b"])
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("romkit-closure-\(UUID().uuidString).npz")
+        XCTAssertThrowsError(try OnlineModelFile.write(try byClosures.reducedModel(), to: url, provenance: .init(creator: "test", command: "closures"))) { error in
+            XCTAssertTrue("\(error)".contains("a model file stores expressions"), "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: url.path), "nothing is written")
+        // A coefficient reading a component the space lacks is refused where the model is built.
+        let reading9 = try AffineDecomposition(operators: d.operators,
+                                               coefficients: try ClosureCoefficients(count: 4, largestComponent: 9) { _, theta in theta.update(repeating: 1) },
+                                               rightHandSides: d.rightHandSides, rightHandSideCoefficients: [ParameterFunction.constant(1)])
+        XCTAssertThrowsError(try ReducedBasisReductor(parameterSpace: problem.parameterSpace, decomposition: reading9,
+                                                      innerProduct: problem.innerProduct, coercivityBound: CoercivityBound.constant(1))
+            .reducedModel()) { error in
+            XCTAssertEqual(error as? ROMError, .invalidOption(name: "coefficient functions", detail: "they read mu[9] of a 4-component parameter space"))
+        }
     }
 }

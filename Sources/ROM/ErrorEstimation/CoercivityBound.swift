@@ -1,14 +1,50 @@
 import LinearAlgebra
 
+/// A lower bound α_LB(μ) of the stability constant of A(μ) (the coercivity constant
+/// α(μ) = inf_v a(v, v; μ)/‖v‖²_X, or an inf-sup constant): the denominator of the error bound
+/// Δ(μ) = ‖r(μ)‖_{X'} / α_LB(μ). The seam where the bound of a model is chosen: `CoercivityBound`
+/// (constant, min-θ: storable in a model file) conforms; a successive constraint method or an
+/// interpolated β(μ) is another conforming type.
+public protocol StabilityLowerBound: Sendable {
+    /// The parameter μ̄ whose coefficients θ(μ̄) the bound reads (min-θ), or nil.
+    var referenceParameter: [Double]? { get }
+    /// α_LB(μ) from μ, θ(μ) and θ(μ̄) (θ(μ̄) all ones without a reference); no allocation.
+    func evaluate(mu: UnsafeBufferPointer<Double>, thetas: UnsafeBufferPointer<Double>,
+                  referenceThetas: UnsafeBufferPointer<Double>) -> Double
+    /// The bound as text, for `rom info` and reports.
+    var summary: String { get }
+}
+
 /// A lower bound α_LB(μ) of the coercivity constant α(μ) = inf_v a(v, v; μ) / ‖v‖²_X: the
 /// denominator of the error bound Δ(μ) = ‖r(μ)‖_{X'} / α_LB(μ). Stored in the online model.
-public enum CoercivityBound: Sendable, Equatable, Codable {
+public enum CoercivityBound: StabilityLowerBound, Equatable, Codable {
     /// α_LB = c for every μ.
     case constant(Double)
     /// The min-θ bound (Patera–Rozza): α_LB(μ) = α(μ̄) · min_q θ_q(μ) / θ_q(μ̄), valid when every
     /// A_q is positive semidefinite and every θ_q positive (the thermal block). When X is the
     /// energy product at μ̄, α(μ̄) = 1.
     case minTheta(reference: [Double], referenceConstant: Double)
+
+    /// μ̄ for `minTheta`, else nil.
+    public var referenceParameter: [Double]? {
+        if case .minTheta(let reference, _) = self { return reference }
+        return nil
+    }
+
+    /// `evaluate(thetas:referenceThetas:)`: the bound reads θ only.
+    public func evaluate(mu: UnsafeBufferPointer<Double>, thetas: UnsafeBufferPointer<Double>,
+                         referenceThetas: UnsafeBufferPointer<Double>) -> Double {
+        evaluate(thetas: thetas, referenceThetas: referenceThetas)
+    }
+
+    /// "constant: α_LB(μ) = c" or "min-θ: α_LB(μ) = α(μ̄) · min_q θ_q(μ)/θ_q(μ̄), μ̄ = (…)".
+    public var summary: String {
+        switch self {
+        case .constant(let c): return "constant: α_LB(μ) = \(c)"
+        case let .minTheta(reference, alpha):
+            return "min-θ: α_LB(μ) = \(alpha) · min_q θ_q(μ)/θ_q(μ̄), μ̄ = (" + reference.map { "\($0)" }.joined(separator: ", ") + ")"
+        }
+    }
 
     /// α_LB(μ) given θ_q(μ) and θ_q(μ̄) (for `minTheta`).
     @inlinable

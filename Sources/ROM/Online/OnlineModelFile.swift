@@ -40,8 +40,19 @@ public enum OnlineModelFile {
         var provenance: Provenance
     }
 
-    /// Writes `model` to `url` atomically.
+    /// Writes `model` to `url` atomically. Throws `ROMError.invalidOption` for a model whose
+    /// coefficients are not expressions (`[ParameterFunction]`) or whose stability bound is not a
+    /// `CoercivityBound`: the file stores those as text, and nothing else can be stored.
     public static func write(_ model: ReducedModel, to url: URL, provenance: Provenance, compressed: Bool = false) throws {
+        guard let operatorCoefficients = model.operatorCoefficients as? [ParameterFunction],
+              let rightHandSideCoefficients = model.rightHandSideCoefficients as? [ParameterFunction] else {
+            throw ROMError.invalidOption(name: "model file coefficients", detail: "a model file stores expressions (ParameterFunction); "
+                                         + "coefficients of type \(type(of: model.operatorCoefficients)) and \(type(of: model.rightHandSideCoefficients)) cannot be stored")
+        }
+        guard let coercivityBound = model.coercivityBound as? CoercivityBound else {
+            throw ROMError.invalidOption(name: "model file stability bound", detail: "a model file stores a CoercivityBound (constant or min-θ); "
+                                         + "\(type(of: model.coercivityBound)) cannot be stored")
+        }
         let n = model.size, q = model.operatorCoefficients.count
         var arrays: [String: NPYArray] = [
             "reduced_operators": NPYArray(shape: [n, n, q], fortranOrder: true,
@@ -55,8 +66,8 @@ public enum OnlineModelFile {
         ]
         if let basis = model.basis { arrays["basis"] = NPYArray(basis) }
         let header = Header(format: formatName, version: formatVersion, method: reducedBasisMethod,
-                            parameterSpace: model.parameterSpace, operatorCoefficients: model.operatorCoefficients,
-                            rightHandSideCoefficients: model.rightHandSideCoefficients, coercivityBound: model.coercivityBound,
+                            parameterSpace: model.parameterSpace, operatorCoefficients: operatorCoefficients,
+                            rightHandSideCoefficients: rightHandSideCoefficients, coercivityBound: coercivityBound,
                             symmetric: model.isSymmetric, residualNormMethod: model.residualNormMethod,
                             sizes: ["N": n, "Q": q, "P": model.reducedRightHandSides.count, "outputs": model.reducedOutputs.count,
                                     "R": model.residualCoefficients.rows, "truth_dimension": model.basis?.rows ?? 0],

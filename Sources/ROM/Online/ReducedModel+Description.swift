@@ -14,12 +14,12 @@ extension ReducedModel {
     /// What `rom info` says of a certified RB model beyond its sizes and parameters.
     public var facts: [ModelFact] {
         [ModelFact(key: "operator_coefficients", label: "operator coefficients",
-                   lines: operatorCoefficients.enumerated().map { "theta_\($0.offset)(mu) = \($0.element.expression)" },
-                   isList: true, json: .array(operatorCoefficients.map { .string($0.expression) })),
+                   lines: operatorCoefficients.descriptions.enumerated().map { "theta_\($0.offset)(mu) = \($0.element)" },
+                   isList: true, json: .array(operatorCoefficients.descriptions.map(JSONValue.string))),
          ModelFact(key: "rhs_coefficients", label: "right-hand side coefficients",
-                   lines: rightHandSideCoefficients.enumerated().map { "theta'_\($0.offset)(mu) = \($0.element.expression)" },
-                   isList: true, json: .array(rightHandSideCoefficients.map { .string($0.expression) })),
-         ModelFact(key: "coercivity_bound", label: "coercivity bound", lines: [coercivityText], json: coercivityJSON),
+                   lines: rightHandSideCoefficients.descriptions.enumerated().map { "theta'_\($0.offset)(mu) = \($0.element)" },
+                   isList: true, json: .array(rightHandSideCoefficients.descriptions.map(JSONValue.string))),
+         ModelFact(key: "coercivity_bound", label: "coercivity bound", lines: [coercivityBound.summary], json: coercivityJSON),
          ModelFact(key: "estimator", label: "error estimator", lines: [estimatorText], json: .string(residualNormMethod.rawValue)),
          ModelFact(key: "symmetric", label: "reduced operators", lines: [isSymmetric ? "symmetric (Cholesky)" : "general (LU)"],
                    json: .bool(isSymmetric)),
@@ -28,18 +28,11 @@ extension ReducedModel {
                    json: .bool(basis != nil))]
     }
 
-    private var coercivityText: String {
-        switch coercivityBound {
-        case .constant(let c): return "constant: α_LB(μ) = \(c)"
-        case let .minTheta(reference, alpha):
-            return "min-θ: α_LB(μ) = \(alpha) · min_q θ_q(μ)/θ_q(μ̄), μ̄ = (" + reference.map { "\($0)" }.joined(separator: ", ") + ")"
-        }
-    }
-
     private var coercivityJSON: JSONValue {
-        switch coercivityBound {
-        case .constant(let c): return .object([("kind", .string("constant")), ("value", .number(c))])
-        case let .minTheta(reference, alpha):
+        switch coercivityBound as? CoercivityBound {
+        case nil: return .object([("kind", .string("\(type(of: coercivityBound))")), ("summary", .string(coercivityBound.summary))])
+        case .constant(let c)?: return .object([("kind", .string("constant")), ("value", .number(c))])
+        case let .minTheta(reference, alpha)?:
             return .object([("kind", .string("min_theta")), ("reference", .numbers(reference)), ("reference_constant", .number(alpha))])
         }
     }

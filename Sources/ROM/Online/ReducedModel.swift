@@ -9,9 +9,9 @@ public struct ReducedModel: Sendable {
     /// The parameter box.
     public let parameterSpace: ParameterSpace
     /// θ_q of the operator terms.
-    public let operatorCoefficients: [ParameterFunction]
+    public let operatorCoefficients: any AffineCoefficients
     /// θ'_p of the right-hand side terms.
-    public let rightHandSideCoefficients: [ParameterFunction]
+    public let rightHandSideCoefficients: any AffineCoefficients
     /// Vᵀ A_q V, one N×N matrix per term.
     public let reducedOperators: [Matrix]
     /// Vᵀ f_p, one N-vector per term.
@@ -24,8 +24,8 @@ public struct ReducedModel: Sendable {
     public let residualGram: Matrix
     /// B (R×K), the representers in an X-orthonormal basis (accurate estimator).
     public let residualCoefficients: Matrix
-    /// The coercivity lower bound.
-    public let coercivityBound: CoercivityBound
+    /// The stability (coercivity) lower bound.
+    public let coercivityBound: any StabilityLowerBound
     /// Whether the reduced operators are symmetric (Cholesky online, else LU).
     public let isSymmetric: Bool
     /// The reduced basis V (n×N) to reconstruct fields, when kept.
@@ -34,10 +34,10 @@ public struct ReducedModel: Sendable {
     public var residualNormMethod: ResidualNormMethod
 
     /// Assembles a model from its arrays, checking that their shapes agree.
-    public init(parameterSpace: ParameterSpace, operatorCoefficients: [ParameterFunction],
-                rightHandSideCoefficients: [ParameterFunction], reducedOperators: [Matrix], reducedRightHandSides: [[Double]],
+    public init(parameterSpace: ParameterSpace, operatorCoefficients: any AffineCoefficients,
+                rightHandSideCoefficients: any AffineCoefficients, reducedOperators: [Matrix], reducedRightHandSides: [[Double]],
                 reducedOutputs: [[Double]], outputDualNorms: [Double], residualGram: Matrix, residualCoefficients: Matrix,
-                coercivityBound: CoercivityBound, isSymmetric: Bool, basis: Matrix?,
+                coercivityBound: any StabilityLowerBound, isSymmetric: Bool, basis: Matrix?,
                 residualNormMethod: ResidualNormMethod) throws {
         let n = reducedOperators.first?.rows ?? 0
         func require(_ condition: Bool, _ what: String, _ expected: Int, _ found: Int) throws {
@@ -53,6 +53,14 @@ public struct ReducedModel: Sendable {
         try require(residualGram.rows == k && residualGram.columns == k, "residual Gram matrix size", k, residualGram.rows)
         try require(residualCoefficients.columns == k, "residual coefficient columns", k, residualCoefficients.columns)
         if let basis { try require(basis.columns == n, "basis columns", n, basis.columns) }
+        let largest = Swift.max(operatorCoefficients.largestComponent, rightHandSideCoefficients.largestComponent)
+        guard largest < parameterSpace.dimension else {
+            throw ROMError.invalidOption(name: "coefficient functions",
+                                         detail: "they read mu[\(largest)] of a \(parameterSpace.dimension)-component parameter space")
+        }
+        if let reference = coercivityBound.referenceParameter {
+            try require(reference.count == parameterSpace.dimension, "stability bound reference parameter", parameterSpace.dimension, reference.count)
+        }
         self.parameterSpace = parameterSpace
         self.operatorCoefficients = operatorCoefficients
         self.rightHandSideCoefficients = rightHandSideCoefficients

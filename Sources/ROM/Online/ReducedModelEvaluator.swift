@@ -71,9 +71,8 @@ public final class ReducedModelEvaluator {
         pivots = .allocate(capacity: Swift.max(n, 1))
         pivots.initialize(repeating: 0)
         referenceThetas = .allocate(capacity: Swift.max(q, 1))
-        if case .minTheta(let reference, _) = model.coercivityBound {
-            let mu = Parameter(reference)
-            for index in 0..<q { referenceThetas[index] = model.operatorCoefficients[index](mu) }
+        if let reference = model.coercivityBound.referenceParameter {
+            reference.withUnsafeBufferPointer { model.operatorCoefficients.evaluate($0, into: referenceThetas) }
         } else {
             referenceThetas.initialize(repeating: 1)
         }
@@ -102,8 +101,8 @@ public final class ReducedModelEvaluator {
 
     /// `solve` for μ given as a buffer of components (not validated against the bounds).
     public func solve(_ mu: UnsafeBufferPointer<Double>) throws {
-        for index in 0..<q { thetas[index] = model.operatorCoefficients[index].evaluate(mu) }
-        for index in 0..<p { rhsThetas[index] = model.rightHandSideCoefficients[index].evaluate(mu) }
+        model.operatorCoefficients.evaluate(mu, into: thetas)
+        model.rightHandSideCoefficients.evaluate(mu, into: rhsThetas)
         // A_N(μ) = Σ θ_q A_q^N and f_N(μ) = Σ θ'_p f_p^N: one gemv each over the stacked terms.
         let entries = n * n
         for i in 0..<entries { system[i] = 0 }
@@ -116,7 +115,8 @@ public final class ReducedModelEvaluator {
             try InPlaceSolver.solveGeneral(system, order: n, solution, pivots: pivots)
         }
         residualNorm = evaluateResidualNorm()
-        coercivityLowerBound = model.coercivityBound.evaluate(thetas: UnsafeBufferPointer(thetas), referenceThetas: UnsafeBufferPointer(referenceThetas))
+        coercivityLowerBound = model.coercivityBound.evaluate(mu: mu, thetas: UnsafeBufferPointer(thetas),
+                                                              referenceThetas: UnsafeBufferPointer(referenceThetas))
         errorEstimate = residualNorm / coercivityLowerBound
         for output in 0..<outputValues.count {
             var sum = 0.0

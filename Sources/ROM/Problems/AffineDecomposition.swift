@@ -1,8 +1,8 @@
 import LinearAlgebra
 
 /// The affine parameter dependence A(μ) = Σ_q θ_q(μ) A_q, f(μ) = Σ_p θ'_p(μ) f_p, with optional
-/// outputs s(μ) = l_k(u(μ)). The coefficient functions are expressions (`ParameterFunction`), so
-/// the online model can store them.
+/// outputs s(μ) = l_k(u(μ)). The coefficient functions are `AffineCoefficients`: expressions
+/// (`[ParameterFunction]`, which the online model file stores) or any other conforming type.
 ///
 /// The operators A_q should share one sparsity pattern (FEM assembles them so): A(μ) is then
 /// formed by combining values, and one CHOLMOD analysis serves every μ.
@@ -10,20 +10,30 @@ public struct AffineDecomposition: Sendable {
     /// The operator terms A_q.
     public let operators: [SparseMatrix]
     /// θ_q.
-    public let operatorCoefficients: [ParameterFunction]
+    public let operatorCoefficients: any AffineCoefficients
     /// The right-hand side terms f_p.
     public let rightHandSides: [[Double]]
     /// θ'_p.
-    public let rightHandSideCoefficients: [ParameterFunction]
+    public let rightHandSideCoefficients: any AffineCoefficients
     /// Output functionals l_k (vectors: s = l_k · u).
     public let outputs: [[Double]]
     /// Whether every A_q is symmetric (to 1e-13 of its largest entry): the reduced systems are
     /// then solved by Cholesky, and the terms may be condensed statically.
     public let isSymmetric: Bool
 
-    /// A decomposition; throws `ROMError.dimensionMismatch` when the sizes disagree.
+    /// A decomposition whose coefficients are expressions; throws `ROMError.dimensionMismatch`
+    /// when the sizes disagree.
     public init(operators: [SparseMatrix], operatorCoefficients: [ParameterFunction],
                 rightHandSides: [[Double]], rightHandSideCoefficients: [ParameterFunction],
+                outputs: [[Double]] = []) throws {
+        try self.init(operators: operators, coefficients: operatorCoefficients, rightHandSides: rightHandSides,
+                      rightHandSideCoefficients: rightHandSideCoefficients, outputs: outputs)
+    }
+
+    /// A decomposition with any coefficient functions; throws `ROMError.dimensionMismatch` when
+    /// the sizes disagree.
+    public init(operators: [SparseMatrix], coefficients operatorCoefficients: any AffineCoefficients,
+                rightHandSides: [[Double]], rightHandSideCoefficients: any AffineCoefficients,
                 outputs: [[Double]] = []) throws {
         guard let first = operators.first else { throw ROMError.empty(what: "affine decomposition (no operator terms)") }
         guard !rightHandSides.isEmpty else { throw ROMError.empty(what: "affine decomposition (no right-hand side terms)") }
@@ -57,10 +67,10 @@ public struct AffineDecomposition: Sendable {
     public var dimension: Int { operators[0].rows }
 
     /// θ_q(μ) for every q.
-    public func operatorCoefficients(at mu: Parameter) -> [Double] { operatorCoefficients.map { $0(mu) } }
+    public func operatorCoefficients(at mu: Parameter) -> [Double] { operatorCoefficients(mu) }
 
     /// θ'_p(μ) for every p.
-    public func rightHandSideCoefficients(at mu: Parameter) -> [Double] { rightHandSideCoefficients.map { $0(mu) } }
+    public func rightHandSideCoefficients(at mu: Parameter) -> [Double] { rightHandSideCoefficients(mu) }
 
     /// A(μ) (on the shared pattern when the terms share one).
     public func matrix(at mu: Parameter) -> SparseMatrix {

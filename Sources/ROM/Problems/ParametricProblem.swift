@@ -8,7 +8,9 @@ import LinearAlgebra
 /// `stabilityBound`, else with the residual-norm indicator (docs/architecture.md).
 ///
 /// A problem of one's own needs the parameter space, the dimension, the inner product, A(μ),
-/// f(μ) and `solve`; `affineDecomposition` and `stabilityBound` default to nil.
+/// f(μ) and `solve`; `affineDecomposition` and `stabilityBound` default to nil. Declare them
+/// with the exact types of the protocol (`AffineDecomposition?`, `(any StabilityLowerBound)?`):
+/// a property of another type (`CoercivityBound?`) does not replace the default.
 public protocol ParametricProblem {
     /// The parameter box.
     var parameterSpace: ParameterSpace { get }
@@ -26,14 +28,14 @@ public protocol ParametricProblem {
     func solve(_ mu: Parameter) throws -> [Double]
     /// A lower bound of the stability (coercivity) constant, when one is known: with an affine
     /// decomposition it makes the greedy's estimate a certified bound.
-    var stabilityBound: CoercivityBound? { get }
+    var stabilityBound: (any StabilityLowerBound)? { get }
 }
 
 extension ParametricProblem {
     /// No affine decomposition.
     public var affineDecomposition: AffineDecomposition? { nil }
     /// No stability bound.
-    public var stabilityBound: CoercivityBound? { nil }
+    public var stabilityBound: (any StabilityLowerBound)? { nil }
 }
 
 /// A symmetric positive definite problem given by its affine decomposition. Truth solves use
@@ -81,7 +83,7 @@ public final class AffineProblem: ParametricProblem {
     /// A problem on `parameterSpace`; checks that every coefficient function reads only existing components.
     public init(parameterSpace: ParameterSpace, decomposition: AffineDecomposition, innerProduct: InnerProduct,
                 coercivityBound: CoercivityBound) throws {
-        let largest = (decomposition.operatorCoefficients + decomposition.rightHandSideCoefficients).map(\.largestComponent).max() ?? -1
+        let largest = max(decomposition.operatorCoefficients.largestComponent, decomposition.rightHandSideCoefficients.largestComponent)
         guard largest < parameterSpace.dimension else {
             throw ROMError.invalidOption(name: "coefficient functions",
                                          detail: "they read mu[\(largest)] of a \(parameterSpace.dimension)-component parameter space")
@@ -103,7 +105,7 @@ public final class AffineProblem: ParametricProblem {
     /// The affine decomposition (always present).
     public var affineDecomposition: AffineDecomposition? { decomposition }
     /// The coercivity bound (always present).
-    public var stabilityBound: CoercivityBound? { coercivityBound }
+    public var stabilityBound: (any StabilityLowerBound)? { coercivityBound }
 
     /// A(μ) on the shared pattern; throws for a μ outside the parameter space.
     public func matrix(at mu: Parameter) throws -> SparseMatrix {

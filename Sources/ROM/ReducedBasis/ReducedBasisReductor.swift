@@ -14,8 +14,8 @@ public struct ReducedBasisReductor {
     public let decomposition: AffineDecomposition
     /// The inner product X of the basis and the estimator.
     public let innerProduct: InnerProduct
-    /// The coercivity lower bound stored in the online model.
-    public let coercivityBound: CoercivityBound
+    /// The stability lower bound of the online model's error bound.
+    public let coercivityBound: any StabilityLowerBound
     /// The reduced basis (X-orthonormal columns).
     public private(set) var basis: OrthonormalBasis
     private var operatorImages: [Matrix]      // A_q V, n×N each
@@ -33,7 +33,7 @@ public struct ReducedBasisReductor {
 
     /// A reductor with an empty basis; factors X and computes the right-hand sides' representers.
     public init(parameterSpace: ParameterSpace, decomposition d: AffineDecomposition, innerProduct: InnerProduct,
-                coercivityBound: CoercivityBound) throws {
+                coercivityBound: any StabilityLowerBound) throws {
         if let m = innerProduct.matrix, m.rows != d.dimension {
             throw ROMError.dimensionMismatch(what: "inner-product matrix order", expected: d.dimension, found: m.rows)
         }
