@@ -53,10 +53,12 @@ let package = Package(
         .target(name: "ROM", dependencies: ["LinearAlgebra", "EIM"]),
         .target(name: "DomainDecomp", dependencies: ["LinearAlgebra", "FEM", "ROM", "CMetis", "CMPI"]),
 
+        // The options every driver and benchmark shares (--json, --quiet).
+        .target(name: "DriverOptions", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "rom-bench",
             dependencies: [
-                "LinearAlgebra", "ROM", "FEM", "EIM", "CaseProblems",
+                "LinearAlgebra", "ROM", "FEM", "EIM", "CaseProblems", "DriverOptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "eim-functions",
             dependencies: [
-                "EIM", "LinearAlgebra",
+                "EIM", "LinearAlgebra", "DriverOptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "cases/eim-functions"
@@ -80,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "eifmm",
             dependencies: [
-                "EIM", "LinearAlgebra",
+                "EIM", "LinearAlgebra", "DriverOptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "cases/eifmm"
@@ -100,12 +102,13 @@ let package = Package(
         .target(name: "CaseProblems", dependencies: ["FEM", "ROM", "LinearAlgebra"], path: "cases/CaseProblems"),
         .executableTarget(
             name: "thermal-block",
-            dependencies: ["CaseProblems", "FEM", "ROM", "LinearAlgebra", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["CaseProblems", "FEM", "ROM", "LinearAlgebra", "DriverOptions",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "cases/thermal-block"
         ),
         .executableTarget(
             name: "poisson",
-            dependencies: ["FEM", "LinearAlgebra", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["FEM", "LinearAlgebra", "DriverOptions", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "cases/poisson"
         ),
         .testTarget(

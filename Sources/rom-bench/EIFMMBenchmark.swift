@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriverOptions
 import EIM
 import Foundation
 import LinearAlgebra
@@ -10,8 +11,7 @@ struct EIFMMBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eifmm", abstract: "EIFMM fast summation: time against N for Laplace and Gaussian kernels at several ε.")
 
-    @Option(name: .long, help: "Write the figures as one JSON object to PATH ('-' for stdout) instead of a table.")
-    var json: String?
+    @OptionGroup var output: JSONOutputOption
     @Option(help: "Comma-separated point counts.")
     var sizes = "10000,100000,1000000"
     @Option(help: "Comma-separated tolerances.")
@@ -67,6 +67,6 @@ struct EIFMMBenchmark: ParsableCommand {
                 }
             }
         }
-        try report.emit(json: json)
+        try report.emit(json: output.json)
     }
 }

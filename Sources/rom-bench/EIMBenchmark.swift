@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriverOptions
 import EIM
 import Foundation
 import LinearAlgebra
@@ -11,8 +12,7 @@ struct EIMBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eim", abstract: "EIM greedy (fixed and adaptive training set) and Q-DEIM on the inverse-distance family.")
 
-    @Option(name: .long, help: "Write the figures as one JSON object to PATH ('-' for stdout) instead of a table.")
-    var json: String?
+    @OptionGroup var output: JSONOutputOption
 
     @Option(help: "Points per side of the grid of [0,1]².")
     var grid = 100
@@ -84,6 +84,6 @@ struct EIMBenchmark: ParsableCommand {
         report.add("qdeim_seconds", qdeimTime, "Q-DEIM, SVD included (s)")
         report.add("qdeim_terms", Double(qdeim!.terms), "Q-DEIM terms")
         report.add("qdeim_test_max_error", qdeim!.maxRelativeError(snapshots: tests), "Q-DEIM test error (\(test) μ)")
-        try report.emit(json: json)
+        try report.emit(json: output.json)
     }
 }

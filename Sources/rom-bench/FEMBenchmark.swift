@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriverOptions
 import FEM
 import Foundation
 import LinearAlgebra
@@ -10,8 +11,7 @@ struct FEMBenchmark: ParsableCommand {
         commandName: "fem",
         abstract: "P1 Poisson: assembly (pattern, values) and CHOLMOD solve on the unit square and cube.")
 
-    @Option(name: .long, help: "Write the figures as one JSON object to PATH ('-' for stdout) instead of a table.")
-    var json: String?
+    @OptionGroup var output: JSONOutputOption
 
     @Option(help: "Grid sides of the 2D cases, comma-separated.")
     var sides2d = "256,512,1024"
@@ -58,7 +58,7 @@ struct FEMBenchmark: ParsableCommand {
             report.add("\(key)_cholmod_seconds", solve, "\(dimension)D n=\(n): CHOLMOD analyze + factor + solve (s)")
             report.add("\(key)_u_max", u.max() ?? 0, "\(dimension)D n=\(n): max u")
         }
-        try report.emit(json: json)
+        try report.emit(json: output.json)
     }
 
     private func parse(_ list: String) -> [Int] { list.split(separator: ",").compactMap { Int($0) } }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriverOptions
 import LinearAlgebra
 
 /// `rom-bench linalg`: sparse mat-vec against the memory bandwidth, CHOLMOD analysis / factor /
@@ -8,8 +9,7 @@ struct LinalgBenchmark: ParsableCommand {
         commandName: "linalg",
         abstract: "SpMV vs. STREAM triad bandwidth, CHOLMOD phases, dgemm and thin SVD.")
 
-    @Option(name: .long, help: "Write the figures as one JSON object to PATH ('-' for stdout) instead of a table.")
-    var json: String?
+    @OptionGroup var output: JSONOutputOption
 
     @Option(help: "Grid side of the SpMV Laplacian (rows = side²; 1000 gives 1M rows).")
     var spmvSide = 1000
@@ -57,7 +57,7 @@ struct LinalgBenchmark: ParsableCommand {
         let shape = svdShape.split(separator: "x").compactMap { Int($0) }
         progress("thin SVD \(shape[0])×\(shape[1])")
         report.add("svd_seconds", try measureSVD(rows: shape[0], columns: shape[1]), "thin SVD (s)")
-        try report.emit(json: json)
+        try report.emit(json: output.json)
     }
 
     /// SpMV bandwidth (bytes of the CSR arrays, x and y per product) and the STREAM triad

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriverOptions
 import CaseProblems
 import Foundation
 import LinearAlgebra
@@ -11,8 +12,7 @@ struct OnlineBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "online", abstract: "Thermal block: online query time vs. truth solve phases.")
 
-    @Option(name: .long, help: "Write the figures as one JSON object to PATH ('-' for stdout) instead of a table.")
-    var json: String?
+    @OptionGroup var output: JSONOutputOption
 
     @Option(help: "Squares per side of the mesh.")
     var n = 100
@@ -75,6 +75,6 @@ struct OnlineBenchmark: ParsableCommand {
         for mu in sample { _ = try problem.solve(mu) }
         report.add("truth_solve_total_seconds", (problem.solveSeconds - before.1) / Double(problem.solveCount - before.0),
                    "truth: AffineProblem.solve, all phases (s)")
-        try report.emit(json: json)
+        try report.emit(json: output.json)
     }
 }

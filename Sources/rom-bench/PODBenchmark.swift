@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriverOptions
 import Foundation
 import LinearAlgebra
 import ROM
@@ -9,8 +10,7 @@ struct PODBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pod", abstract: "POD of a dense snapshot matrix: method of snapshots (syrk + syevr + Cholesky QR) and thin SVD.")
 
-    @Option(name: .long, help: "Write the figures as one JSON object to PATH ('-' for stdout) instead of a table.")
-    var json: String?
+    @OptionGroup var output: JSONOutputOption
 
     @Option(help: "Rows (dofs) of the snapshot matrix.")
     var rows = 200_000
@@ -52,7 +52,7 @@ struct PODBenchmark: ParsableCommand {
             let svdTime = try bestSeconds(repeats: 1) { _ = try POD(snapshots: snapshots, truncation: .relativeSingularValue(tolerance), method: .svd) }
             report.add("pod_svd_seconds", svdTime, "POD, thin SVD (s)")
         }
-        try report.emit(json: json)
+        try report.emit(json: output.json)
     }
 
     /// Snapshots of a smooth parametric family u(x; t) = Σ_k e^{−k/2} sin(k π x (1 + t)) cos(k t):

@@ -5,6 +5,7 @@
 //   eifmm --kernel gaussian --scale 0.1 --dim 3 --n 1000000 --tol 1e-6 --threads 2
 //   eifmm --kernel anisotropic-gaussian --dim 2 --n 20000 --distribution clustered --method chebyshev
 import ArgumentParser
+import DriverOptions
 import EIM
 import Foundation
 import LinearAlgebra
@@ -42,8 +43,7 @@ struct EIFMMCommand: ParsableCommand {
     var samples = 200
     @Option(help: "Seed of the points and charges.")
     var seed: UInt64 = 1
-    @Option(help: "Write the results as one JSON object to PATH ('-' for stdout).")
-    var json: String?
+    @OptionGroup var output: JSONOutputOption
 
     func validate() throws {
         guard dim == 2 || dim == 3 else { throw ValidationError("--dim must be 2 or 3, got \(dim)") }
@@ -101,7 +101,7 @@ struct EIFMMCommand: ParsableCommand {
         report.add("depth", sum.depth)
         report.add("boxes", sum.boxCount)
         report.add("threads", threads)
-        try report.emit(json: json)
+        try report.emit(json: output.json)
     }
 }
 

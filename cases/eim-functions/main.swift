@@ -7,6 +7,7 @@
 //   eim-functions --adaptive --grid 100 --params 9 --tol 1e-8 --test 100
 //   eim-functions --grid 100 --params 25 --save eim.npz
 import ArgumentParser
+import DriverOptions
 import EIM
 import Foundation
 import LinearAlgebra
@@ -63,11 +64,9 @@ struct EIMFunctions: ParsableCommand {
     @Option(help: "Save the interpolant (the online object) as an NPZ file at PATH.")
     var save: String?
 
-    @Option(help: "Write the results as one JSON object to PATH ('-' for stdout).")
-    var json: String?
+    @OptionGroup var output: JSONOutputOption
 
-    @Flag(help: "No progress on stderr.")
-    var quiet = false
+    @OptionGroup var progress: QuietOption
 
     func validate() throws {
         guard PlanarFamily.Kind(rawValue: family) != nil else {
@@ -86,11 +85,11 @@ struct EIMFunctions: ParsableCommand {
 
     func run() throws {
         BLASRuntime.warnOnceIfGenericCore()
-        try EIMFunctionsRun(command: self).run().emit(json: json)
+        try EIMFunctionsRun(command: self).run().emit(json: output.json)
     }
 
     func progress(_ message: @autoclosure () -> String) {
-        if !quiet { FileHandle.standardError.write(Data(("eim-functions: " + message() + "\n").utf8)) }
+        if !progress.quiet { FileHandle.standardError.write(Data(("eim-functions: " + message() + "\n").utf8)) }
     }
 }
 

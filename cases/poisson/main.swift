@@ -5,6 +5,7 @@
 //   poisson --dim 3 --n 32 --order 2 --manufactured --solver cg
 //   poisson --mesh part.msh --out out/part        u = 0 on every boundary facet of the Gmsh mesh
 import ArgumentParser
+import DriverOptions
 import FEM
 import Foundation
 import LinearAlgebra
@@ -21,7 +22,7 @@ struct Poisson: ParsableCommand {
     @Option(help: "Linear solver: cholmod, umfpack or cg.") var solver = "cholmod"
     @Option(help: "A Gmsh .msh file (2D triangles or 3D tetrahedra) instead of the unit box.") var mesh: String?
     @Option(help: "Folder for the solution (.vtu).") var out = "out/poisson"
-    @Option(help: "Write the figures as one JSON object to PATH ('-' for stdout).") var json: String?
+    @OptionGroup var output: JSONOutputOption
 
     func validate() throws {
         guard dim == 2 || dim == 3 else { throw ValidationError("--dim must be 2 or 3, got \(dim)") }
@@ -100,7 +101,7 @@ struct Poisson: ParsableCommand {
             ("threads", "\(Parallelism.threadCount)"), ("vtu", "\"\(vtu.path)\""),
         ]
         let text = "{\n" + figures.map { "  \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n}\n"
-        if let json {
+        if let json = output.json {
             if json == "-" { print(text, terminator: "") } else { try writeFile(text, json) }
         } else {
             for (key, value) in figures { print(key.padding(toLength: 18, withPad: " ", startingAt: 0), value) }

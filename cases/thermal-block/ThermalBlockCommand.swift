@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriverOptions
 import CaseProblems
 import FEM
 import Foundation
@@ -52,11 +53,9 @@ struct ThermalBlockCommand: ParsableCommand {
     @Option(help: "Output folder.")
     var out = "out/thermal-block"
 
-    @Option(help: "Write the figures as one JSON object to PATH ('-' for stdout).")
-    var json: String?
+    @OptionGroup var output: JSONOutputOption
 
-    @Flag(help: "No progress on stderr.")
-    var quiet = false
+    @OptionGroup var progress: QuietOption
 
     var gridPoints: Int? {
         let d = blocks * blocks
@@ -76,7 +75,7 @@ struct ThermalBlockCommand: ParsableCommand {
 
     func run() throws {
         BLASRuntime.warnOnceIfGenericCore()
-        let log = ProgressLog(quiet: quiet)
+        let log = ProgressLog(quiet: progress.quiet)
         let folder = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
 
@@ -126,7 +125,7 @@ struct ThermalBlockCommand: ParsableCommand {
         figures.add("condensed_interface", problem.condensedInterfaceSize ?? 0)
         figures.add("assemble_seconds", block.assembleSeconds)
         figures.add("greedy_max_estimates", result.history.map(\.maxEstimate))
-        try figures.emit(json: json)
+        try figures.emit(json: output.json)
     }
 }
 
