@@ -72,10 +72,17 @@ public enum BLAS {
     }
 }
 
-/// Whether a matrix operand enters a product as it is or transposed.
+/// How a matrix operand enters a product: as it is, transposed, or conjugate transposed
+/// (`adjoint`, the same as `transposed` for real matrices).
 public enum Transpose: Sendable {
-    case none, transposed
+    case none, transposed, adjoint
 
     @usableFromInline
-    var cblas: CBLAS_TRANSPOSE { self == .none ? CblasNoTrans : CblasTrans }
+    var cblas: CBLAS_TRANSPOSE {
+        switch self {
+        case .none: return CblasNoTrans
+        case .transposed: return CblasTrans
+        case .adjoint: return CblasConjTrans
+        }
+    }
 }

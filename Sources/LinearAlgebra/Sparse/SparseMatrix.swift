@@ -1,4 +1,5 @@
-/// A sparse real matrix in compressed sparse row (CSR) form, with value semantics.
+/// A sparse matrix in compressed sparse row (CSR) form, with value semantics, over `Double`
+/// (`SparseMatrix`) or `Complex<Double>` (`ComplexSparseMatrix`).
 ///
 /// Row `i` holds the entries `values[rowPointers[i]..<rowPointers[i+1]]` at the columns
 /// `columnIndices[...]`, sorted ascending and without duplicates (the invariant `SparseBuilder`
@@ -6,8 +7,10 @@
 /// sparse column (CSC) form of the transpose: that is how CHOLMOD and UMFPACK receive them.
 ///
 /// A parametric problem reuses one pattern many times: `refill(values:)` and `index(row:column:)`
-/// change the numbers without touching the pattern.
-public struct SparseMatrix: Equatable, Sendable {
+/// change the numbers without touching the pattern. The members here hold for every scalar and
+/// are inlinable (they specialize where they are used); the real kernels (threaded mat-vec,
+/// linear combinations, factorizations) are in the extensions of `SparseMatrix`.
+public struct CSRMatrix<Element: Scalar>: Equatable, Sendable {
     /// Number of rows.
     public let rows: Int
     /// Number of columns.
@@ -17,10 +20,11 @@ public struct SparseMatrix: Equatable, Sendable {
     /// Column of each stored entry, ascending within a row.
     public let columnIndices: [Int]
     /// Value of each stored entry.
-    public var values: [Double]
+    public var values: [Element]
 
     /// A matrix from CSR arrays. The column indices of each row must be ascending and distinct.
-    public init(rows: Int, columns: Int, rowPointers: [Int], columnIndices: [Int], values: [Double]) {
+    @inlinable
+    public init(rows: Int, columns: Int, rowPointers: [Int], columnIndices: [Int], values: [Element]) {
         precondition(rows >= 0 && columns >= 0, "SparseMatrix: negative dimension \(rows)×\(columns)")
         precondition(rowPointers.count == rows + 1, "SparseMatrix: \(rowPointers.count) row pointers for \(rows) rows")
         precondition(rowPointers.first == 0 && rowPointers.last == columnIndices.count,
@@ -35,26 +39,31 @@ public struct SparseMatrix: Equatable, Sendable {
     }
 
     /// The `n`×`n` identity.
-    public static func identity(_ n: Int) -> SparseMatrix {
-        diagonal([Double](repeating: 1, count: n))
+    @inlinable
+    public static func identity(_ n: Int) -> CSRMatrix {
+        diagonal([Element](repeating: 1, count: n))
     }
 
     /// A diagonal matrix.
-    public static func diagonal(_ d: [Double]) -> SparseMatrix {
-        SparseMatrix(rows: d.count, columns: d.count, rowPointers: Array(0...d.count),
+    @inlinable
+    public static func diagonal(_ d: [Element]) -> CSRMatrix {
+        CSRMatrix(rows: d.count, columns: d.count, rowPointers: Array(0...d.count),
                      columnIndices: Array(0..<d.count), values: d)
     }
 
     /// Number of stored entries.
+    @inlinable
     public var nonzeroCount: Int { columnIndices.count }
 
     /// Whether `other` has exactly the same sparsity pattern (dimensions, row pointers, columns).
-    public func hasSamePattern(as other: SparseMatrix) -> Bool {
+    @inlinable
+    public func hasSamePattern(as other: CSRMatrix) -> Bool {
         rows == other.rows && columns == other.columns
             && rowPointers == other.rowPointers && columnIndices == other.columnIndices
     }
 
     /// Position of entry (i, j) in `values`, or nil when the pattern does not hold it (binary search).
+    @inlinable
     public func index(row i: Int, column j: Int) -> Int? {
         precondition(i >= 0 && i < rows && j >= 0 && j < columns, "SparseMatrix: (\(i), \(j)) outside \(rows)×\(columns)")
         var low = rowPointers[i], high = rowPointers[i + 1]
@@ -68,64 +77,72 @@ public struct SparseMatrix: Equatable, Sendable {
     }
 
     /// Entry (i, j); zero where the pattern holds nothing.
-    public subscript(i: Int, j: Int) -> Double {
-        index(row: i, column: j).map { values[$0] } ?? 0
+    @inlinable
+    public subscript(i: Int, j: Int) -> Element {
+        index(row: i, column: j).map { values[$0] } ?? .zero
     }
 
     /// The entries at the given (row, column) pairs (zero where the pattern holds nothing).
-    public func entries(at positions: [(row: Int, column: Int)]) -> [Double] {
+    @inlinable
+    public func entries(at positions: [(row: Int, column: Int)]) -> [Element] {
         positions.map { self[$0.row, $0.column] }
     }
 
     /// Replaces the values, keeping the pattern (a new parameter on the same mesh).
-    public mutating func refill(values newValues: [Double]) {
+    @inlinable
+    public mutating func refill(values newValues: [Element]) {
         precondition(newValues.count == nonzeroCount,
                      "SparseMatrix.refill: \(newValues.count) values for \(nonzeroCount) stored entries")
         values = newValues
     }
 
     /// The main diagonal (length min(rows, columns)).
-    public var diagonal: [Double] {
+    @inlinable
+    public var diagonal: [Element] {
         (0..<Swift.min(rows, columns)).map { self[$0, $0] }
     }
 
     /// Row `i` as a dense vector.
-    public func row(_ i: Int) -> [Double] {
-        var result = [Double](repeating: 0, count: columns)
+    @inlinable
+    public func row(_ i: Int) -> [Element] {
+        var result = [Element](repeating: .zero, count: columns)
         for k in rowPointers[i]..<rowPointers[i + 1] { result[columnIndices[k]] = values[k] }
         return result
     }
 
     /// Column `j` as a dense vector.
-    public func column(_ j: Int) -> [Double] {
-        var result = [Double](repeating: 0, count: rows)
+    @inlinable
+    public func column(_ j: Int) -> [Element] {
+        var result = [Element](repeating: .zero, count: rows)
         for i in 0..<rows { if let k = index(row: i, column: j) { result[i] = values[k] } }
         return result
     }
 
     /// The rows `indices` as a sparse matrix (in the given order): an operator restricted to the
     /// rows an empirical interpolation needs.
-    public func rows(_ indices: [Int]) -> SparseMatrix {
-        var pointers = [0], cols = [Int](), vals = [Double]()
+    @inlinable
+    public func rows(_ indices: [Int]) -> CSRMatrix {
+        var pointers = [0], cols = [Int](), vals = [Element]()
         for i in indices {
             precondition(i >= 0 && i < rows, "SparseMatrix.rows: row \(i) outside 0..<\(rows)")
             cols.append(contentsOf: columnIndices[rowPointers[i]..<rowPointers[i + 1]])
             vals.append(contentsOf: values[rowPointers[i]..<rowPointers[i + 1]])
             pointers.append(cols.count)
         }
-        return SparseMatrix(rows: indices.count, columns: columns, rowPointers: pointers, columnIndices: cols, values: vals)
+        return CSRMatrix(rows: indices.count, columns: columns, rowPointers: pointers, columnIndices: cols, values: vals)
     }
 
     /// The submatrix A(rows, columns) with the rows and columns in the given orders (an index
     /// may not repeat in `columns`): a block of a partitioned operator.
-    public func submatrix(rows rowIndices: [Int], columns columnIndices: [Int]) -> SparseMatrix {
+    @inlinable
+    public func submatrix(rows rowIndices: [Int], columns columnIndices: [Int]) -> CSRMatrix {
         var newColumn = [Int](repeating: -1, count: columns)
         for (position, j) in columnIndices.enumerated() {
             precondition(j >= 0 && j < columns && newColumn[j] < 0, "SparseMatrix.submatrix: column \(j) outside 0..<\(columns) or repeated")
             newColumn[j] = position
         }
         let increasing = zip(columnIndices, columnIndices.dropFirst()).allSatisfy { $0 < $1 }
-        var pointers = [0], cols = [Int](), vals = [Double]()
+        var pointers = [0], cols = [Int](), vals = [Element]()
         for i in rowIndices {
             precondition(i >= 0 && i < rows, "SparseMatrix.submatrix: row \(i) outside 0..<\(rows)")
             let rowStart = cols.count
@@ -141,17 +158,18 @@ public struct SparseMatrix: Equatable, Sendable {
             }
             pointers.append(cols.count)
         }
-        return SparseMatrix(rows: rowIndices.count, columns: columnIndices.count, rowPointers: pointers, columnIndices: cols, values: vals)
+        return CSRMatrix(rows: rowIndices.count, columns: columnIndices.count, rowPointers: pointers, columnIndices: cols, values: vals)
     }
 
     /// The transpose (a CSR of Aᵀ, columns sorted).
-    public var transposed: SparseMatrix {
-        var counts = [Int](repeating: 0, count: columns + 1)
+    @inlinable
+    public var transposed: CSRMatrix {
+        var counts = [Int](repeating: .zero, count: columns + 1)
         for c in columnIndices { counts[c + 1] += 1 }
         for j in 0..<columns { counts[j + 1] += counts[j] }
         var next = counts
-        var cols = [Int](repeating: 0, count: nonzeroCount)
-        var vals = [Double](repeating: 0, count: nonzeroCount)
+        var cols = [Int](repeating: .zero, count: nonzeroCount)
+        var vals = [Element](repeating: .zero, count: nonzeroCount)
         for i in 0..<rows {
             for k in rowPointers[i]..<rowPointers[i + 1] {
                 let p = next[columnIndices[k]]
@@ -160,18 +178,25 @@ public struct SparseMatrix: Equatable, Sendable {
                 next[columnIndices[k]] += 1
             }
         }
-        return SparseMatrix(rows: columns, columns: rows, rowPointers: counts, columnIndices: cols, values: vals)
+        return CSRMatrix(rows: columns, columns: rows, rowPointers: counts, columnIndices: cols, values: vals)
     }
 
     /// The dense equivalent (for tests and small matrices).
-    public var dense: Matrix {
-        var m = Matrix(rows: rows, columns: columns)
+    @inlinable
+    public var dense: DenseMatrix<Element> {
+        var m = DenseMatrix<Element>(rows: rows, columns: columns)
         for i in 0..<rows {
             for k in rowPointers[i]..<rowPointers[i + 1] { m[i, columnIndices[k]] = values[k] }
         }
         return m
     }
 
+}
+
+/// The real sparse matrix: FEM operators, inner-product matrices, affine terms.
+public typealias SparseMatrix = CSRMatrix<Double>
+
+extension SparseMatrix {
     /// Whether the matrix equals its transpose to `tolerance` times its largest entry.
     public func isSymmetric(tolerance: Double = 0) -> Bool {
         guard rows == columns else { return false }

@@ -1,0 +1,61 @@
+import ComplexModule
+import LinearAlgebra
+import XCTest
+
+/// `DenseMatrix` and `CSRMatrix` over complex numbers: the generic members and the `z…` BLAS
+/// products against sums written out by hand.
+final class ComplexScalarTests: XCTestCase {
+    private func randomComplex(_ count: Int, seed: UInt64) -> [Complex<Double>] {
+        var generator = SplitMix64(seed: seed)
+        return (0..<count).map { _ in Complex(generator.nextUniform() - 0.5, generator.nextUniform() - 0.5) }
+    }
+
+    func testComplexProductsMatchTheSumsByHand() {
+        let a = ComplexMatrix(rows: 4, columns: 3, storage: randomComplex(12, seed: 1))
+        let b = ComplexMatrix(rows: 3, columns: 2, storage: randomComplex(6, seed: 2))
+        let c = a * b
+        for i in 0..<4 {
+            for j in 0..<2 {
+                var sum = Complex<Double>.zero
+                for k in 0..<3 { sum += a[i, k] * b[k, j] }
+                XCTAssertLessThan((c[i, j] - sum).length, 1e-15)
+            }
+        }
+        // Aᴴ A is Hermitian with a real, positive diagonal.
+        let g = ComplexMatrix.product(.adjoint, a, .none, a)
+        for i in 0..<3 {
+            XCTAssertEqual(g[i, i].imaginary, 0, accuracy: 1e-15)
+            XCTAssertGreaterThan(g[i, i].real, 0)
+            for j in 0..<3 { XCTAssertLessThan((g[i, j] - g[j, i].conjugate).length, 1e-15) }
+        }
+        XCTAssertEqual(g, a.adjoint * a)
+        // y = Aᴴ x, and the Hermitian dot product conjugates its first argument.
+        let x = randomComplex(4, seed: 3)
+        let y = a.applied(.adjoint, to: x)
+        for j in 0..<3 {
+            var sum = Complex<Double>.zero
+            for i in 0..<4 { sum += a[i, j].conjugate * x[i] }
+            XCTAssertLessThan((y[j] - sum).length, 1e-15)
+        }
+        let u = randomComplex(5, seed: 4), v = randomComplex(5, seed: 5)
+        let dot = u.withUnsafeBufferPointer { up in v.withUnsafeBufferPointer { Complex<Double>.dot(n: 5, up.baseAddress!, $0.baseAddress!) } }
+        let expected = zip(u, v).reduce(Complex<Double>.zero) { $0 + $1.0.conjugate * $1.1 }
+        XCTAssertLessThan((dot - expected).length, 1e-15)
+        XCTAssertEqual((a + a - a), a)
+    }
+
+    func testComplexSparseMatrixSharesTheGenericMembers() {
+        var builder = SparseBuilder<Complex<Double>>(rows: 3, columns: 4)
+        builder.add(0, 1, Complex(1, 2))
+        builder.add(2, 3, Complex(0, -1))
+        builder.add(2, 0, Complex(3, 0))
+        builder.add(0, 1, Complex(1, 0))        // summed: (2, 2)
+        let a = builder.build()
+        XCTAssertEqual(a[0, 1], Complex(2, 2))
+        XCTAssertEqual(a[1, 1], .zero)
+        XCTAssertEqual(a.transposed[3, 2], Complex(0, -1))
+        XCTAssertEqual(a.rows([2]).row(0), [Complex(3, 0), .zero, .zero, Complex(0, -1)])
+        XCTAssertEqual(a.dense[2, 3], Complex(0, -1))
+        XCTAssertEqual(a.apply([1, 1, 1, 1]), [Complex(2, 2), .zero, Complex(3, -1)])
+    }
+}
