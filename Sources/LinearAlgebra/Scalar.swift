@@ -1,4 +1,5 @@
 import CBLAS
+import CLAPACKE
 import ComplexModule
 import RealModule
 
@@ -22,6 +23,10 @@ public protocol Scalar: AlgebraicField, Hashable, Sendable, Codable {
     var isFinite: Bool { get }
     /// A real number as this scalar.
     init(real: Double)
+    /// The real part.
+    var realPart: Double { get }
+    /// The imaginary part (0 for a real number).
+    var imaginaryPart: Double { get }
 
     /// y ← α op(A) x + β y, A column-major m×n with leading dimension lda (op: as it is,
     /// transposed, or conjugate transposed: `Transpose.adjoint`).
@@ -35,6 +40,10 @@ public protocol Scalar: AlgebraicField, Hashable, Sendable, Codable {
     static func dot(n: Int, _ x: UnsafePointer<Self>, _ y: UnsafePointer<Self>) -> Self
     /// y ← a x + y over n entries.
     static func axpy(n: Int, _ a: Self, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>)
+    /// Solves A X = B in place by LAPACK `gesv` (LU with partial pivoting): A (n×n) is overwritten
+    /// by its factors, B (n×nrhs) by X; returns LAPACK's `info` (> 0: a zero pivot at info − 1).
+    static func gesv(n: Int, nrhs: Int, a: UnsafeMutablePointer<Self>, b: UnsafeMutablePointer<Self>,
+                     pivots: UnsafeMutablePointer<Int32>) -> Int
 }
 
 extension Double: Scalar {
@@ -46,6 +55,10 @@ extension Double: Scalar {
     @inlinable public var modulus: Double { Swift.abs(self) }
     /// The number itself.
     @inlinable public init(real: Double) { self = real }
+    /// The number itself.
+    @inlinable public var realPart: Double { self }
+    /// 0.
+    @inlinable public var imaginaryPart: Double { 0 }
 
     @inlinable
     public static func gemv(_ op: Transpose, m: Int, n: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
@@ -70,6 +83,12 @@ extension Double: Scalar {
     public static func axpy(n: Int, _ a: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>) {
         cblas_daxpy(Int32(n), a, x, 1, y, 1)
     }
+
+    public static func gesv(n: Int, nrhs: Int, a: UnsafeMutablePointer<Double>, b: UnsafeMutablePointer<Double>,
+                            pivots: UnsafeMutablePointer<Int32>) -> Int {
+        Int(LAPACKE_dgesv_work(LAPACK_COL_MAJOR, romkit_lapack_int(n), romkit_lapack_int(nrhs), a, romkit_lapack_int(max(n, 1)),
+                               pivots, b, romkit_lapack_int(max(n, 1))))
+    }
 }
 
 extension Complex: Scalar where RealType == Double {
@@ -79,6 +98,10 @@ extension Complex: Scalar where RealType == Double {
     @inlinable public var modulus: Double { length }
     /// re + 0i.
     @inlinable public init(real: Double) { self.init(real, 0) }
+    /// re.
+    @inlinable public var realPart: Double { real }
+    /// im.
+    @inlinable public var imaginaryPart: Double { imaginary }
 
     public static func gemv(_ op: Transpose, m: Int, n: Int, alpha: Complex<Double>, a: UnsafePointer<Complex<Double>>, lda: Int,
                             x: UnsafePointer<Complex<Double>>, beta: Complex<Double>, y: UnsafeMutablePointer<Complex<Double>>) {
@@ -108,6 +131,18 @@ extension Complex: Scalar where RealType == Double {
 
     public static func axpy(n: Int, _ a: Complex<Double>, _ x: UnsafePointer<Complex<Double>>, _ y: UnsafeMutablePointer<Complex<Double>>) {
         withUnsafePointer(to: a) { cblas_zaxpy(Int32(n), $0, x, 1, y, 1) }
+    }
+
+    /// `zgesv`: `Complex<Double>` has the layout of LAPACK's complex double (two doubles).
+    public static func gesv(n: Int, nrhs: Int, a: UnsafeMutablePointer<Complex<Double>>, b: UnsafeMutablePointer<Complex<Double>>,
+                            pivots: UnsafeMutablePointer<Int32>) -> Int {
+        let count = Swift.max(n * n, 1), rhsCount = Swift.max(n * nrhs, 1)
+        return a.withMemoryRebound(to: romkit_complex_double.self, capacity: count) { ap in
+            b.withMemoryRebound(to: romkit_complex_double.self, capacity: rhsCount) { bp in
+                Int(LAPACKE_zgesv_work(LAPACK_COL_MAJOR, romkit_lapack_int(n), romkit_lapack_int(nrhs), ap, romkit_lapack_int(Swift.max(n, 1)),
+                                       pivots, bp, romkit_lapack_int(Swift.max(n, 1))))
+            }
+        }
     }
 }
 

@@ -84,3 +84,60 @@ extension DenseMatrix {
         return c
     }
 }
+
+extension DenseMatrix {
+    /// x with A x = b for this square matrix, by LAPACK `gesv` (`dgesv` or `zgesv`: LU with
+    /// partial pivoting). Throws `notSquare`, `notFinite`, `singular(pivot:)`.
+    public func solve(_ b: [Element]) throws -> [Element] {
+        guard rows == columns else { throw LinearAlgebraError.notSquare(rows: rows, columns: columns) }
+        guard b.count == rows else {
+            throw LinearAlgebraError.dimensionMismatch(what: "right-hand side", expected: "\(rows) entries", found: "\(b.count)")
+        }
+        if let bad = firstNonFiniteIndex { throw LinearAlgebraError.notFinite(what: "matrix to solve with", index: bad) }
+        if let bad = b.firstIndex(where: { !$0.isFinite }) { throw LinearAlgebraError.notFinite(what: "right-hand side", index: bad) }
+        guard rows > 0 else { return [] }
+        var factors = storage, x = b
+        var pivots = [Int32](repeating: 0, count: rows)
+        let info = factors.withUnsafeMutableBufferPointer { a in
+            x.withUnsafeMutableBufferPointer { xb in
+                pivots.withUnsafeMutableBufferPointer { Element.gesv(n: rows, nrhs: 1, a: a.baseAddress!, b: xb.baseAddress!, pivots: $0.baseAddress!) }
+            }
+        }
+        if info > 0 { throw LinearAlgebraError.singular(pivot: info - 1, routine: Element.isComplex ? "LAPACK zgesv" : "LAPACK dgesv") }
+        if info < 0 { throw LinearAlgebraError.lapack(routine: Element.isComplex ? "zgesv" : "dgesv", info: info) }
+        return x
+    }
+}
+
+extension CSRMatrix {
+    /// A X for a dense block X of the same scalar (one pass over the rows per column).
+    @inlinable
+    public func multiplied(by x: DenseMatrix<Element>) -> DenseMatrix<Element> {
+        precondition(x.rows == columns, "CSRMatrix.multiplied(by:): \(rows)×\(columns) matrix, block of \(x.rows) rows")
+        var y = DenseMatrix<Element>(rows: rows, columns: x.columns)
+        for j in 0..<x.columns {
+            let offset = j * columns, out = j * rows
+            for i in 0..<rows {
+                var sum = Element.zero
+                for k in rowPointers[i]..<rowPointers[i + 1] { sum += values[k] * x.storage[offset + columnIndices[k]] }
+                y.storage[out + i] = sum
+            }
+        }
+        return y
+    }
+}
+
+extension SparseMatrix {
+    /// A x for a vector of any scalar (a real inner-product matrix applied to complex vectors).
+    @inlinable
+    public func apply<Vector: Scalar>(scalars x: [Vector]) -> [Vector] {
+        precondition(x.count == columns, "SparseMatrix.apply(scalars:): x has \(x.count) entries, expected \(columns)")
+        var y = [Vector](repeating: .zero, count: rows)
+        for i in 0..<rows {
+            var sum = Vector.zero
+            for k in rowPointers[i]..<rowPointers[i + 1] { sum += Vector(real: values[k]) * x[columnIndices[k]] }
+            y[i] = sum
+        }
+        return y
+    }
+}

@@ -12,6 +12,10 @@ import LinearAlgebra
 /// with the exact types of the protocol (`AffineDecomposition?`, `(any StabilityLowerBound)?`):
 /// a property of another type (`CoercivityBound?`) does not replace the default.
 public protocol ParametricProblem {
+    /// The scalar of A(μ), f(μ) and u(μ): `Double`, or `Complex<Double>` for time-harmonic
+    /// problems (the inner product X stays real and SPD: (u, v)_X = uᴴ X v). A complex problem is
+    /// reduced with the residual-norm indicator.
+    associatedtype Element: Scalar = Double
     /// The parameter box.
     var parameterSpace: ParameterSpace { get }
     /// Number of unknowns of the truth problem.
@@ -21,11 +25,11 @@ public protocol ParametricProblem {
     /// The affine decomposition, when the problem has one (nil for a nonintrusive problem).
     var affineDecomposition: AffineDecomposition? { get }
     /// A(μ), assembled.
-    func matrix(at mu: Parameter) throws -> SparseMatrix
+    func matrix(at mu: Parameter) throws -> CSRMatrix<Element>
     /// f(μ).
-    func rightHandSide(at mu: Parameter) throws -> [Double]
+    func rightHandSide(at mu: Parameter) throws -> [Element]
     /// The truth solution u(μ).
-    func solve(_ mu: Parameter) throws -> [Double]
+    func solve(_ mu: Parameter) throws -> [Element]
     /// A lower bound of the stability (coercivity) constant, when one is known: with an affine
     /// decomposition it makes the greedy's estimate a certified bound.
     var stabilityBound: (any StabilityLowerBound)? { get }

@@ -75,6 +75,22 @@ public struct ReducedBasisGreedy: Sendable {
         public let stopReason: GreedyStopReason
     }
 
+    /// What the greedy returns for a problem of any scalar reduced with the residual indicator.
+    public struct GalerkinResult<Problem: ParametricProblem> {
+        /// The Galerkin model (an `OnlineModel` when the problem is real).
+        public let model: GalerkinProjectionModel<Problem>
+        /// The reduced basis V (X-orthonormal columns).
+        public var basis: DenseMatrix<Problem.Element> { model.basis }
+        /// One record per evaluation of the training set.
+        public let history: [Iteration]
+        /// The parameters whose snapshots span the basis, in order.
+        public let selectedParameters: [Parameter]
+        /// Wall-clock seconds of the whole greedy.
+        public let seconds: Double
+        /// Why it stopped.
+        public let stopReason: GreedyStopReason
+    }
+
     /// A greedy with the given stopping rule.
     public init(tolerance: Double, relative: Bool = false, maxBasisSize: Int = 100,
                 residualNormMethod: ResidualNormMethod = .orthonormalized) throws {
@@ -111,10 +127,26 @@ public struct ReducedBasisGreedy: Sendable {
         }
     }
 
-    /// Runs the greedy on any problem: certified when it has an affine decomposition and a
+    /// Runs the greedy on a problem of any scalar (complex: Helmholtz) with the residual-norm
+    /// indicator of the Galerkin solution.
+    public func run<Problem: ParametricProblem>(problem: Problem, trainingSet: [Parameter],
+                                                progress: ((Iteration) -> Void)? = nil) throws -> GalerkinResult<Problem> {
+        try validate(trainingSet, in: problem.parameterSpace)
+        return try BLASRuntime.withThreadCount(1) {
+            let clock = Stopwatch()
+            var surrogate = try ResidualIndicatorSurrogate(problem: problem, relative: relative)
+            let (outcome, history) = try loop(&surrogate, trainingSet, start: clock, progress)
+            return GalerkinResult(model: GalerkinProjectionModel(surrogate: surrogate), history: history,
+                                  selectedParameters: outcome.selected.map { trainingSet[$0] }, seconds: clock.seconds,
+                                  stopReason: outcome.stopReason)
+        }
+    }
+
+    /// Runs the greedy on any real problem: certified when it has an affine decomposition and a
     /// stability bound (`ParametricProblem.stabilityBound`), else with the residual-norm indicator.
     public func run<Problem: ParametricProblem>(problem: Problem, trainingSet: [Parameter],
-                                                progress: ((Iteration) -> Void)? = nil) throws -> OnlineResult {
+                                                progress: ((Iteration) -> Void)? = nil) throws -> OnlineResult
+        where Problem.Element == Double {
         if let affine = problem as? AffineProblem {
             let result = try run(problem: affine, trainingSet: trainingSet, progress: progress)
             return OnlineResult(model: ReducedModelEvaluator(model: result.model), basis: result.reductor.basis.vectors,
@@ -138,7 +170,7 @@ public struct ReducedBasisGreedy: Sendable {
             }
             var surrogate = try ResidualIndicatorSurrogate(problem: problem, relative: relative)
             let (outcome, history) = try loop(&surrogate, trainingSet, start: clock, progress)
-            return OnlineResult(model: GalerkinProjectionModel(surrogate: surrogate), basis: surrogate.basis.vectors,
+            return OnlineResult(model: GalerkinProjectionModel(surrogate: surrogate), basis: surrogate.basis,
                                 estimateKind: .indicator, history: history, selectedParameters: outcome.selected.map { trainingSet[$0] },
                                 seconds: clock.seconds, stopReason: outcome.stopReason)
         }

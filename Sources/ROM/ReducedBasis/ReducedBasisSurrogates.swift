@@ -41,14 +41,22 @@ struct CertifiedReducedBasisSurrogate: GreedySurrogate {
 }
 
 /// The surrogate of the RB greedy for a problem without an offline/online split or without a
-/// stability bound: the residual-norm indicator η_N(μ) = ‖f(μ) − A(μ) V u_N(μ)‖_{X'} of the
-/// Galerkin solution A_N(μ) u_N = f_N(μ), A_N = Vᵀ A(μ) V, f_N = Vᵀ f(μ). It is not a bound
-/// (no stability constant divides it) but it is zero exactly where u_N is the truth solution,
-/// and it tracks the error within the problem's condition number. Each evaluation assembles
-/// A(μ) and costs O(nnz · N): the price of having no affine decomposition.
+/// stability bound, real or complex: the residual-norm indicator
+/// η_N(μ) = ‖f(μ) − A(μ) V u_N(μ)‖_{X'} of the Galerkin solution Vᴴ A(μ) V u_N = Vᴴ f(μ). It is
+/// not a bound (no stability constant divides it) but it is zero exactly where u_N is the truth
+/// solution, and it tracks the error within the problem's condition number. Each evaluation
+/// assembles A(μ) and costs O(nnz · N): the price of having no affine decomposition.
+///
+/// The basis is X-orthonormal, (u, v)_X = uᴴ X v with X real SPD, built by Gram–Schmidt with one
+/// reorthogonalization ("twice is enough") on the scalar of the problem.
 struct ResidualIndicatorSurrogate<Problem: ParametricProblem>: GreedySurrogate {
+    typealias Element = Problem.Element
     let problem: Problem
-    private(set) var basis: OrthonormalBasis
+    /// V (n×N), X-orthonormal columns.
+    private(set) var basis: DenseMatrix<Element>
+    /// X V.
+    private var weightedBasis: DenseMatrix<Element>
+    private let x: SparseMatrix
     private let xFactor: CholeskyFactorization
     let relative: Bool
     private(set) var truthSeconds = 0.0
@@ -56,14 +64,31 @@ struct ResidualIndicatorSurrogate<Problem: ParametricProblem>: GreedySurrogate {
     init(problem: Problem, relative: Bool) throws {
         self.problem = problem
         self.relative = relative
-        basis = OrthonormalBasis(dimension: problem.dimension, innerProduct: problem.innerProduct)
-        xFactor = try CholeskyFactorization(problem.innerProduct.matrix ?? .identity(problem.dimension))
+        basis = DenseMatrix(rows: problem.dimension, columns: 0)
+        weightedBasis = basis
+        x = problem.innerProduct.matrix ?? .identity(problem.dimension)
+        guard x.rows == problem.dimension else {
+            throw ROMError.dimensionMismatch(what: "inner-product matrix order", expected: problem.dimension, found: x.rows)
+        }
+        xFactor = try CholeskyFactorization(x)
     }
 
-    var size: Int { basis.count }
+    var size: Int { basis.columns }
+
+    /// ‖g‖_{X'} = ‖L⁻¹P g‖₂ (real and imaginary parts whitened together).
+    private func dualNorm(_ g: [Element]) throws -> Double {
+        let parts = Element.isComplex ? [g.map(\.realPart), g.map(\.imaginaryPart)] : [g.map(\.realPart)]
+        return BLAS.nrm2(try xFactor.whitened(Matrix(columns: parts)).storage)
+    }
+
+    /// √(uᴴ X u) from u and X u.
+    private func norm(_ u: [Element], weighted xu: [Element]) -> Double {
+        let product = u.withUnsafeBufferPointer { up in xu.withUnsafeBufferPointer { Element.dot(n: u.count, up.baseAddress!, $0.baseAddress!) } }
+        return Swift.max(product.realPart, 0).squareRoot()
+    }
 
     /// u_N(μ) and η_N(μ) (relative to ‖u_N‖_X when `relative`).
-    func galerkinSolution(at mu: Parameter) throws -> (coefficients: [Double], indicator: Double) {
+    func galerkinSolution(at mu: Parameter) throws -> (coefficients: [Element], indicator: Double) {
         let a = try problem.matrix(at: mu)
         let f = try problem.rightHandSide(at: mu)
         guard a.rows == problem.dimension, a.columns == problem.dimension, f.count == problem.dimension else {
@@ -71,18 +96,19 @@ struct ResidualIndicatorSurrogate<Problem: ParametricProblem>: GreedySurrogate {
                                              found: a.rows == problem.dimension ? f.count : a.rows)
         }
         var residual = f
-        var coefficients: [Double] = []
+        var coefficients: [Element] = []
         if size > 0 {
-            let images = a.apply(block: basis.vectors)                       // A V
-            let reduced = Matrix.product(.transposed, basis.vectors, .none, images)
-            coefficients = try DenseLU(reduced).solve(basis.vectors.applyTransposed(f))
+            let images = a.multiplied(by: basis)                                   // A V
+            let reduced = DenseMatrix<Element>.product(.adjoint, basis, .none, images)  // Vᴴ A V
+            coefficients = try reduced.solve(basis.applied(.adjoint, to: f))
             residual.withUnsafeMutableBufferPointer { r in
                 coefficients.withUnsafeBufferPointer { images.gemv(.none, $0, into: r, alpha: -1, beta: 1) }
             }
         }
-        var indicator = BLAS.nrm2(try xFactor.whitened(Matrix(columns: [residual])).storage)
+        var indicator = try dualNorm(residual)
         if relative {
-            let norm = BLAS.nrm2(coefficients)
+            // V is X-orthonormal, so ‖V u_N‖_X = ‖u_N‖₂.
+            let norm = coefficients.reduce(0.0) { $0 + $1.modulus * $1.modulus }.squareRoot()
             indicator = norm > 0 ? indicator / norm : .infinity
         }
         return (coefficients, indicator)
@@ -107,8 +133,25 @@ struct ResidualIndicatorSurrogate<Problem: ParametricProblem>: GreedySurrogate {
             throw ROMError.dimensionMismatch(what: "truth solution of the problem", expected: problem.dimension, found: snapshot.count)
         }
         if let bad = snapshot.firstIndex(where: { !$0.isFinite }) { throw ROMError.notFinite(what: "truth solution at \(mu)", index: bad) }
-        let before = basis.count
-        basis.append(snapshot)
-        return basis.count > before
+        return append(snapshot)
+    }
+
+    /// Gram–Schmidt in X, twice; appends the normalized remainder unless less than 1e-12 of the
+    /// snapshot's norm is new.
+    private mutating func append(_ v: [Element]) -> Bool {
+        let original = norm(v, weighted: x.apply(scalars: v))
+        guard original > 0, original.isFinite else { return false }
+        var w = v
+        for _ in 0..<2 where size > 0 {
+            let c = weightedBasis.applied(.adjoint, to: w)                          // Vᴴ X w
+            w.withUnsafeMutableBufferPointer { r in c.withUnsafeBufferPointer { basis.gemv(.none, $0, into: r, alpha: -1, beta: 1) } }
+        }
+        let xw = x.apply(scalars: w)
+        let remainder = norm(w, weighted: xw)
+        guard remainder > 1e-12 * original else { return false }
+        let scale = Element(real: 1 / remainder)
+        basis.appendColumn(w.map { $0 * scale })
+        weightedBasis.appendColumn(xw.map { $0 * scale })
+        return true
     }
 }
