@@ -1,10 +1,11 @@
-/// A linear map from ℝ^columns to ℝ^rows: the seam every solver, reduced model and distributed
-/// operator meets at (pyMOR's `Operator`, MFEM's `Operator`). Sparse and dense matrices apply
+/// A linear map from 𝕂^columns to 𝕂^rows, 𝕂 its `Element` (`Double` unless said otherwise, or
+/// `Complex<Double>`): the seam every solver, reduced model and distributed operator meets at
+/// (pyMOR's `Operator`, MFEM's `Operator`). Sparse and dense matrices apply
 /// themselves; a factorization applies its inverse (so it serves as a preconditioner);
 /// `JacobiPreconditioner` applies D⁻¹; `FastSummation` applies a kernel matrix without forming it.
 ///
 /// Beyond y = A x the seam offers what the reduction algorithms need from any operator:
-/// - `applyAdjoint` (y = Aᵀ x): dual problems, adjoint-based error estimates, transposed
+/// - `applyAdjoint` (y = Aᴴ x, the transpose for real operators): dual problems, adjoint-based error estimates, transposed
 ///   projections. Operators that cannot form it throw `LinearAlgebraError.unsupported`.
 /// - `apply(block:into:)` (Y = A X on a matrix of columns): one call per block of snapshots or
 ///   basis vectors; a dense matrix runs one `dgemm`.
@@ -14,37 +15,39 @@
 ///
 /// `apply(_:into:)` writes into caller-provided storage and must not allocate, so it can sit in
 /// an iteration loop. The architecture and the other seams: docs/architecture.md.
-public protocol LinearOperator {
+public protocol LinearOperator<Element> {
+    /// The scalar of the vectors it maps.
+    associatedtype Element: Scalar = Double
     /// Length of the output.
     var rows: Int { get }
     /// Length of the input.
     var columns: Int { get }
     /// Writes y = A x into `y` (`x.count == columns`, `y.count == rows`; x and y do not overlap).
-    func apply(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>)
-    /// Writes y = Aᵀ x into `y` (`x.count == rows`, `y.count == columns`). The default throws
+    func apply(_ x: UnsafeBufferPointer<Element>, into y: UnsafeMutableBufferPointer<Element>)
+    /// Writes y = Aᴴ x into `y` (`x.count == rows`, `y.count == columns`). The default throws
     /// `LinearAlgebraError.unsupported`: an operator that knows its adjoint implements it.
-    func applyAdjoint(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) throws
+    func applyAdjoint(_ x: UnsafeBufferPointer<Element>, into y: UnsafeMutableBufferPointer<Element>) throws
     /// Y = A X for every column of `x` (`x.rows == columns`), into `y` (`rows`×`x.columns`). The
     /// default applies the columns one by one.
-    func apply(block x: Matrix, into y: inout Matrix)
+    func apply(block x: DenseMatrix<Element>, into y: inout DenseMatrix<Element>)
     /// The rows `rows` of A (in the given order) as an operator on the entries of x they read.
     /// The default reads every entry of x and applies the whole operator.
-    func restricted(rows: [Int]) throws -> RestrictedOperator
+    func restricted(rows: [Int]) throws -> RestrictedOperator<Element>
 }
 
 /// The rows of an operator that an empirical interpolation samples: (A x)[rows] =
 /// `operator.apply(x[sourceIndices])`. For a sparse matrix the source indices are the columns
 /// the selected rows touch, so the evaluation costs O(entries of those rows), not O(n).
-public struct RestrictedOperator {
+public struct RestrictedOperator<Element: Scalar> {
     /// The selected rows of the original operator, in order.
     public let rows: [Int]
     /// The entries of x the selected rows read, increasing.
     public let sourceIndices: [Int]
     /// The restricted map, `rows.count`×`sourceIndices.count`.
-    public let `operator`: any LinearOperator
+    public let `operator`: any LinearOperator<Element>
 
     /// A restriction from its parts; the operator's shape must match the index lists.
-    public init(rows: [Int], sourceIndices: [Int], operator restricted: any LinearOperator) throws {
+    public init(rows: [Int], sourceIndices: [Int], operator restricted: any LinearOperator<Element>) throws {
         guard restricted.rows == rows.count, restricted.columns == sourceIndices.count else {
             throw LinearAlgebraError.dimensionMismatch(what: "restricted operator", expected: "\(rows.count)×\(sourceIndices.count)",
                                                        found: "\(restricted.rows)×\(restricted.columns)")
@@ -55,26 +58,27 @@ public struct RestrictedOperator {
     }
 
     /// (A x)[rows] from the full vector x: gathers x[sourceIndices], then applies the restriction.
-    public func apply(fullVector x: [Double]) -> [Double] {
+    public func apply(fullVector x: [Element]) -> [Element] {
         `operator`.apply(sourceIndices.map { x[$0] })
     }
 }
 
 /// The rows of an operator computed by applying the whole operator: the fallback restriction.
 struct RowSelection<Base: LinearOperator>: LinearOperator {
+    typealias Element = Base.Element
     let base: Base
     let selected: [Int]
     var rows: Int { selected.count }
     var columns: Int { base.columns }
 
-    func apply(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
-        var full = [Double](repeating: 0, count: base.rows)
+    func apply(_ x: UnsafeBufferPointer<Element>, into y: UnsafeMutableBufferPointer<Element>) {
+        var full = [Element](repeating: .zero, count: base.rows)
         full.withUnsafeMutableBufferPointer { base.apply(x, into: $0) }
         for (k, i) in selected.enumerated() { y[k] = full[i] }
     }
 
-    func applyAdjoint(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) throws {
-        var full = [Double](repeating: 0, count: base.rows)
+    func applyAdjoint(_ x: UnsafeBufferPointer<Element>, into y: UnsafeMutableBufferPointer<Element>) throws {
+        var full = [Element](repeating: .zero, count: base.rows)
         for (k, i) in selected.enumerated() { full[i] += x[k] }
         try full.withUnsafeBufferPointer { try base.applyAdjoint($0, into: y) }
     }
@@ -82,12 +86,12 @@ struct RowSelection<Base: LinearOperator>: LinearOperator {
 
 extension LinearOperator {
     /// Throws `LinearAlgebraError.unsupported`: this operator does not know its adjoint.
-    public func applyAdjoint(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) throws {
+    public func applyAdjoint(_ x: UnsafeBufferPointer<Element>, into y: UnsafeMutableBufferPointer<Element>) throws {
         throw LinearAlgebraError.unsupported(operation: "adjoint product", of: "\(Self.self)")
     }
 
     /// Y = A X column by column.
-    public func apply(block x: Matrix, into y: inout Matrix) {
+    public func apply(block x: DenseMatrix<Element>, into y: inout DenseMatrix<Element>) {
         precondition(x.rows == columns && y.rows == rows && y.columns == x.columns,
                      "LinearOperator.apply(block:): \(rows)×\(columns) operator, X is \(x.rows)×\(x.columns), Y is \(y.rows)×\(y.columns)")
         let (n, m) = (columns, rows)
@@ -102,7 +106,7 @@ extension LinearOperator {
     }
 
     /// The selected rows, computed through the whole operator (every entry of x is read).
-    public func restricted(rows selected: [Int]) throws -> RestrictedOperator {
+    public func restricted(rows selected: [Int]) throws -> RestrictedOperator<Element> {
         try Self.checkRows(selected, of: rows)
         return try RestrictedOperator(rows: selected, sourceIndices: Array(0..<columns),
                                       operator: RowSelection(base: self, selected: selected))
@@ -117,7 +121,7 @@ extension LinearOperator {
 
     /// y = A x into an array the caller keeps.
     @inlinable
-    public func apply(_ x: [Double], into y: inout [Double]) {
+    public func apply(_ x: [Element], into y: inout [Element]) {
         precondition(x.count == columns && y.count == rows,
                      "LinearOperator.apply: \(rows)×\(columns) operator, x has \(x.count) entries, y \(y.count)")
         x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { apply(xp, into: $0) } }
@@ -125,25 +129,25 @@ extension LinearOperator {
 
     /// y = A x as a new array.
     @inlinable
-    public func apply(_ x: [Double]) -> [Double] {
-        var y = [Double](repeating: 0, count: rows)
+    public func apply(_ x: [Element]) -> [Element] {
+        var y = [Element](repeating: .zero, count: rows)
         apply(x, into: &y)
         return y
     }
 
     /// Y = A X as a new matrix.
-    public func apply(block x: Matrix) -> Matrix {
-        var y = Matrix(rows: rows, columns: x.columns)
+    public func apply(block x: DenseMatrix<Element>) -> DenseMatrix<Element> {
+        var y = DenseMatrix<Element>(rows: rows, columns: x.columns)
         apply(block: x, into: &y)
         return y
     }
 
-    /// y = Aᵀ x as a new array; throws `LinearAlgebraError.dimensionMismatch` for a wrong length.
-    public func applyAdjoint(_ x: [Double]) throws -> [Double] {
+    /// y = Aᴴ x as a new array; throws `LinearAlgebraError.dimensionMismatch` for a wrong length.
+    public func applyAdjoint(_ x: [Element]) throws -> [Element] {
         guard x.count == rows else {
             throw LinearAlgebraError.dimensionMismatch(what: "adjoint product input", expected: "\(rows)", found: "\(x.count)")
         }
-        var y = [Double](repeating: 0, count: columns)
+        var y = [Element](repeating: .zero, count: columns)
         try x.withUnsafeBufferPointer { xp in try y.withUnsafeMutableBufferPointer { try applyAdjoint(xp, into: $0) } }
         return y
     }

@@ -58,4 +58,27 @@ final class ComplexScalarTests: XCTestCase {
         XCTAssertEqual(a.dense[2, 3], Complex(0, -1))
         XCTAssertEqual(a.apply([1, 1, 1, 1]), [Complex(2, 2), .zero, Complex(3, -1)])
     }
+
+    /// A complex sparse matrix is a `LinearOperator<Complex<Double>>`: ⟨y, A x⟩ = ⟨Aᴴ y, x⟩ for the
+    /// Hermitian product, and a restriction computes the selected rows from the entries they read.
+    func testComplexSparseMatrixIsALinearOperator() throws {
+        var builder = SparseBuilder<Complex<Double>>(rows: 30, columns: 30)
+        let values = randomComplex(90, seed: 7)
+        for i in 0..<30 {
+            for (d, offset) in [-1, 0, 1].enumerated() where (0..<30).contains(i + offset) { builder.add(i, i + offset, values[3 * i + d]) }
+        }
+        let a = builder.build()
+        let op: any LinearOperator<Complex<Double>> = a
+        let x = randomComplex(30, seed: 8), y = randomComplex(30, seed: 9)
+        func hermitian(_ u: [Complex<Double>], _ v: [Complex<Double>]) -> Complex<Double> {
+            zip(u, v).reduce(.zero) { $0 + $1.0.conjugate * $1.1 }
+        }
+        let left = hermitian(y, op.apply(x)), right = hermitian(try op.applyAdjoint(y), x)
+        XCTAssertLessThan((left - right).length, 1e-13)
+        for (u, v) in zip(op.apply(x), a.dense.apply(x)) { XCTAssertLessThan((u - v).length, 1e-15) }
+        let restricted = try a.restricted(rows: [4, 29])
+        XCTAssertEqual(restricted.sourceIndices, [3, 4, 5, 28, 29])
+        let full = a.apply(x)
+        XCTAssertEqual(restricted.apply(fullVector: x), [full[4], full[29]])
+    }
 }

@@ -41,7 +41,7 @@ final class LinearOperatorTests: XCTestCase {
     func testBlockProductEqualsColumnByColumn() {
         let a = randomSparse(40, 15, seed: 6)
         let x = Matrix(rows: 15, columns: 4, storage: randomVector(60, seed: 7))
-        for op in [a as any LinearOperator, a.dense] {
+        for op in [a as any LinearOperator<Double>, a.dense] {
             let y = op.apply(block: x)
             XCTAssertEqual(y.rows, 40)
             for j in 0..<4 {

@@ -40,7 +40,7 @@ func relativeDifference(_ a: [Double], _ b: [Double]) -> Double {
 }
 
 /// ‖A x − b‖ / ‖b‖.
-func relativeResidual<A: LinearOperator>(_ a: A, _ x: [Double], _ b: [Double]) -> Double {
+func relativeResidual<A: LinearOperator>(_ a: A, _ x: [Double], _ b: [Double]) -> Double where A.Element == Double {
     let ax = a.apply(x)
     return BLAS.nrm2(zip(ax, b).map { $0 - $1 }) / BLAS.nrm2(b)
 }

@@ -1,27 +1,30 @@
 import CBLAS
 
-extension Matrix: LinearOperator {
-    /// y = A x by BLAS `dgemv`, into caller storage.
-    public func apply(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
+/// A dense matrix of either scalar is a `LinearOperator`, by BLAS `gemv`/`gemm`.
+extension DenseMatrix: LinearOperator {
+    /// y = A x by BLAS `gemv`, into caller storage.
+    public func apply(_ x: UnsafeBufferPointer<Element>, into y: UnsafeMutableBufferPointer<Element>) {
         gemv(.none, x, into: y)
     }
 
-    /// y = Aᵀ x by BLAS `dgemv`.
-    public func applyAdjoint(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
-        gemv(.transposed, x, into: y)
+    /// y = Aᴴ x by BLAS `gemv`.
+    public func applyAdjoint(_ x: UnsafeBufferPointer<Element>, into y: UnsafeMutableBufferPointer<Element>) {
+        gemv(.adjoint, x, into: y)
     }
 
-    /// Y = A X by one BLAS `dgemm`.
-    public func apply(block x: Matrix, into y: inout Matrix) {
-        Matrix.gemm(.none, self, .none, x, into: &y)
+    /// Y = A X by one BLAS `gemm`.
+    public func apply(block x: DenseMatrix<Element>, into y: inout DenseMatrix<Element>) {
+        DenseMatrix.gemm(.none, self, .none, x, into: &y)
     }
 
     /// The selected rows as a dense matrix (every entry of x is read).
-    public func restricted(rows selected: [Int]) throws -> RestrictedOperator {
+    public func restricted(rows selected: [Int]) throws -> RestrictedOperator<Element> {
         try Self.checkRows(selected, of: rows)
         return try RestrictedOperator(rows: selected, sourceIndices: Array(0..<columns), operator: self.rows(selected))
     }
+}
 
+extension Matrix {
     /// Aᵀ x as a new array.
     public func applyTransposed(_ x: [Double]) -> [Double] {
         var y = [Double](repeating: 0, count: columns)

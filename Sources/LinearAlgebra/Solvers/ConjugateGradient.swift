@@ -29,7 +29,7 @@ public struct ConjugateGradient: Sendable {
     @discardableResult
     public func solve<Operator: LinearOperator, Preconditioner: LinearOperator>(
         _ a: Operator, _ b: [Double], x: inout [Double], preconditioner: Preconditioner
-    ) throws -> Report {
+    ) throws -> Report where Operator.Element == Double, Preconditioner.Element == Double {
         let n = b.count
         precondition(a.rows == n && a.columns == n && x.count == n && preconditioner.rows == n,
                      "ConjugateGradient: operator \(a.rows)×\(a.columns), b \(n), x \(x.count), preconditioner \(preconditioner.rows)")

@@ -3,7 +3,7 @@ import RealModule
 
 /// A sparse complex matrix in CSR form (Helmholtz and other time-harmonic problems): the
 /// complex case of `CSRMatrix`, with the layout and invariants of `SparseMatrix`.
-/// `LUFactorization` solves with it.
+/// `LUFactorization` solves with it; as a `LinearOperator<Complex<Double>>` it applies A and Aᴴ.
 public typealias ComplexSparseMatrix = CSRMatrix<Complex<Double>>
 
 extension ComplexSparseMatrix {
@@ -13,17 +13,5 @@ extension ComplexSparseMatrix {
         self.init(rows: real.rows, columns: real.columns, rowPointers: real.rowPointers,
                   columnIndices: real.columnIndices,
                   values: zip(real.values, imaginary.values).map { Complex($0, $1) })
-    }
-
-    /// y = A x.
-    public func apply(_ x: [Complex<Double>]) -> [Complex<Double>] {
-        precondition(x.count == columns, "ComplexSparseMatrix.apply: x has \(x.count) entries, expected \(columns)")
-        var y = [Complex<Double>](repeating: .zero, count: rows)
-        for i in 0..<rows {
-            var sum = Complex<Double>.zero
-            for k in rowPointers[i]..<rowPointers[i + 1] { sum += values[k] * x[columnIndices[k]] }
-            y[i] = sum
-        }
-        return y
     }
 }

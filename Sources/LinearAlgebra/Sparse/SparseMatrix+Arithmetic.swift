@@ -1,8 +1,56 @@
-extension SparseMatrix: LinearOperator {
+/// A CSR matrix of either scalar is a `LinearOperator` (one conformance for the generic type): the
+/// real case runs the threaded four-row kernel below, the complex case a plain row loop.
+extension CSRMatrix: LinearOperator {
     /// y = A x (CSR mat-vec over raw buffers: no allocation, no bounds checks in the loop).
-    public func apply(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
+    public func apply(_ x: UnsafeBufferPointer<Element>, into y: UnsafeMutableBufferPointer<Element>) {
         precondition(x.count == columns && y.count == rows,
                      "SparseMatrix.apply: \(rows)×\(columns) matrix, x has \(x.count) entries, y \(y.count)")
+        if Element.self == Double.self {
+            let real = self as! SparseMatrix
+            x.withMemoryRebound(to: Double.self) { xd in y.withMemoryRebound(to: Double.self) { real.multiply(xd, into: $0) } }
+            return
+        }
+        for i in 0..<rows {
+            var sum = Element.zero
+            for k in rowPointers[i]..<rowPointers[i + 1] { sum += values[k] * x[columnIndices[k]] }
+            y[i] = sum
+        }
+    }
+
+    /// y = Aᴴ x (the transposed product, conjugated for complex entries).
+    public func applyAdjoint(_ x: UnsafeBufferPointer<Element>, into y: UnsafeMutableBufferPointer<Element>) {
+        precondition(x.count == rows && y.count == columns,
+                     "SparseMatrix.applyAdjoint: \(rows)×\(columns) matrix, x has \(x.count) entries, y \(y.count)")
+        if Element.self == Double.self {
+            let real = self as! SparseMatrix
+            x.withMemoryRebound(to: Double.self) { xd in y.withMemoryRebound(to: Double.self) { real.applyTransposed(xd, into: $0) } }
+            return
+        }
+        y.update(repeating: .zero)
+        for i in 0..<rows {
+            let xi = x[i]
+            for k in rowPointers[i]..<rowPointers[i + 1] { y[columnIndices[k]] += values[k].conjugate * xi }
+        }
+    }
+
+    /// The selected rows on the columns they touch: a sparse matrix of `rows.count` rows whose
+    /// columns are the increasing list of column indices of those rows, so (A x)[rows] costs the
+    /// entries of those rows only.
+    public func restricted(rows selected: [Int]) throws -> RestrictedOperator<Element> {
+        try Self.checkRows(selected, of: rows)
+        let picked = self.rows(selected)
+        let sources = Array(Set(picked.columnIndices)).sorted()
+        var position = [Int: Int](minimumCapacity: sources.count)
+        for (k, j) in sources.enumerated() { position[j] = k }
+        let compressed = CSRMatrix(rows: picked.rows, columns: sources.count, rowPointers: picked.rowPointers,
+                                   columnIndices: picked.columnIndices.map { position[$0]! }, values: picked.values)
+        return try RestrictedOperator(rows: selected, sourceIndices: sources, operator: compressed)
+    }
+}
+
+extension SparseMatrix {
+    /// y = A x for the real matrix, the rows split over the threads for large matrices.
+    func multiply(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
         // Large matrices: rows split over the threads (one thread cannot keep up with memory).
         let chunks = nonzeroCount >= 200_000 ? Parallelism.threadCount : 1
         rowPointers.withUnsafeBufferPointer { rp in
@@ -68,25 +116,6 @@ extension SparseMatrix: LinearOperator {
                 }
             }
         }
-    }
-
-    /// y = Aᵀ x (the transposed CSR product).
-    public func applyAdjoint(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
-        applyTransposed(x, into: y)
-    }
-
-    /// The selected rows on the columns they touch: a sparse matrix of `rows.count` rows whose
-    /// columns are the increasing list of column indices of those rows, so (A x)[rows] costs the
-    /// entries of those rows only.
-    public func restricted(rows selected: [Int]) throws -> RestrictedOperator {
-        try Self.checkRows(selected, of: rows)
-        let picked = self.rows(selected)
-        let sources = Array(Set(picked.columnIndices)).sorted()
-        var position = [Int: Int](minimumCapacity: sources.count)
-        for (k, j) in sources.enumerated() { position[j] = k }
-        let compressed = SparseMatrix(rows: picked.rows, columns: sources.count, rowPointers: picked.rowPointers,
-                                      columnIndices: picked.columnIndices.map { position[$0]! }, values: picked.values)
-        return try RestrictedOperator(rows: selected, sourceIndices: sources, operator: compressed)
     }
 
     /// y = Aᵀ x as a new array.
