@@ -168,4 +168,44 @@ final class CoefficientSeamTests: XCTestCase {
             XCTAssertEqual(error as? ROMError, .invalidOption(name: "coefficient functions", detail: "they read mu[9] of a 4-component parameter space"))
         }
     }
+
+    /// A term given only by its action (a matrix-free operator, as an external code's product)
+    /// reduces to the same online model as the assembled matrix; `AffineProblem`, whose truth
+    /// solvers form A(μ), refuses it with a message.
+    func testAMatrixFreeTermReducesLikeItsMatrix() throws {
+        struct MatrixFree: LinearOperator, Sendable {
+            let matrix: SparseMatrix
+            var rows: Int { matrix.rows }
+            var columns: Int { matrix.columns }
+            func apply(_ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) { matrix.apply(x, into: y) }
+        }
+        let problem = try finiteDifferenceThermalBlock(blocks: 2, n: 12)
+        let d = problem.decomposition
+        var terms: [any LinearOperator<Double> & Sendable] = d.operators
+        terms[2] = MatrixFree(matrix: d.operators[2])
+        let matrixFree = try AffineDecomposition(terms: terms, coefficients: d.operatorCoefficients, rightHandSides: d.rightHandSides,
+                                                 rightHandSideCoefficients: d.rightHandSideCoefficients, outputs: d.outputs)
+        XCTAssertFalse(matrixFree.isAssembled)
+        var assembled = try ReducedBasisReductor(problem: problem)
+        var fromOperators = try ReducedBasisReductor(parameterSpace: problem.parameterSpace, decomposition: matrixFree,
+                                                     innerProduct: problem.innerProduct, coercivityBound: problem.coercivityBound)
+        for mu in try problem.parameterSpace.random(count: 4, seed: 5) {
+            let u = try problem.solve(mu)
+            try assembled.extend(with: u)
+            try fromOperators.extend(with: u)
+        }
+        let a = ReducedModelEvaluator(model: try assembled.reducedModel())
+        let b = ReducedModelEvaluator(model: try fromOperators.reducedModel())
+        let mu = Parameter([0.4, 0.9, 0.2, 0.6])
+        try a.solve(mu)
+        try b.solve(mu)
+        // Same reduced data; the reduced system is solved by LU instead of Cholesky (the symmetry
+        // of a matrix-free term is not known), so the answers agree to round-off.
+        for (u, v) in zip(a.coefficients, b.coefficients) { XCTAssertEqual(u, v, accuracy: 1e-13 * abs(u)) }
+        XCTAssertEqual(a.errorEstimate, b.errorEstimate, accuracy: 1e-6 * a.errorEstimate)
+        XCTAssertThrowsError(try AffineProblem(parameterSpace: problem.parameterSpace, decomposition: matrixFree,
+                                               innerProduct: problem.innerProduct, coercivityBound: problem.coercivityBound)) { error in
+            XCTAssertTrue("\(error)".contains("need every term as a SparseMatrix"), "\(error)")
+        }
+    }
 }

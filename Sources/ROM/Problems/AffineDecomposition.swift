@@ -4,10 +4,15 @@ import LinearAlgebra
 /// outputs s(μ) = l_k(u(μ)). The coefficient functions are `AffineCoefficients`: expressions
 /// (`[ParameterFunction]`, which the online model file stores) or any other conforming type.
 ///
-/// The operators A_q should share one sparsity pattern (FEM assembles them so): A(μ) is then
-/// formed by combining values, and one CHOLMOD analysis serves every μ.
+/// The terms A_q are `LinearOperator`s (`terms`): what the reduction needs is their action on the
+/// basis vectors, so a matrix-free term (an external code's product, a fast summation) reduces
+/// as well as a matrix. When every term is an assembled `SparseMatrix` (`operators`, what FEM
+/// gives) the truth solvers of `AffineProblem` can form A(μ); they should then share one sparsity
+/// pattern, so A(μ) is formed by combining values and one CHOLMOD analysis serves every μ.
 public struct AffineDecomposition: Sendable {
-    /// The operator terms A_q.
+    /// The operator terms A_q as operators.
+    public let terms: [any LinearOperator<Double> & Sendable]
+    /// The operator terms A_q as sparse matrices, when every term is one (else empty).
     public let operators: [SparseMatrix]
     /// θ_q.
     public let operatorCoefficients: any AffineCoefficients
@@ -30,21 +35,31 @@ public struct AffineDecomposition: Sendable {
                       rightHandSideCoefficients: rightHandSideCoefficients, outputs: outputs)
     }
 
-    /// A decomposition with any coefficient functions; throws `ROMError.dimensionMismatch` when
-    /// the sizes disagree.
+    /// A decomposition of sparse terms with any coefficient functions; throws
+    /// `ROMError.dimensionMismatch` when the sizes disagree.
     public init(operators: [SparseMatrix], coefficients operatorCoefficients: any AffineCoefficients,
                 rightHandSides: [[Double]], rightHandSideCoefficients: any AffineCoefficients,
                 outputs: [[Double]] = []) throws {
-        guard let first = operators.first else { throw ROMError.empty(what: "affine decomposition (no operator terms)") }
+        try self.init(terms: operators, coefficients: operatorCoefficients, rightHandSides: rightHandSides,
+                      rightHandSideCoefficients: rightHandSideCoefficients, outputs: outputs)
+    }
+
+    /// A decomposition of any operator terms (square, of one order); throws `ROMError.empty` or
+    /// `ROMError.dimensionMismatch`. Terms that are all `SparseMatrix` are kept as `operators`
+    /// too; a decomposition with another term has no assembled A(μ) (`isAssembled` is false).
+    public init(terms: [any LinearOperator<Double> & Sendable], coefficients operatorCoefficients: any AffineCoefficients,
+                rightHandSides: [[Double]], rightHandSideCoefficients: any AffineCoefficients,
+                outputs: [[Double]] = []) throws {
+        guard let first = terms.first else { throw ROMError.empty(what: "affine decomposition (no operator terms)") }
         guard !rightHandSides.isEmpty else { throw ROMError.empty(what: "affine decomposition (no right-hand side terms)") }
-        guard operators.count == operatorCoefficients.count else {
-            throw ROMError.dimensionMismatch(what: "operator coefficient functions", expected: operators.count, found: operatorCoefficients.count)
+        guard terms.count == operatorCoefficients.count else {
+            throw ROMError.dimensionMismatch(what: "operator coefficient functions", expected: terms.count, found: operatorCoefficients.count)
         }
         guard rightHandSides.count == rightHandSideCoefficients.count else {
             throw ROMError.dimensionMismatch(what: "right-hand side coefficient functions", expected: rightHandSides.count,
                                              found: rightHandSideCoefficients.count)
         }
-        for a in operators where a.rows != first.rows || a.columns != first.rows {
+        for a in terms where a.rows != first.rows || a.columns != first.rows {
             throw ROMError.dimensionMismatch(what: "operator term order", expected: first.rows, found: a.rows == first.rows ? a.columns : a.rows)
         }
         for (k, vector) in (rightHandSides + outputs).enumerated() {
@@ -55,16 +70,21 @@ public struct AffineDecomposition: Sendable {
                 throw ROMError.notFinite(what: "right-hand side or output vector \(k)", index: bad)
             }
         }
-        self.operators = operators
+        self.terms = terms
+        let sparse = terms.compactMap { $0 as? SparseMatrix }
+        operators = sparse.count == terms.count ? sparse : []
         self.operatorCoefficients = operatorCoefficients
         self.rightHandSides = rightHandSides
         self.rightHandSideCoefficients = rightHandSideCoefficients
         self.outputs = outputs
-        isSymmetric = operators.allSatisfy { $0.isSymmetric(tolerance: 1e-13) }
+        isSymmetric = !operators.isEmpty && operators.allSatisfy { $0.isSymmetric(tolerance: 1e-13) }
     }
 
     /// Number of unknowns.
-    public var dimension: Int { operators[0].rows }
+    public var dimension: Int { terms[0].rows }
+
+    /// Whether every term is an assembled sparse matrix, so that A(μ) can be formed.
+    public var isAssembled: Bool { !operators.isEmpty }
 
     /// θ_q(μ) for every q.
     public func operatorCoefficients(at mu: Parameter) -> [Double] { operatorCoefficients(mu) }
@@ -72,9 +92,10 @@ public struct AffineDecomposition: Sendable {
     /// θ'_p(μ) for every p.
     public func rightHandSideCoefficients(at mu: Parameter) -> [Double] { rightHandSideCoefficients(mu) }
 
-    /// A(μ) (on the shared pattern when the terms share one).
+    /// A(μ) (on the shared pattern when the terms share one); needs `isAssembled`.
     public func matrix(at mu: Parameter) -> SparseMatrix {
-        SparseMatrix.linearCombination(Array(zip(operatorCoefficients(at: mu), operators)))
+        precondition(isAssembled, "AffineDecomposition.matrix(at:): the terms are not all sparse matrices")
+        return SparseMatrix.linearCombination(Array(zip(operatorCoefficients(at: mu), operators)))
     }
 
     /// f(μ).

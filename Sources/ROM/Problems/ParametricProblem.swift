@@ -95,6 +95,10 @@ public final class AffineProblem: ParametricProblem {
         if let m = innerProduct.matrix, m.rows != decomposition.dimension {
             throw ROMError.dimensionMismatch(what: "inner-product matrix order", expected: decomposition.dimension, found: m.rows)
         }
+        guard decomposition.isAssembled else {
+            throw ROMError.invalidOption(name: "affine decomposition", detail: "AffineProblem's truth solvers need every term as a SparseMatrix; "
+                                         + "reduce matrix-free terms with ReducedBasisReductor and your own truth solver")
+        }
         if case .minTheta(let reference, _) = coercivityBound, reference.count != parameterSpace.dimension {
             throw ROMError.dimensionMismatch(what: "min-θ reference parameter", expected: parameterSpace.dimension, found: reference.count)
         }

@@ -42,8 +42,8 @@ public struct ReducedBasisReductor {
         self.innerProduct = innerProduct
         self.coercivityBound = coercivityBound
         basis = OrthonormalBasis(dimension: d.dimension, innerProduct: innerProduct)
-        operatorImages = d.operators.map { _ in Matrix(rows: d.dimension, columns: 0) }
-        reducedOperators = d.operators.map { _ in Matrix(rows: 0, columns: 0) }
+        operatorImages = d.terms.map { _ in Matrix(rows: d.dimension, columns: 0) }
+        reducedOperators = d.terms.map { _ in Matrix(rows: 0, columns: 0) }
         reducedRightHandSides = d.rightHandSides.map { _ in [] }
         reducedOutputs = d.outputs.map { _ in [] }
         var representation = try ResidualRieszRepresentation(innerProduct: innerProduct, dimension: d.dimension)
@@ -64,8 +64,8 @@ public struct ReducedBasisReductor {
         guard basis.count > before else { return false }
         let v = basis.vectors.column(before)
         let d = decomposition
-        for q in d.operators.indices {
-            let image = d.operators[q].apply(v)
+        for q in d.terms.indices {
+            let image = d.terms[q].apply(v)
             // New column Vᵀ(A_q v) over all N rows, new row vᵀ(A_q V) over the old columns.
             let column = basis.vectors.applyTransposed(image)
             let row = before == 0 ? [] : operatorImages[q].applyTransposed(v)
@@ -79,7 +79,7 @@ public struct ReducedBasisReductor {
         for p in d.rightHandSides.indices { reducedRightHandSides[p].append(BLAS.dot(v, d.rightHandSides[p])) }
         for k in d.outputs.indices { reducedOutputs[k].append(BLAS.dot(v, d.outputs[k])) }
         // Representers ordered by basis vector, then term: c = (θ'_p, −θ_q u_n) in that order.
-        try residual.append(functionals: d.operators.indices.map { operatorImages[$0].column(before) })
+        try residual.append(functionals: d.terms.indices.map { operatorImages[$0].column(before) })
         return true
     }
 
