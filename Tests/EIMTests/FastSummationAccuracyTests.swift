@@ -9,7 +9,7 @@ import XCTest
 /// The 3D sweeps take minutes per kernel at ε = 1e-9: `make test` runs their representative
 /// kernels (1/r, and the Gaussian at 1e-9) and `ROMKIT_FULL_ACCURACY=1` runs every kernel and
 /// distribution (`ROMKIT_FULL_ACCURACY=1 swift test -c release --filter FastSummationAccuracyTests`,
-/// about 13 minutes here).
+/// 17 minutes here: 1,012 s of tests, all passing, on 2026-12-01).
 final class FastSummationAccuracyTests: XCTestCase {
     private var fullSweep: Bool { ProcessInfo.processInfo.environment["ROMKIT_FULL_ACCURACY"] == "1" }
 

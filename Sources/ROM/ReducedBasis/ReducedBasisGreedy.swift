@@ -114,16 +114,14 @@ public struct ReducedBasisGreedy: Sendable {
         try validate(trainingSet, in: problem.parameterSpace)
         return try BLASRuntime.withThreadCount(1) {
             let clock = Stopwatch()
-            var surrogate = CertifiedReducedBasisSurrogate(reductor: try ReducedBasisReductor(problem: problem), truth: problem.solve,
-                                                           residualNormMethod: residualNormMethod, relative: relative)
+            let reductor = try ReducedBasisReductor(problem: problem)
             let setup = clock.seconds
-            let (outcome, history) = try loop(&surrogate, trainingSet, start: clock, progress)
-            let model = try surrogate.reductor.reducedModel(residualNormMethod: residualNormMethod)
-            return Result(model: model, reductor: surrogate.reductor, history: history,
-                          selectedParameters: outcome.selected.map { trainingSet[$0] }, seconds: clock.seconds,
-                          stopReason: outcome.stopReason,
-                          phaseSeconds: (setup, surrogate.truthSeconds, outcome.extensionSeconds - surrogate.truthSeconds,
-                                         outcome.estimateSeconds))
+            let run = try certified(reductor, truth: problem.solve, trainingSet, start: clock, progress)
+            return Result(model: run.model, reductor: run.surrogate.reductor, history: run.history,
+                          selectedParameters: run.outcome.selected.map { trainingSet[$0] }, seconds: clock.seconds,
+                          stopReason: run.outcome.stopReason,
+                          phaseSeconds: (setup, run.surrogate.truthSeconds, run.outcome.extensionSeconds - run.surrogate.truthSeconds,
+                                         run.outcome.estimateSeconds))
         }
     }
 
@@ -159,14 +157,11 @@ public struct ReducedBasisGreedy: Sendable {
             if let decomposition = problem.affineDecomposition, let bound = problem.stabilityBound {
                 let reductor = try ReducedBasisReductor(parameterSpace: problem.parameterSpace, decomposition: decomposition,
                                                         innerProduct: problem.innerProduct, coercivityBound: bound)
-                var surrogate = CertifiedReducedBasisSurrogate(reductor: reductor, truth: problem.solve,
-                                                               residualNormMethod: residualNormMethod, relative: relative)
-                let (outcome, history) = try loop(&surrogate, trainingSet, start: clock, progress)
-                let model = try surrogate.reductor.reducedModel(residualNormMethod: residualNormMethod)
-                return OnlineResult(model: ReducedModelEvaluator(model: model), basis: surrogate.reductor.basis.vectors,
-                                    estimateKind: .certifiedBound, history: history,
-                                    selectedParameters: outcome.selected.map { trainingSet[$0] }, seconds: clock.seconds,
-                                    stopReason: outcome.stopReason)
+                let run = try certified(reductor, truth: problem.solve, trainingSet, start: clock, progress)
+                return OnlineResult(model: ReducedModelEvaluator(model: run.model), basis: run.surrogate.reductor.basis.vectors,
+                                    estimateKind: .certifiedBound, history: run.history,
+                                    selectedParameters: run.outcome.selected.map { trainingSet[$0] }, seconds: clock.seconds,
+                                    stopReason: run.outcome.stopReason)
             }
             var surrogate = try ResidualIndicatorSurrogate(problem: problem, relative: relative)
             let (outcome, history) = try loop(&surrogate, trainingSet, start: clock, progress)
@@ -179,6 +174,15 @@ public struct ReducedBasisGreedy: Sendable {
     private func validate(_ trainingSet: [Parameter], in space: ParameterSpace) throws {
         guard !trainingSet.isEmpty else { throw ROMError.empty(what: "training set") }
         for mu in trainingSet { try space.validate(mu) }
+    }
+
+    /// The certified greedy from an empty reductor: the loop, then the online model.
+    private func certified(_ reductor: ReducedBasisReductor, truth: @escaping (Parameter) throws -> [Double], _ trainingSet: [Parameter],
+                           start: Stopwatch, _ progress: ((Iteration) -> Void)?) throws
+        -> (model: ReducedModel, surrogate: CertifiedReducedBasisSurrogate, outcome: WeakGreedy.Outcome, history: [Iteration]) {
+        var surrogate = CertifiedReducedBasisSurrogate(reductor: reductor, truth: truth, residualNormMethod: residualNormMethod, relative: relative)
+        let (outcome, history) = try loop(&surrogate, trainingSet, start: start, progress)
+        return (try surrogate.reductor.reducedModel(residualNormMethod: residualNormMethod), surrogate, outcome, history)
     }
 
     /// The weak greedy loop on `surrogate`, its records translated to parameters.
