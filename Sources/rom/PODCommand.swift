@@ -133,6 +133,12 @@ struct PODCommand: ParsableCommand {
         guard m.rows == rows else {
             throw ToolError("--inner-product \(path): order \(m.rows), but the snapshots have \(rows) rows (dofs)")
         }
+        // An inner product must be symmetric positive definite: CHOLMOD says whether it is, and where not.
+        do {
+            _ = try CholeskyFactorization(m)
+        } catch let error as LinearAlgebraError {
+            throw ToolError("--inner-product \(path): not an inner-product matrix (symmetric positive definite): \(error)")
+        }
         return .weighted(by: m)
     }
 }

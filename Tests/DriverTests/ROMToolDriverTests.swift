@@ -125,6 +125,18 @@ final class ROMToolDriverTests: XCTestCase {
         let order = try romFailure(["pod", path("S.npy"), "--inner-product", path("M7.mtx"), "--out", path("B.npy")])
         XCTAssertTrue(order.contains("order 7") && order.contains("10 rows"), order)
         XCTAssertTrue(try romFailure(["pod", path("S.npy"), "--tol", "2", "--out", path("B.npy")]).contains("--tol"))
+        // Issue 11: a non-symmetric, an indefinite and a negative definite "inner product" are refused, naming the entry or pivot.
+        var nonsymmetric = SparseMatrix.laplacian1D(10)
+        nonsymmetric.values[nonsymmetric.index(row: 2, column: 3)!] = -0.5
+        var indefinite = SparseMatrix.laplacian1D(10)
+        indefinite.values[indefinite.index(row: 4, column: 4)!] = -2
+        for (name, m, expected) in [("N.mtx", nonsymmetric, "entry (2, 3)"), ("I.mtx", indefinite, "not positive definite"),
+                                    ("D.mtx", -1 * SparseMatrix.laplacian1D(10), "not positive definite")] {
+            try MatrixMarket.write(m, to: folder.appendingPathComponent(name))
+            let message = try romFailure(["pod", path("S.npy"), "--inner-product", path(name), "--out", path("B.npy")])
+            XCTAssertTrue(message.contains("not an inner-product matrix") && message.contains(expected), message)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path("B.npy")))
     }
 
     // MARK: info and online
