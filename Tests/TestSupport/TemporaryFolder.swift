@@ -22,9 +22,6 @@ public struct TemporaryFolder: Sendable {
     /// The URL of `name` inside the folder.
     public func file(_ name: String) -> URL { url.appendingPathComponent(name) }
 
-    /// The path of `name` inside the folder.
-    public func path(_ name: String) -> String { file(name).path }
-
     /// Writes `text` to `name` and returns its URL.
     @discardableResult
     public func write(_ text: String, to name: String) throws -> URL {

@@ -24,9 +24,8 @@ public enum InPlaceSolver {
                                     pivots: UnsafeMutableBufferPointer<Int32>) throws {
         precondition(a.count >= n * n && b.count >= n && pivots.count >= n, "InPlaceSolver.solveGeneral: buffers too small for order \(n)")
         guard n > 0 else { return }
-        let info = LAPACKE_dgesv_work(LAPACK_COL_MAJOR, romkit_lapack_int(n), 1, a.baseAddress, romkit_lapack_int(n),
-                                      pivots.baseAddress, b.baseAddress, romkit_lapack_int(n))
-        if info > 0 { throw LinearAlgebraError.singular(pivot: Int(info) - 1, routine: "LAPACK dgesv") }
-        try checkLAPACK(info, "dgesv")
+        let info = Double.gesv(n: n, nrhs: 1, a: a.baseAddress!, b: b.baseAddress!, pivots: pivots.baseAddress!)
+        if info > 0 { throw LinearAlgebraError.singular(pivot: info - 1, routine: "LAPACK dgesv") }
+        try checkLAPACK(romkit_lapack_int(info), "dgesv")
     }
 }

@@ -11,21 +11,13 @@ import Dispatch
 /// let u = try clock.accumulate(into: &solves) { try problem.solve(mu) }
 /// ```
 public struct Stopwatch: Sendable {
-    private var start: UInt64
+    private let start: UInt64
 
     /// A stopwatch started now.
     public init() { start = DispatchTime.now().uptimeNanoseconds }
 
     /// Seconds since the start.
     public var seconds: Double { Double(DispatchTime.now().uptimeNanoseconds &- start) * 1e-9 }
-
-    /// Restarts the stopwatch; returns the seconds it had counted.
-    @discardableResult
-    public mutating func restart() -> Double {
-        let now = DispatchTime.now().uptimeNanoseconds
-        defer { start = now }
-        return Double(now &- start) * 1e-9
-    }
 
     /// Runs `body` and returns its result with the seconds it took.
     public static func measure<T>(_ body: () throws -> T) rethrows -> (result: T, seconds: Double) {
