@@ -52,11 +52,10 @@ struct CertifiedReducedBasisSurrogate: GreedySurrogate {
 struct ResidualIndicatorSurrogate<Problem: ParametricProblem>: GreedySurrogate {
     typealias Element = Problem.Element
     let problem: Problem
-    /// V (n×N), X-orthonormal columns.
-    private(set) var basis: DenseMatrix<Element>
-    /// X V.
-    private var weightedBasis: DenseMatrix<Element>
-    private let x: SparseMatrix
+    /// V (n×N), X-orthonormal columns, and X V.
+    private var orthonormal: ScalarOrthonormalBasis<Element>
+    /// V.
+    var basis: DenseMatrix<Element> { orthonormal.vectors }
     private let xFactor: CholeskyFactorization
     let relative: Bool
     private(set) var truthSeconds = 0.0
@@ -64,27 +63,20 @@ struct ResidualIndicatorSurrogate<Problem: ParametricProblem>: GreedySurrogate {
     init(problem: Problem, relative: Bool) throws {
         self.problem = problem
         self.relative = relative
-        basis = DenseMatrix(rows: problem.dimension, columns: 0)
-        weightedBasis = basis
-        x = problem.innerProduct.matrix ?? .identity(problem.dimension)
+        let x = problem.innerProduct.matrix ?? .identity(problem.dimension)
+        orthonormal = ScalarOrthonormalBasis(x: x)
         guard x.rows == problem.dimension else {
             throw ROMError.dimensionMismatch(what: "inner-product matrix order", expected: problem.dimension, found: x.rows)
         }
         xFactor = try CholeskyFactorization(x)
     }
 
-    var size: Int { basis.columns }
+    var size: Int { orthonormal.count }
 
     /// ‖g‖_{X'} = ‖L⁻¹P g‖₂ (real and imaginary parts whitened together).
     private func dualNorm(_ g: [Element]) throws -> Double {
         let parts = Element.isComplex ? [g.map(\.realPart), g.map(\.imaginaryPart)] : [g.map(\.realPart)]
         return BLAS.nrm2(try xFactor.whitened(Matrix(columns: parts)).storage)
-    }
-
-    /// √(uᴴ X u) from u and X u.
-    private func norm(_ u: [Element], weighted xu: [Element]) -> Double {
-        let product = u.withUnsafeBufferPointer { up in xu.withUnsafeBufferPointer { Element.dot(n: u.count, up.baseAddress!, $0.baseAddress!) } }
-        return Swift.max(product.realPart, 0).squareRoot()
     }
 
     /// u_N(μ) and η_N(μ) (relative to ‖u_N‖_X when `relative`).
@@ -133,25 +125,6 @@ struct ResidualIndicatorSurrogate<Problem: ParametricProblem>: GreedySurrogate {
             throw ROMError.dimensionMismatch(what: "truth solution of the problem", expected: problem.dimension, found: snapshot.count)
         }
         if let bad = snapshot.firstIndex(where: { !$0.isFinite }) { throw ROMError.notFinite(what: "truth solution at \(mu)", index: bad) }
-        return append(snapshot)
-    }
-
-    /// Gram–Schmidt in X, twice; appends the normalized remainder unless less than 1e-12 of the
-    /// snapshot's norm is new.
-    private mutating func append(_ v: [Element]) -> Bool {
-        let original = norm(v, weighted: x.apply(scalars: v))
-        guard original > 0, original.isFinite else { return false }
-        var w = v
-        for _ in 0..<2 where size > 0 {
-            let c = weightedBasis.applied(.adjoint, to: w)                          // Vᴴ X w
-            w.withUnsafeMutableBufferPointer { r in c.withUnsafeBufferPointer { basis.gemv(.none, $0, into: r, alpha: -1, beta: 1) } }
-        }
-        let xw = x.apply(scalars: w)
-        let remainder = norm(w, weighted: xw)
-        guard remainder > 1e-12 * original else { return false }
-        let scale = Element(real: 1 / remainder)
-        basis.appendColumn(w.map { $0 * scale })
-        weightedBasis.appendColumn(xw.map { $0 * scale })
-        return true
+        return orthonormal.append(snapshot)
     }
 }

@@ -1,0 +1,63 @@
+import ComplexModule
+import LinearAlgebra
+
+/// The truth solver of a sampled matrix family: CHOLMOD for a real symmetric positive definite
+/// family (one symbolic analysis for every μ, `CholeskyFactorization.refactor(values:)`),
+/// UMFPACK otherwise (real unsymmetric or indefinite, and complex). The choice is made on the
+/// first matrix: symmetric real matrices are tried with CHOLMOD, and a failed factorization
+/// (not positive definite) switches the family to UMFPACK.
+final class FamilyTruthSolver<Element: Scalar> {
+    private let pattern: CSRMatrix<Element>
+    private var cholesky: CholeskyFactorization?
+    private var usesCholesky: Bool
+    /// Seconds spent in factorizations and solves.
+    private(set) var seconds = 0.0
+
+    init(pattern: CSRMatrix<Element>, firstValues: [Element]) {
+        self.pattern = pattern
+        usesCholesky = !Element.isComplex && pattern.withValues(firstValues).isHermitian(tolerance: 1e-13)
+    }
+
+    /// "CHOLMOD" or "UMFPACK".
+    var name: String { usesCholesky ? "CHOLMOD" : "UMFPACK" }
+
+    /// u with A u = f, A the pattern with `values`.
+    func solve(values: [Element], rightHandSide f: [Element]) throws -> [Element] {
+        let clock = Stopwatch()
+        defer { seconds += clock.seconds }
+        if usesCholesky, let real = values as? [Double], let load = f as? [Double] {
+            do {
+                if let cholesky {
+                    try cholesky.refactor(values: real)
+                } else {
+                    cholesky = try CholeskyFactorization((pattern as! SparseMatrix).withValues(real))
+                }
+                return try cholesky!.solve(load) as! [Element]
+            } catch LinearAlgebraError.notPositiveDefinite {
+                usesCholesky = false
+                cholesky = nil
+            }
+        }
+        let a = pattern.withValues(values)
+        if let real = a as? SparseMatrix, let load = f as? [Double] {
+            return try LUFactorization(real).solve(load) as! [Element]
+        }
+        return try LUFactorization(a as! ComplexSparseMatrix).solve(f as! [Complex<Double>]) as! [Element]
+    }
+}
+
+extension CSRMatrix {
+    /// Whether A = Aᴴ to `tolerance` times the largest entry.
+    func isHermitian(tolerance: Double) -> Bool {
+        guard rows == columns else { return false }
+        let largest = values.reduce(0.0) { Swift.max($0, $1.modulus) }
+        for i in 0..<rows {
+            for k in rowPointers[i]..<rowPointers[i + 1] {
+                let j = columnIndices[k]
+                let mirror = index(row: j, column: i).map { values[$0].conjugate } ?? .zero
+                if (values[k] - mirror).modulus > tolerance * largest { return false }
+            }
+        }
+        return true
+    }
+}
