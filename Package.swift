@@ -50,7 +50,8 @@ let package = Package(
             ]
         ),
         .target(name: "EIM", dependencies: ["LinearAlgebra"]),
-        .target(name: "ROM", dependencies: ["LinearAlgebra", "EIM", .product(name: "ComplexModule", package: "swift-numerics")]),
+        .target(name: "ROM", dependencies: ["LinearAlgebra", "EIM", .product(name: "ComplexModule", package: "swift-numerics"),
+                                       .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "DomainDecomp", dependencies: ["LinearAlgebra", "FEM", "ROM", "CMetis", "CMPI"]),
 
         // The options every driver and benchmark shares (--json, --quiet).

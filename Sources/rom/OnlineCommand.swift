@@ -35,6 +35,15 @@ struct OnlineCommand: ParsableCommand {
     @Option(help: "Write the reconstructed field (needs a model that keeps its basis): 1-D .npy for --mu, (dofs, count) for --mu-file.")
     var field: String?
 
+    @Option(help: "Nonintrusive models: the external code's assembled A(μ) (.mtx); its magic entries are read from it.")
+    var matrix: String?
+
+    @Option(help: "With --matrix: f(μ) (.npy or .mtx); without it, f's coefficients are interpolated at μ.")
+    var rhs: String?
+
+    @Option(help: "Nonintrusive models: the magic entries (.npy), operator's then optionally the right-hand side's, in the order 'rom info' lists.")
+    var entries: String?
+
     @Option(help: "Timing: passes over the parameters (default: as many as fill about 0.05 s).")
     var repeats: Int?
 
@@ -44,11 +53,22 @@ struct OnlineCommand: ParsableCommand {
     func validate() throws {
         if (mu == nil) == (muFile == nil) { throw ValidationError("give exactly one of --mu and --mu-file") }
         if csv != nil && muFile == nil { throw ValidationError("--csv needs --mu-file (one --mu query prints text or JSON)") }
+        if matrix != nil && entries != nil { throw ValidationError("give --matrix or --entries, not both") }
+        if rhs != nil && matrix == nil { throw ValidationError("--rhs goes with --matrix") }
+        if (matrix != nil || entries != nil) && mu == nil { throw ValidationError("--matrix and --entries answer one query: give --mu") }
         if let r = repeats, r < 1 { throw ValidationError("--repeats must be at least 1, got \(r)") }
     }
 
     func run() throws {
-        let reduced = try OnlineModelFile.load(URL(fileURLWithPath: model)).model
+        var reduced = try OnlineModelFile.load(URL(fileURLWithPath: model)).model
+        if matrix != nil || entries != nil {
+            guard let nonintrusive = reduced as? NonintrusiveModelEvaluator<Double> else {
+                throw ToolError("--matrix and --entries need a nonintrusive model; \(model) is a '\(reduced.method)' model")
+            }
+            let given = try EntryQuery.entries(for: nonintrusive.model, matrix: matrix, rhs: rhs, entries: entries)
+            let mu = try ParameterInput.parse(self.mu!, space: reduced.parameterSpace, place: "--mu")
+            reduced = EntryQuery(evaluator: nonintrusive, operatorEntries: given.operator, rightHandSideEntries: given.rightHandSide, mu: mu)
+        }
         if field != nil && !reduced.canReconstruct {
             throw ToolError("--field: \(model) was saved without its basis, so no field can be reconstructed")
         }

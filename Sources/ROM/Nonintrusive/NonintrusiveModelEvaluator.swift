@@ -97,15 +97,37 @@ public final class NonintrusiveModelEvaluator<Element: Scalar> {
     }
 
     /// Answers the query whose magic entries are given: A(μ) at `operatorPositions`, f(μ) at
-    /// `rightHandSideIndices` (what `rom online --matrix` and `--entries` pass).
-    public func solve(operatorEntries a: [Element], rightHandSideEntries f: [Element]) throws {
-        guard a.count == d else { throw ROMError.dimensionMismatch(what: "operator magic entries", expected: d, found: a.count) }
-        guard f.count == l else { throw ROMError.dimensionMismatch(what: "right-hand side magic entries", expected: l, found: f.count) }
-        if let bad = a.firstIndex(where: { !$0.isFinite }) { throw ROMError.notFinite(what: "operator magic entries", index: bad) }
-        if let bad = f.firstIndex(where: { !$0.isFinite }) { throw ROMError.notFinite(what: "right-hand side magic entries", index: bad) }
-        a.withUnsafeBufferPointer { substitute($0, model.operatorParts, model.operatorInterpolationMatrix, into: beta) }
-        f.withUnsafeBufferPointer { substitute($0, model.rightHandSideParts, model.rightHandSideInterpolationMatrix, into: gamma) }
+    /// `rightHandSideIndices` (what `rom online --matrix` and `--entries` pass). Either may be nil,
+    /// then its coefficients are interpolated at `mu` (which the model then needs).
+    public func solve(operatorEntries a: [Element]?, rightHandSideEntries f: [Element]?, interpolatingAt mu: Parameter? = nil) throws {
+        if let a {
+            guard a.count == d else { throw ROMError.dimensionMismatch(what: "operator magic entries", expected: d, found: a.count) }
+            if let bad = a.firstIndex(where: { !$0.isFinite }) { throw ROMError.notFinite(what: "operator magic entries", index: bad) }
+        }
+        if let f {
+            guard f.count == l else { throw ROMError.dimensionMismatch(what: "right-hand side magic entries", expected: l, found: f.count) }
+            if let bad = f.firstIndex(where: { !$0.isFinite }) { throw ROMError.notFinite(what: "right-hand side magic entries", index: bad) }
+        }
+        if a == nil || f == nil {
+            guard let interpolation = model.coefficientInterpolation, let mu else {
+                throw ROMError.invalidOption(name: "query", detail: "the magic entries of \(a == nil ? "A(μ)" : "f(μ)") are missing, and "
+                                             + (mu == nil ? "no μ was given to interpolate them" : "this model has no coefficient interpolation"))
+            }
+            try parameterSpace(contains: mu)
+            mu.values.withUnsafeBufferPointer { interpolation.evaluate($0, scratch: scratch, into: interpolated) }
+            for i in 0..<d { beta[i] = interpolated[i] }
+            for i in 0..<l { gamma[i] = interpolated[d + i] }
+        }
+        a?.withUnsafeBufferPointer { substitute($0, model.operatorParts, model.operatorInterpolationMatrix, into: beta) }
+        f?.withUnsafeBufferPointer { substitute($0, model.rightHandSideParts, model.rightHandSideInterpolationMatrix, into: gamma) }
         try solveWithCoefficients()
+    }
+
+    private func parameterSpace(contains mu: Parameter) throws { try model.parameterSpace.validate(mu) }
+
+    /// Answers the query whose magic entries are given (both).
+    public func solve(operatorEntries a: [Element], rightHandSideEntries f: [Element]) throws {
+        try solve(operatorEntries: Optional(a), rightHandSideEntries: Optional(f), interpolatingAt: nil)
     }
 
     /// Answers μ (components, not validated) with β and γ interpolated from the training values.

@@ -239,3 +239,30 @@ struct NonintrusiveSurrogate<Element: Scalar>: GreedySurrogate {
     }
 }
 
+
+extension NonintrusiveReducedBasis.Result {
+    /// The offline figures as JSON members (the keys of `rom nonintrusive --json` and the
+    /// `nonintrusive-rb` driver).
+    public var figures: [(String, JSONValue)] {
+        let training = history.last?.maxIndicator ?? .nan
+        let members: [(String, JSONValue)] = [
+            ("eim_terms", .int(operatorInterpolation.terms)),
+            ("rhs_eim_terms", .int(rightHandSideInterpolation.terms)),
+            ("operator_error", .number(operatorTrainingError.largestEntry)),
+            ("operator_error_frobenius", .number(operatorTrainingError.frobenius)),
+            ("eim_error_history", .numbers(operatorInterpolation.values.errorHistory)),
+            ("basis_size", .int(model.size)),
+            ("max_training_indicator", .number(training)),
+            ("greedy_indicators", .numbers(history.map(\.maxIndicator))),
+            ("greedy_stop", .string(stopReason.description)),
+            ("truth_solver", .string(truthSolver)),
+            ("sketch_size", .int(model.sketchSize)),
+        ]
+        let times: [(String, JSONValue)] = [
+            ("interpolation_seconds", .number(seconds.interpolation)), ("truth_seconds", .number(seconds.truth)),
+            ("extension_seconds", .number(seconds.extension)), ("indicator_seconds", .number(seconds.indicators)),
+            ("offline_seconds", .number(seconds.total)),
+        ]
+        return members + times
+    }
+}

@@ -46,6 +46,14 @@ public struct ScatteredInterpolation: Sendable {
         weights = try LeastSquares(system, rhs).solution
     }
 
+    /// An interpolation from its stored arrays (a model file): centres scaled to the unit box of `space`.
+    init(centres: Matrix, space: ParameterSpace, weights: Matrix) {
+        self.centres = centres
+        lower = space.lower
+        width = zip(space.lower, space.upper).map { $1 > $0 ? $1 - $0 : 1 }
+        self.weights = weights
+    }
+
     @inline(__always)
     static func kernel(_ r: Double) -> Double { r * r * r }
 

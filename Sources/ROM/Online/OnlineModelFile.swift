@@ -20,7 +20,7 @@ public enum OnlineModelFile {
     /// The `method` of a certified reduced basis model.
     public static let reducedBasisMethod = "reduced-basis"
     /// The methods this ROMKit reads, each answered by its `OnlineModel`.
-    public static let methods = [reducedBasisMethod]
+    public static let methods = [reducedBasisMethod, nonintrusiveMethod]
 
     /// Provenance recorded in the model: who made it, from what, when.
     public typealias Provenance = FileProvenance
@@ -124,6 +124,9 @@ public enum OnlineModelFile {
         case reducedBasisMethod:
             let contents = try read(archive, file: file)
             return Loaded(model: ReducedModelEvaluator(model: contents.model), method: header.method, provenance: contents.provenance)
+        case nonintrusiveMethod:
+            let (model, provenance) = try readNonintrusive(archive, file: file, as: Double.self)
+            return Loaded(model: NonintrusiveModelEvaluator(model: model), method: header.method, provenance: provenance)
         default:
             throw ROMError.invalidModel(file: file, detail: "method '\(header.method)' is not one this ROMKit reads ("
                                         + methods.joined(separator: ", ") + ")")
@@ -171,14 +174,8 @@ public enum OnlineModelFile {
         guard q == header.operatorCoefficients.count, p == header.rightHandSideCoefficients.count else {
             throw invalid("model.json lists \(header.operatorCoefficients.count) operator and \(header.rightHandSideCoefficients.count) right-hand side coefficients for Q = \(q), P = \(p)")
         }
-        func array(_ name: String, _ shape: [Int]) throws -> [Double] {
-            guard let a = archive.arrays[name] else { throw invalid("the array \(name) is missing") }
-            guard a.shape == shape else { throw invalid("the array \(name) has shape \(a.shape), expected \(shape)") }
-            let values: [Double]
-            do { values = try a.matrixOrder() } catch { throw invalid("the array \(name): \(error)") }
-            if let bad = values.firstIndex(where: { !$0.isFinite }) { throw invalid("the array \(name) holds a non-finite value at index \(bad)") }
-            return values
-        }
+        let arrays = ModelArrayReader(archive: archive, file: file)
+        func array(_ name: String, _ shape: [Int]) throws -> [Double] { try arrays.real(name, shape) }
         let k = p + q * n
         let operators = try array("reduced_operators", [n, n, q])
         let rhs = try array("reduced_rhs", [n, p])
@@ -206,29 +203,5 @@ public enum OnlineModelFile {
         } catch let error as ROMError {
             throw invalid("\(error)")
         }
-    }
-}
-
-extension NPYArray {
-    /// The float64 elements in column-major (Fortran) order, whatever the file's order.
-    func matrixOrder() throws -> [Double] {
-        let values = try doubles()
-        guard !fortranOrder, shape.count > 1 else { return values }
-        // C order: reverse the index order.
-        var result = [Double](repeating: 0, count: values.count)
-        var strides = [Int](repeating: 1, count: shape.count)  // C strides
-        for d in stride(from: shape.count - 2, through: 0, by: -1) { strides[d] = strides[d + 1] * shape[d + 1] }
-        var index = [Int](repeating: 0, count: shape.count)
-        for f in 0..<values.count {
-            var c = 0
-            for d in 0..<shape.count { c += index[d] * strides[d] }
-            result[f] = values[c]
-            for d in 0..<shape.count {
-                index[d] += 1
-                if index[d] < shape[d] { break }
-                index[d] = 0
-            }
-        }
-        return result
     }
 }
