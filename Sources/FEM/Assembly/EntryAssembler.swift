@@ -1,0 +1,91 @@
+import LinearAlgebra
+
+/// A few entries of an assembled matrix without assembling it: for each wanted entry (i, j) the
+/// cells that hold both dofs, their quadrature points and shape functions, precomputed once; then
+/// `entries(_:)` integrates the form over those cells only, with the assembler's quadrature rule,
+/// so the values equal the assembled ones to round-off. What the nonintrusive reduced basis reads
+/// online (its "magic entries"): the cost is that of a few cells, not of the mesh.
+public struct EntryAssembler: Sendable {
+    /// The entries (row dof, column dof), in the order `entries` returns them.
+    public let positions: [(row: Int, column: Int)]
+    private let records: [Record]
+    /// Per cell used: the quadrature points (x, cell, region) and weights.
+    private let points: [[QuadraturePoint]], weights: [[Double]]
+    /// Per cell used, per point, per local dof: the shape function.
+    private let shapes: [[[ShapeFunction]]]
+    /// The quadrature degree the entries are integrated to.
+    public let degree: Int
+
+    /// One cell's contribution to one entry: local dofs a (row) and b (column) of cell slot `slot`.
+    private struct Record: Sendable { let position: Int, slot: Int, a: Int, b: Int }
+
+    /// Prepares the entries `positions` (global dof numbers of `space`) of forms integrated to
+    /// `quadratureDegree` (use `BilinearForm.quadratureDegree(for:)` of the form to evaluate).
+    public init(space: FunctionSpace, positions: [(row: Int, column: Int)], quadratureDegree: Int) {
+        self.positions = positions
+        degree = quadratureDegree
+        let mesh = space.mesh, d = mesh.dimension, k = d + 1, m = space.element.count, C = space.components, L = m * C
+        let dofs = space.allCellDofs
+        var cellsOfDof = [Int: [Int]]()
+        let wanted = Set(positions.flatMap { [$0.row, $0.column] })
+        for c in 0..<mesh.cellCount { for e in 0..<L where wanted.contains(dofs[c * L + e]) { cellsOfDof[dofs[c * L + e], default: []].append(c) } }
+        var slotOf = [Int: Int](), cells: [Int] = [], records: [Record] = []
+        for (p, position) in positions.enumerated() {
+            let shared = Set(cellsOfDof[position.row] ?? []).intersection(cellsOfDof[position.column] ?? []).sorted()
+            for c in shared {
+                let slot = slotOf[c] ?? { cells.append(c); slotOf[c] = cells.count - 1; return cells.count - 1 }()
+                let local = Array(dofs[(c * L)..<((c + 1) * L)])
+                for a in 0..<L where local[a] == position.row {
+                    for b in 0..<L where local[b] == position.column { records.append(Record(position: p, slot: slot, a: a, b: b)) }
+                }
+            }
+        }
+        self.records = records
+        let rule = QuadratureRule(dimension: d, degree: Swift.max(quadratureDegree, 0))
+        let values = rule.points.map { space.element.values(at: $0) }
+        let gradients = rule.points.map { space.element.gradients(at: $0) }
+        var points: [[QuadraturePoint]] = [], weights: [[Double]] = [], shapes: [[[ShapeFunction]]] = []
+        mesh.cells.withUnsafeBufferPointer { nodes in
+            mesh.coordinates.withUnsafeBufferPointer { x in
+                for c in cells {
+                    let g = AffineGeometry(nodes: nodes, first: k * c, vertexCount: k, dimension: d, coordinates: x)
+                    points.append(rule.points.map { QuadraturePoint(x: g.point($0), cell: c, region: mesh.regions[c]) })
+                    weights.append(rule.weights.map { $0 * g.measureFactor })
+                    shapes.append((0..<rule.count).map { q in
+                        (0..<L).map { e in ShapeFunction(value: values[q][e / C], gradient: g.gradient(gradients[q][e / C]), component: e % C) }
+                    })
+                }
+            }
+        }
+        self.points = points
+        self.weights = weights
+        self.shapes = shapes
+    }
+
+    /// Number of cells the entries touch.
+    public var cellCount: Int { points.count }
+
+    /// The entries of `form`'s matrix at `positions` (0 where no cell holds both dofs).
+    public func entries(_ form: BilinearForm) -> [Double] {
+        var out = [Double](repeating: 0, count: positions.count)
+        out.withUnsafeMutableBufferPointer { entries(form, into: $0) }
+        return out
+    }
+
+    /// The entries into `out` (`positions.count` values).
+    public func entries(_ form: BilinearForm, into out: UnsafeMutableBufferPointer<Double>) {
+        for i in 0..<out.count { out[i] = 0 }
+        let integrand = form.integrand
+        for r in records {
+            let w = weights[r.slot], s = shapes[r.slot], x = points[r.slot]
+            var sum = 0.0
+            for q in 0..<w.count { sum += w[q] * integrand(s[q][r.b], s[q][r.a], x[q]) }
+            out[r.position] += sum
+        }
+    }
+}
+
+extension BilinearForm {
+    /// The quadrature degree the assembler uses for this form on elements of `order`.
+    public func quadratureDegree(for order: Int) -> Int { degree(order) }
+}
