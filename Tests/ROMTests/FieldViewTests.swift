@@ -104,7 +104,21 @@ final class FieldViewTests: XCTestCase {
         XCTAssertEqual(attribute("d", of: "vector-effect=\"non-scaling-stroke\" d=\"M", in: svg).filter { $0.contains("L") }.count, 2)
         XCTAssertTrue(svg.contains(">μ₀ = 0.1 &lt;</text>"))
         // Equal aspect ratio: the unit square is drawn as a square of plotSize pixels.
-        XCTAssertTrue(svg.contains("scale(0.34)"))
+        XCTAssertTrue(svg.contains("scale(0.31)"))
+    }
+
+    func testReducedBasisReportDrawsItsFieldsFirstWithoutNetwork() throws {
+        var input = ReducedBasisReport.Input(title: "fields")
+        input.fieldViews = [try FieldView(title: "truth", quantity: "u", unit: "", coordinates: coordinates, triangles: triangles,
+                                          values: linearValues)]
+        input.fieldViewsNote = "The .vtu holds the fields."
+        input.testEstimates = [2e-6]
+        input.testTrueErrors = [1e-6]
+        let html = ReducedBasisReport(input).htmlReport().html()
+        let fields = try XCTUnwrap(html.range(of: "class=\"field-view\"")), summary = try XCTUnwrap(html.range(of: "<h2>Summary</h2>"))
+        XCTAssertLessThan(fields.lowerBound, summary.lowerBound, "the fields come before any table")
+        XCTAssertTrue(html.contains("<p>The .vtu holds the fields.</p>"))
+        for forbidden in ["<script", "<link", "<image", "href=", "url("] { XCTAssertFalse(html.contains(forbidden), forbidden) }
     }
 
     func testBadInputIsAnErrorNamingTheProblem() {

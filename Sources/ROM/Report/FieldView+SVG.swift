@@ -29,7 +29,7 @@ extension FieldView {
         let barX = Layout.pad + plotWidth + Layout.barGap
         let barHeight = Swift.max(plotHeight, Layout.minimumBarHeight)
         let headingWidth = Layout.smallCharacterWidth * Double(colorBarHeading.count)
-        let width = (Swift.max(barX + Layout.barWidth + Layout.tickLabelWidth, barX + headingWidth,
+        let width = (Swift.max(barX + Layout.barWidth + Layout.tickLabelWidth, Layout.pad + headingWidth,
                                Layout.pad + Layout.titleCharacterWidth * Double(title.count)) + Layout.pad).rounded(.up)
         let note = clippingNote()
         let height = (Layout.plotTop + Swift.max(plotHeight, barHeight) + (note == nil ? 14 : 32)).rounded(.up)
@@ -44,7 +44,7 @@ extension FieldView {
         let transform = "translate(\(f(Layout.pad)) \(f(Layout.plotTop))) scale(\(String(format: "%.5g", pixelsPerStep)))"
         out += meshGroup(points: points, transform: transform)
         out += overlays(box: box, step: step, transform: transform, pixelsPerStep: pixelsPerStep)
-        out += colorBar(x: barX, top: Layout.plotTop, height: barHeight)
+        out += colorBar(x: barX, top: Layout.plotTop, height: barHeight, headingEnd: width - Layout.pad)
         if let note {
             out += "<text class=\"note\" x=\"\(f(Layout.pad))\" y=\"\(f(height - 8))\" font-size=\"11\" fill=\"#555\">"
                 + "\(HTMLEscaping.escape(note))</text>\n"
@@ -102,13 +102,14 @@ extension FieldView {
     }
 
     /// The colour bar: one rectangle per bucket, the frame, the ticks inside the range and the
-    /// range values at both ends, the heading above.
-    private func colorBar(x: Double, top: Double, height: Double) -> String {
+    /// range values at both ends, the heading above (ending at `headingEnd`, so that a long one
+    /// runs over the free space above the plot).
+    private func colorBar(x: Double, top: Double, height: Double, headingEnd: Double) -> String {
         let f = SVGPlotFrame.f
         let scale = colorScale
         let scaleName = scale.scale == .log10 ? "log10" : "linear"
         var out = "<g class=\"color-bar\" data-scale=\"\(scaleName)\" data-lower=\"\(scale.lower)\" data-upper=\"\(scale.upper)\">\n"
-        out += "<text class=\"color-bar-label\" x=\"\(f(x))\" y=\"\(f(top - 10))\" font-size=\"12\" fill=\"#222\">"
+        out += "<text class=\"color-bar-label\" x=\"\(f(headingEnd))\" y=\"\(f(top - 10))\" text-anchor=\"end\" font-size=\"12\" fill=\"#222\">"
             + "\(HTMLEscaping.escape(colorBarHeading))</text>\n"
         let slice = height / Double(scale.buckets)
         for k in 0..<scale.buckets {

@@ -85,8 +85,9 @@ public struct FieldView: Sendable {
     /// Grid steps over the longer side of the mesh's bounding box that coordinates are rounded to
     /// (1000: three significant digits).
     public var gridResolution = 1000
-    /// Length in CSS pixels of the longer side of the drawn mesh.
-    public var plotSize = 340
+    /// Length in CSS pixels of the longer side of the drawn mesh (310: two views side by side
+    /// in a report's column).
+    public var plotSize = 310
     /// Polylines drawn over the field, each as (x, y) pairs in mesh coordinates (block outlines).
     public var outlines: [[Double]] = []
     /// Texts drawn over the field.

@@ -126,7 +126,7 @@ public struct HTMLReport: Sendable {
         table.data td { text-align: right; }
         figure { margin: 14px 0 22px; }
         figure svg { max-width: 100%; height: auto; border: 1px solid #eceff2; }
-        .field-row { display: flex; flex-wrap: wrap; gap: 12px; }
+        .field-row { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 12px; }
         figcaption { color: #5b6270; font-size: 13px; margin-top: 4px; }
         pre { background: #f3f4f6; padding: 10px 12px; overflow-x: auto; font-size: 13px; }
         @media print { body { background: #fff; } main { padding: 0; } }
