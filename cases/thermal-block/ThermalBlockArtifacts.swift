@@ -44,6 +44,13 @@ struct ThermalBlockArtifacts {
                               ("mesh", "\(block.n) × \(block.n) squares, 4 P1 triangles each, \(block.mesh.nodeCount) vertices"),
                               ("estimator", "\(result.model.residualNormMethod.rawValue) residual norm, min-θ coercivity bound"),
                               ("worst test parameter", "\(mu)")]
+        input.fieldViews = try ThermalBlockFieldViews(block: block, mu: mu, truth: truth, reduced: reduced,
+                                                      basisSize: result.model.size).views
+        input.fieldViewsTitle = "Solution at the worst test parameter"
+        let muText: String = mu.values.map { String(format: "%.3f", $0) }.joined(separator: ", ")
+        input.fieldViewsNote = "At μ = (\(muText)), the test parameter with the largest true error: the truth and the reduced "
+            + "solution share one colour range; the pointwise error has its own (logarithmic when it spans decades). "
+            + "Block b is μ_b = diffusion_b. thermal-block-solution.vtu holds the same fields for ParaView."
         input.dofs = block.dofs
         input.trainingSetSize = trainingSize
         input.testSetSize = study.parameters.count

@@ -20,6 +20,8 @@ public struct HTMLReport: Sendable {
         case table(header: [String], rows: [[String]])
         /// A plot, rendered inline as SVG, with an optional caption under it.
         case plot(SVGPlot, caption: String?)
+        /// Fields on a mesh, drawn side by side (wrapping), with an optional caption under them.
+        case fields([FieldView], caption: String?)
         /// Monospaced text (a command line, a log excerpt).
         case preformatted(String)
     }
@@ -98,6 +100,12 @@ public struct HTMLReport: Sendable {
             var out = "<figure>\n\(plot.svg())\n"
             if let caption { out += "<figcaption>\(HTMLEscaping.escape(caption))</figcaption>\n" }
             return out + "</figure>\n"
+        case let .fields(views, caption):
+            var out = "<figure class=\"fields\">\n<div class=\"field-row\">\n"
+            for view in views { out += view.svg() + "\n" }
+            out += "</div>\n"
+            if let caption { out += "<figcaption>\(HTMLEscaping.escape(caption))</figcaption>\n" }
+            return out + "</figure>\n"
         case .preformatted(let text):
             return "<pre>\(HTMLEscaping.escape(text))</pre>\n"
         }
@@ -118,6 +126,7 @@ public struct HTMLReport: Sendable {
         table.data td { text-align: right; }
         figure { margin: 14px 0 22px; }
         figure svg { max-width: 100%; height: auto; border: 1px solid #eceff2; }
+        .field-row { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 12px; }
         figcaption { color: #5b6270; font-size: 13px; margin-top: 4px; }
         pre { background: #f3f4f6; padding: 10px 12px; overflow-x: auto; font-size: 13px; }
         @media print { body { background: #fff; } main { padding: 0; } }

@@ -51,6 +51,14 @@ public struct ReducedBasisReport: Sendable {
         public var truthSecondsPerSolve: Double?
         /// More timings, in display order (name, seconds).
         public var otherTimings: [(String, Double)] = []
+        /// Fields drawn first, before any number (e.g. the truth, the reduced solution and their
+        /// pointwise error at the worst test parameter, and the parameter's layout); empty for none.
+        public var fieldViews: [FieldView] = []
+        /// The heading of the fields' section.
+        public var fieldViewsTitle = "Solution at the worst test parameter"
+        /// A paragraph under the fields (what they show, where the `.vtu` is); shown alone when a
+        /// driver cannot draw its fields (a 3D mesh); nil for none.
+        public var fieldViewsNote: String?
         /// Free paragraphs shown at the end (settings, remarks).
         public var notes: [String] = []
 
@@ -112,7 +120,7 @@ public struct ReducedBasisReport: Sendable {
     /// The report as an HTML document.
     public func htmlReport() -> HTMLReport {
         HTMLReport(title: input.title, subtitle: input.subtitle,
-                   sections: [summarySection(), problemSection(), greedySection(), singularValueSection(),
+                   sections: fieldSections() + [summarySection(), problemSection(), greedySection(), singularValueSection(),
                               testSection(), timingSection()] + (input.notes.isEmpty ? [] : [notesSection()]))
     }
 
@@ -120,6 +128,14 @@ public struct ReducedBasisReport: Sendable {
     /// - Throws: `FileFormatError.unwritable` naming the file.
     public func write(to url: URL) throws {
         try htmlReport().write(to: url)
+    }
+
+    /// The fields' section, or none when there is neither a view nor a note.
+    private func fieldSections() -> [HTMLReport.Section] {
+        var blocks: [HTMLReport.Block] = []
+        if !input.fieldViews.isEmpty { blocks.append(.fields(input.fieldViews, caption: nil)) }
+        if let note = input.fieldViewsNote { blocks.append(.paragraph(note)) }
+        return blocks.isEmpty ? [] : [HTMLReport.Section(title: input.fieldViewsTitle, blocks: blocks)]
     }
 
     private func notesSection() -> HTMLReport.Section {
