@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "DomainDecomp", targets: ["DomainDecomp"]),
         .executable(name: "rom-bench", targets: ["rom-bench"]),
         .executable(name: "thermal-block", targets: ["thermal-block"]),
+        .executable(name: "nonintrusive-rb", targets: ["nonintrusive-rb"]),
         .executable(name: "poisson", targets: ["poisson"]),
         .executable(name: "eim-functions", targets: ["eim-functions"]),
         .executable(name: "rom", targets: ["rom"]),
@@ -108,6 +109,12 @@ let package = Package(
             path: "cases/thermal-block"
         ),
         .executableTarget(
+            name: "nonintrusive-rb",
+            dependencies: ["CaseProblems", "FEM", "ROM", "LinearAlgebra", "DriverOptions",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "cases/nonintrusive-rb"
+        ),
+        .executableTarget(
             name: "poisson",
             dependencies: ["FEM", "LinearAlgebra", "DriverOptions", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "cases/poisson"
@@ -119,7 +126,7 @@ let package = Package(
         .testTarget(name: "EIMTests", dependencies: ["EIM", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "ModuleTests", dependencies: ["FEM", "ROM", "EIM", "DomainDecomp"]),
         // End-to-end tests of the drivers: run each executable on a small case, compare its JSON.
-        .testTarget(name: "DriverTests", dependencies: ["rom-bench", "thermal-block", "poisson", "eim-functions", "rom", "eifmm", "ROM", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "DriverTests", dependencies: ["rom-bench", "thermal-block", "nonintrusive-rb", "poisson", "eim-functions", "rom", "eifmm", "ROM", "LinearAlgebra", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -9,10 +9,13 @@ public struct EntryAssembler: Sendable {
     /// The entries (row dof, column dof), in the order `entries` returns them.
     public let positions: [(row: Int, column: Int)]
     private let records: [Record]
-    /// Per cell used: the quadrature points (x, cell, region) and weights.
-    private let points: [[QuadraturePoint]], weights: [[Double]]
-    /// Per cell used, per point, per local dof: the shape function.
-    private let shapes: [[[ShapeFunction]]]
+    /// Per cell used (slot s) and point q, at s·Q + q: the quadrature point and its weight.
+    private let points: [QuadraturePoint], weights: [Double]
+    /// The shape functions at (s·Q + q)·L + e.
+    private let shapes: [ShapeFunction]
+    private let pointsPerCell: Int, localCount: Int
+    /// Number of cells the entries touch.
+    public let cellCount: Int
     /// The quadrature degree the entries are integrated to.
     public let degree: Int
 
@@ -44,26 +47,26 @@ public struct EntryAssembler: Sendable {
         let rule = QuadratureRule(dimension: d, degree: Swift.max(quadratureDegree, 0))
         let values = rule.points.map { space.element.values(at: $0) }
         let gradients = rule.points.map { space.element.gradients(at: $0) }
-        var points: [[QuadraturePoint]] = [], weights: [[Double]] = [], shapes: [[[ShapeFunction]]] = []
+        var points: [QuadraturePoint] = [], weights: [Double] = [], shapes: [ShapeFunction] = []
         mesh.cells.withUnsafeBufferPointer { nodes in
             mesh.coordinates.withUnsafeBufferPointer { x in
                 for c in cells {
                     let g = AffineGeometry(nodes: nodes, first: k * c, vertexCount: k, dimension: d, coordinates: x)
-                    points.append(rule.points.map { QuadraturePoint(x: g.point($0), cell: c, region: mesh.regions[c]) })
-                    weights.append(rule.weights.map { $0 * g.measureFactor })
-                    shapes.append((0..<rule.count).map { q in
-                        (0..<L).map { e in ShapeFunction(value: values[q][e / C], gradient: g.gradient(gradients[q][e / C]), component: e % C) }
-                    })
+                    for q in 0..<rule.count {
+                        points.append(QuadraturePoint(x: g.point(rule.points[q]), cell: c, region: mesh.regions[c]))
+                        weights.append(rule.weights[q] * g.measureFactor)
+                        for e in 0..<L { shapes.append(ShapeFunction(value: values[q][e / C], gradient: g.gradient(gradients[q][e / C]), component: e % C)) }
+                    }
                 }
             }
         }
+        pointsPerCell = rule.count
+        localCount = L
+        cellCount = cells.count
         self.points = points
         self.weights = weights
         self.shapes = shapes
     }
-
-    /// Number of cells the entries touch.
-    public var cellCount: Int { points.count }
 
     /// The entries of `form`'s matrix at `positions` (0 where no cell holds both dofs).
     public func entries(_ form: BilinearForm) -> [Double] {
@@ -75,13 +78,20 @@ public struct EntryAssembler: Sendable {
     /// The entries into `out` (`positions.count` values).
     public func entries(_ form: BilinearForm, into out: UnsafeMutableBufferPointer<Double>) {
         for i in 0..<out.count { out[i] = 0 }
-        let integrand = form.integrand
-        for r in records {
-            let w = weights[r.slot], s = shapes[r.slot], x = points[r.slot]
-            var sum = 0.0
-            for q in 0..<w.count { sum += w[q] * integrand(s[q][r.b], s[q][r.a], x[q]) }
-            out[r.position] += sum
-        }
+        let integrand = form.integrand, nq = pointsPerCell, L = localCount
+        records.withUnsafeBufferPointer { rs in
+        shapes.withUnsafeBufferPointer { s in
+        points.withUnsafeBufferPointer { x in
+        weights.withUnsafeBufferPointer { w in
+            for r in rs {
+                var sum = 0.0
+                for q in 0..<nq {
+                    let p = r.slot * nq + q
+                    sum += w[p] * integrand(s[p * L + r.b], s[p * L + r.a], x[p])
+                }
+                out[r.position] += sum
+            }
+        }}}}
     }
 }
 

@@ -61,19 +61,8 @@ public struct MatrixEmpiricalInterpolation<Element: Scalar>: Sendable {
     /// The relative errors of A_d on the sampled matrices: the largest entry of A − A_d over the
     /// largest of A (what the greedy measures), and ‖A − A_d‖_F / ‖A‖_F.
     public func errors(on samples: FamilySamples<Element>) throws -> (largestEntry: [Double], frobenius: [Double]) {
-        var largest: [Double] = [], frobenius: [Double] = []
-        for (j, v) in samples.values.enumerated() {
-            let onPattern = samples.pattern.hasSamePattern(as: pattern) ? v : try Self.valuesOn(pattern, samples.matrix(j))
-            let approx = values.approximation(try values.coefficients(of: onPattern))
-            var e = 0.0, s = 0.0, e2 = 0.0, s2 = 0.0
-            for i in 0..<onPattern.count {
-                let d = (onPattern[i] - approx[i]).modulus, a = onPattern[i].modulus
-                e = Swift.max(e, d); s = Swift.max(s, a); e2 += d * d; s2 += a * a
-            }
-            largest.append(s > 0 ? e / s : e)
-            frobenius.append(s2 > 0 ? (e2 / s2).squareRoot() : e2.squareRoot())
-        }
-        return (largest, frobenius)
+        if samples.pattern.hasSamePattern(as: pattern) { return try values.relativeErrors(of: samples.values) }
+        return try values.relativeErrors(of: try samples.values.indices.map { try Self.valuesOn(pattern, samples.matrix($0)) })
     }
 
     /// The values of `a` on `pattern`; throws when `a` stores an entry outside it.

@@ -25,6 +25,8 @@ public struct VectorEmpiricalInterpolation<Element: Scalar>: Sendable {
     public let length: Int
     /// The d + 1 basis vectors q_0 … q_d (the last is the estimator term).
     public let basis: [[Element]]
+    /// The same as stacked real rows (real parts, then imaginary parts): n·parts × (d + 1).
+    public let realBasis: Matrix
     /// The entry each magic point reads (d + 1 entries, in the greedy's order; an entry may appear
     /// twice for complex vectors, once per part).
     public let entries: [Int]
@@ -49,18 +51,7 @@ public struct VectorEmpiricalInterpolation<Element: Scalar>: Sendable {
         }
         let parts = Element.isComplex ? 2 : 1
         let rows = n * parts
-        func snapshots() -> Matrix {
-            var g = Matrix(rows: rows, columns: samples.count)
-            g.storage.withUnsafeMutableBufferPointer { out in
-                for (j, s) in samples.enumerated() {
-                    for i in 0..<n {
-                        out[j * rows + i] = s[i].realPart
-                        if parts == 2 { out[j * rows + n + i] = s[i].imaginaryPart }
-                    }
-                }
-            }
-            return g
-        }
+        func snapshots() -> Matrix { Self.stacked(samples) }
         let options = EIMOptions(tolerance: tolerance, maxTerms: maxTerms.map { Swift.min($0, rows, samples.count) }, norm: .linf, relative: true)
         let greedy: EmpiricalInterpolation
         do {
@@ -82,6 +73,7 @@ public struct VectorEmpiricalInterpolation<Element: Scalar>: Sendable {
             points.append(points.first ?? 0)
         }
         length = n
+        realBasis = basis
         let unit = Element.imaginaryUnit
         self.basis = (0..<basis.columns).map { k in
             (0..<n).map { i in parts == 2 ? Element(real: basis[i, k]) + Element(real: basis[n + i, k]) * unit : Element(real: basis[i, k]) }
@@ -98,30 +90,86 @@ public struct VectorEmpiricalInterpolation<Element: Scalar>: Sendable {
 
     /// The (q, point, error) of one more greedy step, or nil when every sample is interpolated exactly.
     private static func nextTerm(_ eim: EmpiricalInterpolation, snapshots g: Matrix) -> ([Double], Int, Double)? {
-        let n = g.rows
         var worst = -1, largest = 0.0, worstResidual: [Double] = []
-        for j in 0..<g.columns {
-            let column = g.column(j)
-            let approx = (try? eim.interpolate(field: column)) ?? column
+        forEachResidual(of: g, basis: eim.basis, points: eim.points, terms: eim.terms) { j, r in
             var size = 0.0, error = 0.0
-            var r = [Double](repeating: 0, count: n)
-            for i in 0..<n {
-                r[i] = column[i] - approx[i]
-                size = Swift.max(size, abs(column[i]))
-                error = Swift.max(error, abs(r[i]))
-            }
+            for i in 0..<r.count { size = Swift.max(size, abs(g[i, j])); error = Swift.max(error, abs(r[i])) }
             let relative = size > 0 ? error / size : 0
-            if relative > largest { largest = relative; worst = j; worstResidual = r }
+            if relative > largest { largest = relative; worst = j; worstResidual = Array(r) }
         }
         guard worst >= 0, largest > 0 else { return nil }
         let taken = Set(eim.points)
         var x = -1, peak = 0.0
-        for i in 0..<n where !taken.contains(i) && abs(worstResidual[i]) > peak { peak = abs(worstResidual[i]); x = i }
+        for i in 0..<worstResidual.count where !taken.contains(i) && abs(worstResidual[i]) > peak { peak = abs(worstResidual[i]); x = i }
         guard x >= 0, peak > 0 else { return nil }
         var q = worstResidual.map { $0 / worstResidual[x] }
         for p in eim.points { q[p] = 0 }
         q[x] = 1
         return (q, x, largest)
+    }
+
+    /// Calls `body(j, r_j)` with the residual r_j = g_j − Σ_{k<terms} c_k q_k of every column of
+    /// g (stacked real rows), c from the values at `points` by forward substitution (q_k(x_i) = 0
+    /// for i < k, 1 for i = k): blocks of columns at a time, the products by `dgemm`.
+    static func forEachResidual(of g: Matrix, basis: Matrix, points: [Int], terms m: Int,
+                                _ body: (Int, UnsafeBufferPointer<Double>) -> Void) {
+        let n = g.rows, block = 64
+        let q = basis.columns(0..<m)
+        var start = 0
+        while start < g.columns {
+            let count = Swift.min(block, g.columns - start)
+            var c = Matrix(rows: m, columns: count)
+            for j in 0..<count {
+                for i in 0..<m {
+                    var v = g[points[i], start + j]
+                    for k in 0..<i { v -= q[points[i], k] * c[k, j] }
+                    c[i, j] = v
+                }
+            }
+            var r = g.columns(start..<(start + count))
+            if m > 0 { Matrix.gemm(.none, q, .none, c, into: &r, alpha: -1, beta: 1) }
+            r.storage.withUnsafeBufferPointer { rp in
+                for j in 0..<count { body(start + j, UnsafeBufferPointer(rebasing: rp[(j * n)..<((j + 1) * n)])) }
+            }
+            start += count
+        }
+    }
+
+    /// The stacked real rows (real parts, then imaginary parts) of the vectors, one column each.
+    static func stacked(_ samples: [[Element]]) -> Matrix {
+        let n = samples.first?.count ?? 0, parts = Element.isComplex ? 2 : 1, rows = n * parts
+        var g = Matrix(rows: rows, columns: samples.count)
+        g.storage.withUnsafeMutableBufferPointer { out in
+            for (j, s) in samples.enumerated() {
+                for i in 0..<n {
+                    out[j * rows + i] = s[i].realPart
+                    if parts == 2 { out[j * rows + n + i] = s[i].imaginaryPart }
+                }
+            }
+        }
+        return g
+    }
+
+    /// The relative errors of the d-term approximation of each vector: largest entry modulus of
+    /// v − I_d v over the largest of v, and the Euclidean (Frobenius) ratio.
+    public func relativeErrors(of samples: [[Element]]) throws -> (largestEntry: [Double], frobenius: [Double]) {
+        for s in samples where s.count != length {
+            throw ROMError.dimensionMismatch(what: "vector to interpolate", expected: length, found: s.count)
+        }
+        let g = Self.stacked(samples), n = length, complex = Element.isComplex
+        var largest = [Double](repeating: 0, count: samples.count), frobenius = largest
+        let points = zip(entries, parts).map { $0 + ($1 == .imaginary ? n : 0) }
+        Self.forEachResidual(of: g, basis: realBasis, points: points, terms: terms) { j, r in
+            var e = 0.0, s = 0.0, e2 = 0.0, s2 = 0.0
+            for i in 0..<n {
+                let d = complex ? (r[i] * r[i] + r[n + i] * r[n + i]).squareRoot() : abs(r[i])
+                let a = complex ? (g[i, j] * g[i, j] + g[n + i, j] * g[n + i, j]).squareRoot() : abs(g[i, j])
+                e = Swift.max(e, d); s = Swift.max(s, a); e2 += d * d; s2 += a * a
+            }
+            largest[j] = s > 0 ? e / s : e
+            frobenius[j] = s2 > 0 ? (e2 / s2).squareRoot() : e2.squareRoot()
+        }
+        return (largest, frobenius)
     }
 
     /// The real value a magic point reads from its entry.

@@ -1,0 +1,142 @@
+import ArgumentParser
+import CaseProblems
+import DriverOptions
+import FEM
+import Foundation
+import LinearAlgebra
+import ROM
+
+/// `nonintrusive-rb`: the reduced basis method from assembled matrices only (matrix EIM with
+/// magic entries, greedy on the external matrices, online model from entries).
+///
+/// Sample runs:
+/// ```
+/// nonintrusive-rb                                   # the Gaussian bump, n = 100
+/// nonintrusive-rb --problem thermal-block --export out/tb-family   # writes the family as .mtx files
+/// nonintrusive-rb --matrices out/tb-family --json -                # any family written by another code
+/// ```
+/// Steps: (1) the family: assembled by FEM, which the driver then forgets (only `matrix(at:)`,
+/// `rightHandSide(at:)` and, online, `entries(at:positions:)` are used), or read from a folder;
+/// (2) sample it on the training set; (3) matrix and right-hand side EIM, greedy
+/// (`NonintrusiveReducedBasis`); (4) on fresh parameters: the truth (assembly + CHOLMOD solve)
+/// against the online query (entries + reduced solve + indicator), errors, effectivities, times;
+/// (5) the model (.npz) and the JSON figures.
+@main
+struct NonintrusiveRBCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nonintrusive-rb",
+        abstract: "Nonintrusive reduced basis from assembled matrices: matrix EIM, greedy, online model, errors and timings.")
+
+    enum Problem: String, ExpressibleByArgument, CaseIterable {
+        case bump
+        case thermalBlock = "thermal-block"
+    }
+
+    @Option(help: "The family assembled by FEM: bump (non-affine diffusion) or thermal-block (affine, 2×2 blocks).")
+    var problem: Problem = .bump
+
+    @Option(help: "Read the family from this folder (A_0000.mtx …, f_0000.npy …, parameters.csv) instead of assembling one.")
+    var matrices: String?
+
+    @Option(help: "Squares per side of the mesh.")
+    var n = 100
+
+    @Option(help: "bump: centres per axis of the training grid.")
+    var grid = 17
+
+    @Option(help: "bump: heights μ₀ of the training set (from 10/heights to 10).")
+    var heights = 4
+
+    @Option(help: "thermal-block: random training parameters.")
+    var train = 200
+
+    @Option(help: "Fresh test parameters (random).")
+    var test = 50
+
+    @Option(help: "Greedy tolerance on the relative indicator.")
+    var tol = 1e-6
+
+    @Option(name: .customLong("operator-tol"), help: "Relative tolerance of the operator's empirical interpolation.")
+    var operatorTolerance = 1e-7
+
+    @Option(name: .customLong("max-basis"), help: "Largest basis.")
+    var maxBasis = 60
+
+    @Option(name: .customLong("max-terms"), help: "At most this many interpolation terms.")
+    var maxTerms: Int?
+
+    @Option(help: "Seed of the test set.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Write the sampled family to this folder (the layout `rom nonintrusive` and --matrices read).")
+    var export: String?
+
+    @Option(help: "Output folder (model.npz).")
+    var out = "out/nonintrusive-rb"
+
+    @OptionGroup var output: JSONOutputOption
+
+    @OptionGroup var progress: QuietOption
+
+    func validate() throws {
+        for (name, value) in [("--n", n), ("--grid", grid), ("--heights", heights), ("--train", train), ("--max-basis", maxBasis)] where value < 1 {
+            throw ValidationError("\(name) must be at least 1, got \(value)")
+        }
+        if n < 2 { throw ValidationError("--n must be at least 2, got \(n)") }
+        if test < 0 { throw ValidationError("--test must be nonnegative, got \(test)") }
+        for (name, value) in [("--tol", tol), ("--operator-tol", operatorTolerance)] where !(value > 0 && value.isFinite) {
+            throw ValidationError("\(name) must be a positive number, got \(value)")
+        }
+    }
+
+    func say(_ line: String) { if !progress.quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) } }
+
+    func run() throws {
+        let clock = Stopwatch()
+        let method = try NonintrusiveReducedBasis(operatorTolerance: operatorTolerance, rightHandSideTolerance: 1e-10, maxTerms: maxTerms,
+                                                  tolerance: tol, maxBasisSize: maxBasis, stabilityConstant: 1)
+        var figures: [(String, JSONValue)] = []
+        let run: NonintrusiveRun
+        if let matrices {
+            let family = try MatrixMarketFamily<Double>(folder: URL(fileURLWithPath: matrices))
+            say("read \(family.samples.parameters.count) samples of order \(family.order) from \(matrices)")
+            run = try NonintrusiveRun(samples: family.samples, innerProduct: family.innerProduct, method: method, say: say)
+            figures.append(("problem", .string("matrices")))
+        } else {
+            switch problem {
+            case .bump:
+                let bump = try GaussianBump(n: n)
+                let training = bump.trainingSet(heights: heights, grid: grid)
+                say("bump: \(bump.order) dofs, sampling \(training.count) training parameters")
+                run = try NonintrusiveRun(family: bump, training: training, innerProduct: bump.innerProduct, method: method,
+                                          test: try bump.parameterSpace.random(count: test, seed: seed), say: say)
+            case .thermalBlock:
+                let block = try ThermalBlock(blocks: 2, n: n)
+                let family = ProblemMatrixFamily(block.problem)
+                let training = try block.problem.parameterSpace.random(count: train, seed: seed + 1)
+                say("thermal block: \(block.dofs) dofs, sampling \(training.count) training parameters")
+                run = try NonintrusiveRun(family: family, training: training, innerProduct: block.problem.innerProduct.matrix!, method: method,
+                                          test: try block.problem.parameterSpace.random(count: test, seed: seed), say: say)
+                let intrusive = try ReducedBasisGreedy(tolerance: tol, relative: true, maxBasisSize: maxBasis)
+                    .run(problem: block.problem, trainingSet: training)
+                figures.append(("intrusive_basis_size", .int(intrusive.model.size)))
+            }
+            figures.append(("problem", .string(problem.rawValue)))
+        }
+        let folder = URL(fileURLWithPath: out)
+        let model = folder.appendingPathComponent("model.npz")
+        try OnlineModelFile.write(run.result.model, to: model, provenance: .init(
+            creator: "nonintrusive-rb", command: CommandLine.arguments.joined(separator: " "),
+            details: ["problem": matrices ?? problem.rawValue, "samples": "\(run.samples.parameters.count)"]))
+        if let export {
+            try MatrixMarketFamily<Double>.write(run.samples, innerProduct: run.innerProduct, to: URL(fileURLWithPath: export))
+            say("wrote the family to \(export)")
+        }
+        figures += [("truth_dimension", .int(run.samples.order)), ("training_size", .int(run.samples.parameters.count)),
+                    ("model", .string(model.path))]
+        figures += run.result.figures + run.testFigures + [("driver_seconds", .number(clock.seconds))]
+        let json = JSONValue.object(figures)
+        if let path = output.json { try OutputDestination.write(json.serialized() + "\n", to: path) }
+        if !OutputDestination.isStandardOutput(output.json) { print(run.summary(model: model.path), terminator: "") }
+    }
+}
