@@ -1,3 +1,4 @@
+import CBLAS
 import CLAPACKE
 
 /// LU factorization with partial pivoting, P A = L U, by LAPACK `dgetrf`; solves by `dgetrs`.
@@ -37,5 +38,22 @@ public struct DenseLU: Sendable {
     /// Solves A x = b.
     public func solve(_ b: [Double], transpose: Transpose = .none) throws -> [Double] {
         try solve(Matrix(rows: b.count, columns: 1, storage: b), transpose: transpose).storage
+    }
+
+    /// Solves A x = b in place (`b` in, x out) with the stored factors: the row interchanges, then
+    /// two BLAS-2 triangular solves (`dtrsv`). No allocation: the online solve of a factorization
+    /// made offline. `b` holds at least the order's entries.
+    public func solve(inPlace b: UnsafeMutableBufferPointer<Double>) {
+        let n = factors.rows
+        precondition(b.count >= n, "DenseLU.solve(inPlace:): \(b.count) entries for order \(n)")
+        guard n > 0 else { return }
+        for i in 0..<n {
+            let p = Int(pivots[i]) - 1
+            if p != i { b.swapAt(i, p) }
+        }
+        factors.storage.withUnsafeBufferPointer { f in
+            cblas_dtrsv(CblasColMajor, CblasLower, CblasNoTrans, CblasUnit, Int32(n), f.baseAddress, Int32(n), b.baseAddress, 1)
+            cblas_dtrsv(CblasColMajor, CblasUpper, CblasNoTrans, CblasNonUnit, Int32(n), f.baseAddress, Int32(n), b.baseAddress, 1)
+        }
     }
 }

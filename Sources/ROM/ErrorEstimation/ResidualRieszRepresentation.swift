@@ -8,6 +8,12 @@ public enum ResidualNormMethod: String, Sendable, Codable, CaseIterable {
     /// Buhr–Engwer–Ohlberger–Rave (2014): the representers expanded in an X-orthonormal basis,
     /// ‖r‖ = ‖B c‖₂ computed without squaring, accurate down to round-off.
     case orthonormalized
+    /// Casenave–Ern–Lelièvre (2014): ‖r(μ)‖² ≈ Σ_s λ_s(μ) ‖r(μ_s)‖², the EIM of the products
+    /// c_k(μ) c_l(μ) (symmetric formulation) applied to squared residual norms computed at the truth
+    /// level (`ResidualNormInterpolation`). Built for the final basis by
+    /// `ReducedBasisReductor.reducedModel(residualNormMethod:trainingSet:interpolationOptions:keepBasis:)`;
+    /// online cost O(K + S²), independent of n.
+    case empiricalInterpolation
 }
 
 /// The offline data of the residual estimator, grown with the reduced basis.

@@ -7,7 +7,10 @@ import LinearAlgebra
 ///
 /// Arrays (float64, Fortran order): `reduced_operators` (N, N, Q), `reduced_rhs` (N, P),
 /// `reduced_outputs` (N, K), `output_dual_norms` (K), `residual_gram` (P+QN, P+QN),
-/// `residual_coefficients` (R, P+QN), and `basis` (n, N) when the model keeps it.
+/// `residual_coefficients` (R, P+QN), and `basis` (n, N) when the model keeps it. A model with
+/// the residual-norm interpolation (`.empiricalInterpolation`) adds `residual_interpolation_points`
+/// (int64, (S, 2): k_t, l_t), `residual_interpolation_matrix` (S, S), `residual_interpolation_norms`
+/// (S: ‖r(μ_s)‖²) and `residual_interpolation_parameters` (d, S), and the size `S`.
 ///
 /// Writing is atomic (temporary file in the same folder, then rename). Loading checks the format
 /// name and version, every array's presence, type and shape, and the zip CRC of every entry, and
@@ -65,12 +68,22 @@ public enum OnlineModelFile {
             "residual_coefficients": NPYArray(model.residualCoefficients),
         ]
         if let basis = model.basis { arrays["basis"] = NPYArray(basis) }
+        var sizes = ["N": n, "Q": q, "P": model.reducedRightHandSides.count, "outputs": model.reducedOutputs.count,
+                     "R": model.residualCoefficients.rows, "truth_dimension": model.basis?.rows ?? 0]
+        if let interpolation = model.residualInterpolation {
+            let s = interpolation.terms
+            arrays["residual_interpolation_points"] = NPYArray(shape: [s, 2], fortranOrder: true,
+                                                               elements: .int64(interpolation.rows + interpolation.columns))
+            arrays["residual_interpolation_matrix"] = NPYArray(interpolation.interpolationMatrix)
+            arrays["residual_interpolation_norms"] = NPYArray(vector: interpolation.squaredResidualNorms)
+            arrays["residual_interpolation_parameters"] = NPYArray(interpolation.parameters)
+            sizes["S"] = s
+        }
         let header = Header(format: formatName, version: formatVersion, method: reducedBasisMethod,
                             parameterSpace: model.parameterSpace, operatorCoefficients: operatorCoefficients,
                             rightHandSideCoefficients: rightHandSideCoefficients, coercivityBound: coercivityBound,
                             symmetric: model.isSymmetric, residualNormMethod: model.residualNormMethod,
-                            sizes: ["N": n, "Q": q, "P": model.reducedRightHandSides.count, "outputs": model.reducedOutputs.count,
-                                    "R": model.residualCoefficients.rows, "truth_dimension": model.basis?.rows ?? 0],
+                            sizes: sizes,
                             provenance: provenance)
         try ModelArchive.write(arrays: arrays, header: header, to: url, compressed: compressed)
     }
@@ -81,7 +94,7 @@ public enum OnlineModelFile {
         public let model: ReducedModel
         /// Who made it and how.
         public let provenance: Provenance
-        /// The sizes recorded in the file (N, Q, P, R, outputs, truth_dimension).
+        /// The sizes recorded in the file (N, Q, P, R, outputs, truth_dimension; S with the residual interpolation).
         public let sizes: [String: Int]
     }
 
@@ -188,6 +201,22 @@ public enum OnlineModelFile {
             let rows = b.shape.first ?? 0
             basis = Matrix(rows: rows, columns: n, storage: try array("basis", [rows, n]))
         }
+        var interpolation: ResidualNormInterpolation?
+        if header.sizes["S"] != nil || header.residualNormMethod == .empiricalInterpolation {
+            let s = try size("S")
+            let points = try arrays.indices("residual_interpolation_points", [s, 2], in: 0..<Swift.max(k, 1))
+            let f = try array("residual_interpolation_matrix", [s, s])
+            let norms = try array("residual_interpolation_norms", [s])
+            let d = header.parameterSpace.dimension
+            let parameters = try array("residual_interpolation_parameters", [d, s])
+            do {
+                interpolation = try ResidualNormInterpolation(
+                    rows: Array(points[0..<s]), columns: Array(points[s..<(2 * s)]), interpolationMatrix: Matrix(rows: s, columns: s, storage: f),
+                    squaredResidualNorms: norms, parameters: Matrix(rows: d, columns: s, storage: parameters), coefficientCount: k)
+            } catch let error as ROMError {
+                throw invalid("the residual interpolation: \(error)")
+            }
+        }
         do {
             let model = try ReducedModel(
                 parameterSpace: header.parameterSpace, operatorCoefficients: header.operatorCoefficients,
@@ -198,10 +227,11 @@ public enum OnlineModelFile {
                 outputDualNorms: dualNorms, residualGram: Matrix(rows: k, columns: k, storage: gram),
                 residualCoefficients: Matrix(rows: r, columns: k, storage: coefficients),
                 coercivityBound: header.coercivityBound, isSymmetric: header.symmetric, basis: basis,
-                residualNormMethod: header.residualNormMethod)
+                residualNormMethod: header.residualNormMethod, residualInterpolation: interpolation)
             return Contents(model: model, provenance: header.provenance, sizes: header.sizes)
         } catch let error as ROMError {
             throw invalid("\(error)")
         }
     }
 }
+

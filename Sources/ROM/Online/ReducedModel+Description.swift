@@ -1,7 +1,8 @@
 import LinearAlgebra
 
 extension ReducedModel {
-    /// N, Q, P, R, outputs and the truth dimension (0 when the basis is not kept).
+    /// N, Q, P, R, outputs, the truth dimension (0 when the basis is not kept), and S when the
+    /// residual norm is interpolated.
     public var sizes: [ModelSize] {
         [ModelSize(key: "N", value: size, meaning: "reduced basis size"),
          ModelSize(key: "Q", value: operatorCoefficients.count, meaning: "operator terms θ_q A_q"),
@@ -9,6 +10,7 @@ extension ReducedModel {
          ModelSize(key: "R", value: residualCoefficients.rows, meaning: "rows of the residual coefficient matrix"),
          ModelSize(key: "outputs", value: reducedOutputs.count, meaning: "linear outputs"),
          ModelSize(key: "truth_dimension", value: basis?.rows ?? 0, meaning: "truth unknowns (0: basis not stored)")]
+            + (residualInterpolation.map { [ModelSize(key: "S", value: $0.terms, meaning: "terms of the residual-norm interpolation")] } ?? [])
     }
 
     /// What `rom info` says of a certified RB model beyond its sizes and parameters.
@@ -41,6 +43,8 @@ extension ReducedModel {
         switch residualNormMethod {
         case .orthonormalized: return "orthonormalized (accurate residual norm, Buhr et al. 2014)"
         case .standard: return "standard (Gram matrix formula; stalls near 1e-8 relative)"
+        case .empiricalInterpolation:
+            return "empirical interpolation of the squared residual norm, \(residualInterpolation?.terms ?? 0) terms (Casenave et al. 2014)"
         }
     }
 }

@@ -32,13 +32,15 @@ public struct ReducedModel: Sendable {
     public let basis: Matrix?
     /// The estimator evaluation.
     public var residualNormMethod: ResidualNormMethod
+    /// The empirical interpolation of ‖r(μ)‖² (`.empiricalInterpolation`), when built.
+    public let residualInterpolation: ResidualNormInterpolation?
 
     /// Assembles a model from its arrays, checking that their shapes agree.
     public init(parameterSpace: ParameterSpace, operatorCoefficients: any AffineCoefficients,
                 rightHandSideCoefficients: any AffineCoefficients, reducedOperators: [Matrix], reducedRightHandSides: [[Double]],
                 reducedOutputs: [[Double]], outputDualNorms: [Double], residualGram: Matrix, residualCoefficients: Matrix,
                 coercivityBound: any StabilityLowerBound, isSymmetric: Bool, basis: Matrix?,
-                residualNormMethod: ResidualNormMethod) throws {
+                residualNormMethod: ResidualNormMethod, residualInterpolation: ResidualNormInterpolation? = nil) throws {
         let n = reducedOperators.first?.rows ?? 0
         func require(_ condition: Bool, _ what: String, _ expected: Int, _ found: Int) throws {
             if !condition { throw ROMError.dimensionMismatch(what: what, expected: expected, found: found) }
@@ -53,6 +55,18 @@ public struct ReducedModel: Sendable {
         try require(residualGram.rows == k && residualGram.columns == k, "residual Gram matrix size", k, residualGram.rows)
         try require(residualCoefficients.columns == k, "residual coefficient columns", k, residualCoefficients.columns)
         if let basis { try require(basis.columns == n, "basis columns", n, basis.columns) }
+        if let interpolation = residualInterpolation {
+            let largestIndex = interpolation.columns.max() ?? -1
+            guard largestIndex < k else {
+                throw ROMError.invalidOption(name: "residual interpolation points",
+                                             detail: "index \(largestIndex) of c(μ), which has \(k) entries (P + Q N)")
+            }
+            try require(interpolation.parameters.rows == parameterSpace.dimension, "residual interpolation parameter dimension",
+                        parameterSpace.dimension, interpolation.parameters.rows)
+        } else if residualNormMethod == .empiricalInterpolation {
+            throw ROMError.invalidOption(name: "residual norm method", detail: "empiricalInterpolation needs the interpolation data "
+                                         + "(ReducedBasisReductor.reducedModel(residualNormMethod:trainingSet:))")
+        }
         let largest = Swift.max(operatorCoefficients.largestComponent, rightHandSideCoefficients.largestComponent)
         guard largest < parameterSpace.dimension else {
             throw ROMError.invalidOption(name: "coefficient functions",
@@ -74,6 +88,7 @@ public struct ReducedModel: Sendable {
         self.isSymmetric = isSymmetric
         self.basis = basis
         self.residualNormMethod = residualNormMethod
+        self.residualInterpolation = residualInterpolation
     }
 
     /// The reduced dimension N.

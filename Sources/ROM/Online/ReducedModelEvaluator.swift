@@ -6,7 +6,9 @@ import LinearAlgebra
 /// The model's arrays are copied once into contiguous buffers and all workspace is allocated
 /// here, so a query allocates nothing and touches no Swift array: θ(μ) (compiled expressions),
 /// A_N(μ) = Σ θ_q A_q^N and f_N(μ), a Cholesky (or LU) solve of order N by LAPACK, then
-/// ‖r‖ = ‖B c(μ)‖₂ (or √(cᵀGc)) by one BLAS gemv. One evaluator per thread.
+/// ‖r‖ = ‖B c(μ)‖₂ (or √(cᵀGc)) by one BLAS gemv, or (`.empiricalInterpolation`) S products
+/// c_{k_t} c_{l_t}, one solve with the LU factors of F made offline and one dot product.
+/// One evaluator per thread.
 public final class ReducedModelEvaluator {
     /// The model.
     public let model: ReducedModel
@@ -34,6 +36,11 @@ public final class ReducedModelEvaluator {
     private let residualCoefficients: UnsafeMutableBufferPointer<Double>
     private let projected: UnsafeMutableBufferPointer<Double>
     private let outputValues: UnsafeMutableBufferPointer<Double>
+    // `.empiricalInterpolation`: k_t then l_t (2S), ‖r(μ_s)‖² (S), the values / λ (a view, S).
+    private let interpolationPoints: UnsafeMutableBufferPointer<Int>
+    private let interpolationNorms: UnsafeMutableBufferPointer<Double>
+    private let interpolationValues: UnsafeMutableBufferPointer<Double>
+    private let interpolationFactors: DenseLU?
 
     /// An evaluator with its workspace.
     public init(model: ReducedModel) {
@@ -49,10 +56,26 @@ public final class ReducedModelEvaluator {
         _ = rightHandSides.initialize(from: model.reducedRightHandSides.flatMap { $0 })
         outputVectors = .allocate(capacity: Swift.max(model.reducedOutputs.count * n, 1))
         _ = outputVectors.initialize(from: model.reducedOutputs.flatMap { $0 })
-        let estimator = model.residualNormMethod == .orthonormalized ? model.residualCoefficients : model.residualGram
+        let estimator: Matrix
+        switch model.residualNormMethod {
+        case .orthonormalized: estimator = model.residualCoefficients
+        case .standard: estimator = model.residualGram
+        case .empiricalInterpolation: estimator = Matrix(rows: 0, columns: k)
+        }
         estimatorMatrix = estimator
         let projectedCount = Swift.max(estimator.rows, 1)
-        let sizes = [q, p, n * n, n, k, projectedCount, model.reducedOutputs.count]
+        let interpolation = model.residualNormMethod == .empiricalInterpolation ? model.residualInterpolation : nil
+        let s = interpolation?.terms ?? 0
+        interpolationFactors = interpolation?.factorization
+        interpolationPoints = .allocate(capacity: Swift.max(2 * s, 1))
+        interpolationPoints.initialize(repeating: 0)
+        interpolationNorms = .allocate(capacity: Swift.max(s, 1))
+        interpolationNorms.initialize(repeating: 0)
+        if let interpolation {
+            for t in 0..<s { (interpolationPoints[t], interpolationPoints[s + t]) = (interpolation.rows[t], interpolation.columns[t]) }
+            for t in 0..<s { interpolationNorms[t] = interpolation.squaredResidualNorms[t] }
+        }
+        let sizes = [q, p, n * n, n, k, projectedCount, model.reducedOutputs.count, s]
         let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: sizes.reduce(0, +) + 1)
         buffer.initialize(repeating: 0)
         workspace = buffer
@@ -68,6 +91,7 @@ public final class ReducedModelEvaluator {
         residualCoefficients = view(k)
         projected = view(projectedCount)
         outputValues = view(model.reducedOutputs.count)
+        interpolationValues = view(s)
         pivots = .allocate(capacity: Swift.max(n, 1))
         pivots.initialize(repeating: 0)
         referenceThetas = .allocate(capacity: Swift.max(q, 1))
@@ -79,12 +103,16 @@ public final class ReducedModelEvaluator {
     }
 
     deinit {
-        for buffer in [operators, rightHandSides, outputVectors, workspace, referenceThetas] { buffer.deallocate() }
+        for buffer in [operators, rightHandSides, outputVectors, workspace, referenceThetas, interpolationNorms] { buffer.deallocate() }
         pivots.deallocate()
+        interpolationPoints.deallocate()
     }
 
     /// u_N(μ) of the last query.
     public var coefficients: [Double] { Array(solution) }
+
+    /// c(μ) = (θ'_p, −θ_q u_n) of the last query (the residual's coefficients; offline use).
+    var lastResidualCoefficients: [Double] { Array(residualCoefficients) }
 
     /// s_k(μ) = l_k · V u_N of the last query.
     public var outputs: [Double] { Array(outputValues) }
@@ -93,7 +121,8 @@ public final class ReducedModelEvaluator {
     public func outputBound(_ k: Int) -> Double { model.outputDualNorms[k] * errorEstimate }
 
     /// Solves the reduced problem at μ and evaluates the estimator and outputs.
-    /// - Throws: `ParameterError` for a μ outside the space, a LAPACK error if the reduced matrix is singular.
+    /// - Throws: `ParameterError` for a μ outside the space, a LAPACK error if the reduced matrix is
+    ///   singular, `ROMError.invalidOption` for `.empiricalInterpolation` on a model without its data.
     public func solve(_ mu: Parameter) throws {
         try model.parameterSpace.validate(mu)
         try mu.values.withUnsafeBufferPointer { try solve($0) }
@@ -101,6 +130,10 @@ public final class ReducedModelEvaluator {
 
     /// `solve` for μ given as a buffer of components (not validated against the bounds).
     public func solve(_ mu: UnsafeBufferPointer<Double>) throws {
+        if model.residualNormMethod == .empiricalInterpolation && interpolationFactors == nil {
+            throw ROMError.invalidOption(name: "residual norm method", detail: "empiricalInterpolation on a model built without its "
+                                         + "interpolation data (ReducedBasisReductor.reducedModel(residualNormMethod:trainingSet:))")
+        }
         model.operatorCoefficients.evaluate(mu, into: thetas)
         model.rightHandSideCoefficients.evaluate(mu, into: rhsThetas)
         // A_N(μ) = Σ θ_q A_q^N and f_N(μ) = Σ θ'_p f_p^N: one gemv each over the stacked terms.
@@ -125,7 +158,7 @@ public final class ReducedModelEvaluator {
         }
     }
 
-    /// ‖r(μ)‖_{X'} from c(μ) = (θ'_p, −θ_q u_n): ‖B c‖₂ or √(cᵀ G c).
+    /// ‖r(μ)‖_{X'} from c(μ) = (θ'_p, −θ_q u_n): ‖B c‖₂, √(cᵀ G c), or √(Σ_s λ_s(μ) ‖r(μ_s)‖²).
     private func evaluateResidualNorm() -> Double {
         for i in 0..<p { residualCoefficients[i] = rhsThetas[i] }
         for j in 0..<n {
@@ -133,6 +166,13 @@ public final class ReducedModelEvaluator {
             for l in 0..<q { residualCoefficients[p + j * q + l] = -thetas[l] * u }
         }
         let c = UnsafeBufferPointer(residualCoefficients)
+        if let lu = interpolationFactors {
+            // F λ = (c_{k_t} c_{l_t})_t, then ‖r‖² ≈ Σ_s λ_s ‖r(μ_s)‖².
+            let s = interpolationValues.count
+            for t in 0..<s { interpolationValues[t] = c[interpolationPoints[t]] * c[interpolationPoints[s + t]] }
+            lu.solve(inPlace: interpolationValues)
+            return Swift.max(BLAS.dot(UnsafeBufferPointer(interpolationValues), UnsafeBufferPointer(interpolationNorms)), 0).squareRoot()
+        }
         let out = UnsafeMutableBufferPointer(rebasing: projected[0..<estimatorMatrix.rows])
         estimatorMatrix.gemv(.none, c, into: out)
         switch model.residualNormMethod {
@@ -140,6 +180,7 @@ public final class ReducedModelEvaluator {
         // (scaled, x87) took a sixth of a query.
         case .orthonormalized: return BLAS.dot(UnsafeBufferPointer(out), UnsafeBufferPointer(out)).squareRoot()
         case .standard: return Swift.max(BLAS.dot(c, UnsafeBufferPointer(out)), 0).squareRoot()
+        case .empiricalInterpolation: return .nan  // unreachable: solve() refuses the method without its factors
         }
     }
 }

@@ -23,7 +23,9 @@ public struct ReducedBasisGreedy: Sendable {
     public var relative: Bool
     /// The largest basis.
     public var maxBasisSize: Int
-    /// The estimator's residual-norm evaluation.
+    /// The estimator's residual-norm evaluation. `.empiricalInterpolation` interpolates the
+    /// residual of the final basis only: the greedy ranks with `.orthonormalized`, then builds the
+    /// final model's interpolation over the training set.
     public var residualNormMethod: ResidualNormMethod
 
     /// One iteration's record.
@@ -180,9 +182,11 @@ public struct ReducedBasisGreedy: Sendable {
     private func certified(_ reductor: ReducedBasisReductor, truth: @escaping (Parameter) throws -> [Double], _ trainingSet: [Parameter],
                            start: Stopwatch, _ progress: ((Iteration) -> Void)?) throws
         -> (model: ReducedModel, surrogate: CertifiedReducedBasisSurrogate, outcome: WeakGreedy.Outcome, history: [Iteration]) {
-        var surrogate = CertifiedReducedBasisSurrogate(reductor: reductor, truth: truth, residualNormMethod: residualNormMethod, relative: relative)
+        let ranking: ResidualNormMethod = residualNormMethod == .empiricalInterpolation ? .orthonormalized : residualNormMethod
+        var surrogate = CertifiedReducedBasisSurrogate(reductor: reductor, truth: truth, residualNormMethod: ranking, relative: relative)
         let (outcome, history) = try loop(&surrogate, trainingSet, start: start, progress)
-        return (try surrogate.reductor.reducedModel(residualNormMethod: residualNormMethod), surrogate, outcome, history)
+        let model = try surrogate.reductor.reducedModel(residualNormMethod: residualNormMethod, trainingSet: trainingSet)
+        return (model, surrogate, outcome, history)
     }
 
     /// The weak greedy loop on `surrogate`, its records translated to parameters.
