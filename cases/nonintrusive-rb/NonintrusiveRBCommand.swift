@@ -65,6 +65,10 @@ struct NonintrusiveRBCommand: ParsableCommand {
     @Option(name: .customLong("max-terms"), help: "At most this many interpolation terms.")
     var maxTerms: Int?
 
+    @Option(name: .customLong("stability-constant"),
+            help: "α dividing the indicator (default: 1 for bump, where κ ≥ 1; 0.1 for thermal-block, the smallest diffusivity; 1 for --matrices).")
+    var stabilityConstant: Double?
+
     @Option(help: "Seed of the test set.")
     var seed: UInt64 = 1
 
@@ -83,6 +87,7 @@ struct NonintrusiveRBCommand: ParsableCommand {
             throw ValidationError("\(name) must be at least 1, got \(value)")
         }
         if n < 2 { throw ValidationError("--n must be at least 2, got \(n)") }
+        if let a = stabilityConstant, !(a > 0 && a.isFinite) { throw ValidationError("--stability-constant must be a positive number, got \(a)") }
         if test < 0 { throw ValidationError("--test must be nonnegative, got \(test)") }
         for (name, value) in [("--tol", tol), ("--operator-tol", operatorTolerance)] where !(value > 0 && value.isFinite) {
             throw ValidationError("\(name) must be a positive number, got \(value)")
@@ -93,8 +98,9 @@ struct NonintrusiveRBCommand: ParsableCommand {
 
     func run() throws {
         let clock = Stopwatch()
+        let alpha = stabilityConstant ?? (matrices == nil && problem == .thermalBlock ? 0.1 : 1)
         let method = try NonintrusiveReducedBasis(operatorTolerance: operatorTolerance, rightHandSideTolerance: 1e-10, maxTerms: maxTerms,
-                                                  tolerance: tol, maxBasisSize: maxBasis, stabilityConstant: 1)
+                                                  tolerance: tol, maxBasisSize: maxBasis, stabilityConstant: alpha)
         var figures: [(String, JSONValue)] = []
         let run: NonintrusiveRun
         if let matrices {
@@ -109,14 +115,14 @@ struct NonintrusiveRBCommand: ParsableCommand {
                 let training = bump.trainingSet(heights: heights, grid: grid)
                 say("bump: \(bump.order) dofs, sampling \(training.count) training parameters")
                 run = try NonintrusiveRun(family: bump, training: training, innerProduct: bump.innerProduct, method: method,
-                                          test: try bump.parameterSpace.random(count: test, seed: seed), say: say)
+                                          test: test > 0 ? try bump.parameterSpace.random(count: test, seed: seed) : [], say: say)
             case .thermalBlock:
                 let block = try ThermalBlock(blocks: 2, n: n)
                 let family = ProblemMatrixFamily(block.problem)
                 let training = try block.problem.parameterSpace.random(count: train, seed: seed + 1)
                 say("thermal block: \(block.dofs) dofs, sampling \(training.count) training parameters")
                 run = try NonintrusiveRun(family: family, training: training, innerProduct: block.problem.innerProduct.matrix!, method: method,
-                                          test: try block.problem.parameterSpace.random(count: test, seed: seed), say: say)
+                                          test: test > 0 ? try block.problem.parameterSpace.random(count: test, seed: seed) : [], say: say)
                 let intrusive = try ReducedBasisGreedy(tolerance: tol, relative: true, maxBasisSize: maxBasis)
                     .run(problem: block.problem, trainingSet: training)
                 figures.append(("intrusive_basis_size", .int(intrusive.model.size)))

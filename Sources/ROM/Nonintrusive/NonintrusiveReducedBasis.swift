@@ -253,7 +253,8 @@ extension NonintrusiveReducedBasis.Result {
             ("eim_error_history", .numbers(operatorInterpolation.values.errorHistory)),
             ("basis_size", .int(model.size)),
             ("max_training_indicator", .number(training)),
-            ("greedy_indicators", .numbers(history.map(\.maxIndicator))),
+            // From N = 1 on (with no basis every relative indicator is infinite).
+            ("greedy_indicators", .numbers(history.filter { $0.basisSize > 0 }.map(\.maxIndicator))),
             ("greedy_stop", .string(stopReason.description)),
             ("truth_solver", .string(truthSolver)),
             ("sketch_size", .int(model.sketchSize)),

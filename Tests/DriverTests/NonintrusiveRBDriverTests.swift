@@ -1,0 +1,71 @@
+import Foundation
+import LinearAlgebra
+import ROM
+import XCTest
+import TestSupport
+
+/// `nonintrusive-rb` end to end on small cases: the Gaussian bump (not affine) against stored
+/// figures; the thermal block (affine, Q = 4) against the intrusive greedy, exported as
+/// MatrixMarket files and reduced again from the folder.
+final class NonintrusiveRBDriverTests: XCTestCase {
+    private func run(_ arguments: [String]) throws -> [String: Any] {
+        let result = try DriverProcess.run("nonintrusive-rb", arguments + ["--quiet", "--json", "-"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        return try result.json()
+    }
+
+    func testBumpReproducesStoredFigures() throws {
+        let temporary = try TemporaryFolder("nonintrusive-rb-bump")
+        defer { temporary.remove() }
+        let json = try run(["--n", "16", "--grid", "7", "--heights", "2", "--test", "8", "--max-basis", "30", "--out", temporary.url.path])
+        func number(_ key: String) throws -> Double { try XCTUnwrap(json[key] as? Double, "missing \(key)") }
+        XCTAssertEqual(json["truth_dimension"] as? Int, 225)
+        XCTAssertEqual(json["training_size"] as? Int, 99)
+        XCTAssertEqual(json["eim_terms"] as? Int, 50)
+        XCTAssertEqual(json["rhs_eim_terms"] as? Int, 1, "f = 1 does not depend on μ")
+        XCTAssertEqual(json["basis_size"] as? Int, 30)
+        XCTAssertLessThan(try number("operator_error"), 1e-13, "the training set is interpolated exactly with as many terms as samples need")
+        XCTAssertEqual(try number("max_true_error"), 0.038512254078840166, accuracy: 1e-6)
+        XCTAssertEqual(try number("test_operator_error"), 0.05027543145647707, accuracy: 1e-6)
+        XCTAssertEqual(try number("indicator_effectivity_min"), 0.5712875450924667, accuracy: 1e-4)
+        XCTAssertEqual(try number("indicator_effectivity_max"), 2.200987966268799, accuracy: 1e-4)
+        for key in ["offline_seconds", "online_seconds_per_query", "fem_seconds_per_solve", "speedup"] {
+            XCTAssertGreaterThan(try number(key), 0, key)
+        }
+        // The model file answers alone, through the protocol.
+        let loaded = try OnlineModelFile.load(temporary.file("model.npz"))
+        XCTAssertEqual(loaded.method, "nonintrusive-reduced-basis")
+        XCTAssertEqual(loaded.model.reducedDimension, 30)
+        try loaded.model.solve(Parameter([5, 0.5, 0.5]))
+        XCTAssertGreaterThan(loaded.model.errorEstimate, 0)
+    }
+
+    func testAnAffineFamilyMatchesTheIntrusiveGreedyAndGoesThroughFiles() throws {
+        let temporary = try TemporaryFolder("nonintrusive-rb-thermal")
+        defer { temporary.remove() }
+        let family = temporary.file("family").path
+        let json = try run(["--problem", "thermal-block", "--n", "12", "--train", "60", "--test", "5", "--tol", "1e-7",
+                            "--out", temporary.file("out").path, "--export", family])
+        XCTAssertEqual(json["eim_terms"] as? Int, 4, "Q = 4 affine terms")
+        let n = try XCTUnwrap(json["basis_size"] as? Int), intrusive = try XCTUnwrap(json["intrusive_basis_size"] as? Int)
+        XCTAssertLessThanOrEqual(abs(n - intrusive), 2, "nonintrusive N = \(n), intrusive N = \(intrusive)")
+        XCTAssertLessThan(try XCTUnwrap(json["max_true_error"] as? Double), 1e-6)
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(json["indicator_effectivity_min"] as? Double), 1, "α = 0.1 bounds the coercivity from below")
+        // The exported folder (what an external code writes) gives the same interpolation.
+        let files = try run(["--matrices", family, "--tol", "1e-7", "--stability-constant", "0.1", "--out", temporary.file("files").path])
+        XCTAssertEqual(files["eim_terms"] as? Int, 4)
+        XCTAssertEqual(files["basis_size"] as? Int, n)
+        XCTAssertEqual(files["training_size"] as? Int, 60)
+    }
+
+    func testBadOptionsAreErrorsNamingThem() throws {
+        for (option, value) in [("--n", "1"), ("--tol", "-1"), ("--stability-constant", "0")] {
+            let result = try DriverProcess.run("nonintrusive-rb", [option, value, "--quiet"])
+            XCTAssertNotEqual(result.status, 0)
+            XCTAssertTrue(result.stderr.contains(option), result.stderr)
+        }
+        let missing = try DriverProcess.run("nonintrusive-rb", ["--matrices", "/nonexistent/family", "--quiet"])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.contains("parameters.csv"), missing.stderr)
+    }
+}
