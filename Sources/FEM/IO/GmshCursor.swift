@@ -78,6 +78,52 @@ struct GmshCursor {
         return Int(value)
     }
 
+    /// Where the cursor is: the current line (ASCII) or byte offset (binary).
+    var place: GmshPlace { binary ? .byte(position) : .line(line) }
+
+    /// The bytes not read yet.
+    var remaining: Int { bytes.count - position }
+
+    /// A count of items that follow (an `int` field if `int32`, else a `size_t`), checked before
+    /// anything is allocated for them: not negative, and `count × bytesEach` no more than the
+    /// bytes left in the file (`bytesEach` is the least an item can take: exact in binary, one
+    /// character and one separator per field in ASCII).
+    mutating func count(_ what: String, bytesEach: Int, int32: Bool = false) throws -> Int {
+        let start = position
+        let value = int32 ? try self.int32(what) : try size(what)
+        try check(value, what, bytesEach: bytesEach, at: binary ? .byte(start) : .line(line))
+        return value
+    }
+
+    /// Throws unless `count` (of `what`, declared at `at`) is not negative and `count × bytesEach`
+    /// is no more than the bytes left.
+    func check(_ count: Int, _ what: String, bytesEach: Int, at: GmshPlace) throws {
+        guard count >= 0 else { throw GmshError.negativeCount(what: what, count: count, at: at) }
+        let (needed, overflow) = count.multipliedReportingOverflow(by: bytesEach)
+        guard !overflow, needed <= remaining else {
+            throw GmshError.countExceedsFile(what: what, count: count, bytesEach: bytesEach, remaining: remaining, at: at)
+        }
+    }
+
+    /// The fields of the next non-blank ASCII line and its number; the cursor stops at the end of
+    /// that line, so a line short of a field cannot borrow one from the next.
+    mutating func lineFields() -> (fields: [String], line: Int) {
+        skipWhitespace()
+        let number = line
+        var fields = [String]()
+        var start = position
+        while position < bytes.count, bytes[position] != 10 {
+            let b = bytes[position]
+            if b == 32 || b == 9 || b == 13 {
+                if start < position { fields.append(String(decoding: bytes[start..<position], as: UTF8.self)) }
+                start = position + 1
+            }
+            position += 1
+        }
+        if start < position { fields.append(String(decoding: bytes[start..<position], as: UTF8.self)) }
+        return (fields, number)
+    }
+
     /// A `double` field.
     mutating func float64(_ what: String) throws -> Double {
         binary ? Double(bitPattern: try raw(UInt64.self, what)) : try double(what)
