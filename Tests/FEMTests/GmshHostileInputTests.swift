@@ -108,6 +108,12 @@ final class GmshHostileInputTests: XCTestCase {
                     ["line 12", "2 fields where 3 were expected", "coordinates of node 3"])
         try refused(head41 + "$Nodes\n1 3 1 3\n2 1 0 3\n1\n2\n3\n0 0 0\n1 0 0\n0 1 0\n$EndNodes\n$Elements\n1 1 1 1\n2 1 2 1\n1 1 2\n$EndElements\n",
                     ["line 17", "3 fields where 4 were expected", "tag and 3 nodes"])
+        // Header, count and entity lines are read one line at a time too: short or long is an error.
+        try refused(head41 + "$Nodes\n1 3 1 3\n2 1 0\n3\n1\n2\n3\n0 0 0\n1 0 0\n0 1 0\n$EndNodes\n",
+                    ["line 6", "expected the number of nodes in the block", "short of a field", "found 'end of line'"])
+        try refused(head41 + "$Nodes\n1 3 1 3 9\n$EndNodes\n", ["line 5", "5 fields where 4 were expected", "blocks, nodes"])
+        try refused(head41 + "$Entities\n0 1 0 0\n1 0 0 0 1 1 0 1 7\n$EndEntities\n", ["line 6", "the number of bounding entities of curve 1", "short of a field"])
+        try refused(head22 + "$Nodes\n2 7\n1 0 0 0\n$EndNodes\n", ["line 5", "2 fields where 1 were expected", "the number of nodes"])
         // A count larger than the lines that follow reaches the end of the section.
         try refused(head22 + "$Nodes\n3\n1 0 0 0\n2 1 0 0\n$EndNodes\n", ["line 8", "found '$EndNodes'", "the section declares more"])
     }

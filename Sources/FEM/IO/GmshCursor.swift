@@ -23,8 +23,29 @@ struct GmshCursor {
         }
     }
 
-    /// The next whitespace-separated token ("" at the end of the file).
+    /// ASCII, inside `onOneLine`: the fields of that line not read yet, and what it should hold.
+    private var pending: ArraySlice<String>?
+    private var pendingLayout = ""
+
+    /// Runs `body` on the fields of the next ASCII line only (a header, a count, an entity): a
+    /// line short of a field is an error naming it, not a read of the next line, and a line with
+    /// fields left over is an error too. In binary, runs `body` as is.
+    mutating func onOneLine<T>(_ layout: String, _ body: (inout GmshCursor) throws -> T) throws -> T {
+        guard !binary else { return try body(&self) }
+        let (fields, number) = lineFields()
+        pending = fields[...]
+        pendingLayout = layout
+        defer { pending = nil }
+        let result = try body(&self)
+        if let left = pending, !left.isEmpty {
+            throw GmshError.fieldCount(layout: layout, expected: fields.count - left.count, found: fields.count, line: number)
+        }
+        return result
+    }
+
+    /// The next whitespace-separated token ("" at the end of the file, or of the line in `onOneLine`).
     mutating func token() -> String {
+        if var fields = pending { let t = fields.popFirst() ?? ""; pending = fields; return t }
         skipWhitespace()
         let start = position
         while position < bytes.count, !(bytes[position] == 32 || bytes[position] == 9 || bytes[position] == 10 || bytes[position] == 13) {
@@ -44,14 +65,23 @@ struct GmshCursor {
         guard found == word else { throw GmshError.expected(word, found: found, line: line) }
     }
 
+    /// Throws if `token` is the end of the line read by `onOneLine`.
+    private func checkNotEndOfLine(_ token: String, _ what: String) throws {
+        if token.isEmpty, pending != nil {
+            throw GmshError.expected("\(what) (the line is short of a field: \(pendingLayout))", found: "end of line", line: line)
+        }
+    }
+
     mutating func int(_ what: String) throws -> Int {
         let t = token()
+        try checkNotEndOfLine(t, what)
         guard let value = Int(t) else { throw GmshError.expected(what + " (an integer)", found: t, line: line) }
         return value
     }
 
     mutating func double(_ what: String) throws -> Double {
         let t = token()
+        try checkNotEndOfLine(t, what)
         guard let value = Double(t) else { throw GmshError.expected(what + " (a number)", found: t, line: line) }
         return value
     }

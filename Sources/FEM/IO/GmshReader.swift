@@ -125,22 +125,31 @@ struct GmshContent {
 
     mutating func readEntities(_ c: inout GmshCursor) throws {
         let names = ["point", "curve", "surface", "volume"]
-        let counts = try (0..<4).map { d in
-            try c.count("the number of \(names[d]) entities", bytesEach: c.binary ? (d == 0 ? 36 : 68) : (d == 0 ? 10 : 18))
+        let counts = try c.onOneLine("the entity counts: points curves surfaces volumes") { c in
+            try (0..<4).map { d in
+                try c.count("the number of \(names[d]) entities", bytesEach: c.binary ? (d == 0 ? 36 : 68) : (d == 0 ? 10 : 18))
+            }
         }
         for (dimension, count) in counts.enumerated() {
             for _ in 0..<count {
-                let tag = try c.int32("an entity tag")
-                for _ in 0..<(dimension == 0 ? 3 : 6) { _ = try c.float64("an entity bounding coordinate") }
-                let physicalCount = try c.count("the number of physical tags of \(names[dimension]) \(tag)", bytesEach: c.binary ? 4 : 2)
-                var tags = [Int]()
-                for _ in 0..<physicalCount { tags.append(try c.int32("a physical tag")) }
-                if let first = tags.first { physical[SIMD2(dimension, tag)] = first }
-                if dimension > 0 {
-                    let bounding = try c.count("the number of bounding entities of \(names[dimension]) \(tag)", bytesEach: c.binary ? 4 : 2)
-                    for _ in 0..<bounding { _ = try c.int32("a bounding entity tag") }
+                try c.onOneLine("a \(names[dimension]) entity: tag, bounding box, physical tags\(dimension > 0 ? ", bounding entities" : "")") { c in
+                    try readEntity(&c, dimension: dimension, names: names)
                 }
             }
+        }
+    }
+
+    /// One entity of `$Entities`: its first physical tag is kept.
+    mutating func readEntity(_ c: inout GmshCursor, dimension: Int, names: [String]) throws {
+        let tag = try c.int32("an entity tag")
+        for _ in 0..<(dimension == 0 ? 3 : 6) { _ = try c.float64("an entity bounding coordinate") }
+        let physicalCount = try c.count("the number of physical tags of \(names[dimension]) \(tag)", bytesEach: c.binary ? 4 : 2)
+        var tags = [Int]()
+        for _ in 0..<physicalCount { tags.append(try c.int32("a physical tag")) }
+        if let first = tags.first { physical[SIMD2(dimension, tag)] = first }
+        if dimension > 0 {
+            let bounding = try c.count("the number of bounding entities of \(names[dimension]) \(tag)", bytesEach: c.binary ? 4 : 2)
+            for _ in 0..<bounding { _ = try c.int32("a bounding entity tag") }
         }
     }
 
@@ -158,7 +167,7 @@ struct GmshContent {
         let binary = c.binary
         c.binary = false
         // A node is at least "i x y z" (4 fields of 2 bytes) in ASCII, an Int32 and 3 doubles in binary.
-        let count = try c.count("the number of nodes", bytesEach: binary ? 28 : 8)
+        let count = try c.onOneLine("the number of nodes") { c in try c.count("the number of nodes", bytesEach: binary ? 28 : 8) }
         guard binary else {
             for _ in 0..<count {
                 let (f, line) = try Self.dataLine(&c, "a node: id x y z", count: 4)
@@ -178,14 +187,23 @@ struct GmshContent {
     mutating func readNodes41(_ c: inout GmshCursor) throws {
         sawNodes = true
         // A block header is 4 fields (ASCII) or 3 Int32 and a size_t (binary).
-        let blocks = try c.count("the number of node blocks", bytesEach: c.binary ? 20 : 8)
-        _ = try c.size("the number of nodes"); _ = try c.size("the minimum node tag"); _ = try c.size("the maximum node tag")
+        let blocks = try c.onOneLine("blocks, nodes, minimum and maximum node tags") { c in
+            let blocks = try c.count("the number of node blocks", bytesEach: c.binary ? 20 : 8)
+            _ = try c.size("the number of nodes"); _ = try c.size("the minimum node tag"); _ = try c.size("the maximum node tag")
+            return blocks
+        }
         for _ in 0..<blocks {
-            _ = try c.int32("the entity dimension"); _ = try c.int32("the entity tag")
-            let parametric = try c.int32("the parametric flag")
-            guard parametric == 0 else { throw GmshError.expected("parametric flag 0", found: "\(parametric)", line: c.line) }
-            // A node is a tag line and an "x y z" line (8 bytes at least), or a size_t and 3 doubles.
-            let count = try c.count("the number of nodes in the block", bytesEach: c.binary ? 32 : 8)
+            let count = try c.onOneLine("a node block: entity dimension, entity tag, parametric flag, nodes") { c in
+                _ = try c.int32("the entity dimension"); _ = try c.int32("the entity tag")
+                let at = c.place
+                let parametric = try c.int32("the parametric flag")
+                guard parametric == 0 else {
+                    if case .byte(let offset) = at { throw GmshError.expectedBinary("parametric flag 0, found \(parametric)", offset: offset) }
+                    throw GmshError.expected("parametric flag 0", found: "\(parametric)", line: c.line)
+                }
+                // A node is a tag line and an "x y z" line (8 bytes at least), or a size_t and 3 doubles.
+                return try c.count("the number of nodes in the block", bytesEach: c.binary ? 32 : 8)
+            }
             if c.binary {
                 var ids = [(id: Int, at: GmshPlace)]()
                 ids.reserveCapacity(count)
@@ -214,7 +232,7 @@ struct GmshContent {
         let binary = c.binary
         c.binary = false
         // An element is at least "i t 0 n" (4 fields of 2 bytes) in ASCII, 2 Int32 in binary.
-        let count = try c.count("the number of elements", bytesEach: 8)
+        let count = try c.onOneLine("the number of elements") { c in try c.count("the number of elements", bytesEach: 8) }
         guard binary else {
             for _ in 0..<count {
                 let layout = "an element: id type tag-count tags… nodes…"
@@ -261,18 +279,24 @@ struct GmshContent {
     mutating func readElements41(_ c: inout GmshCursor) throws {
         sawElements = true
         // A block header is 4 fields (ASCII) or 3 Int32 and a size_t (binary).
-        let blocks = try c.count("the number of element blocks", bytesEach: c.binary ? 20 : 8)
-        _ = try c.size("the number of elements"); _ = try c.size("the minimum element tag"); _ = try c.size("the maximum element tag")
+        let blocks = try c.onOneLine("blocks, elements, minimum and maximum element tags") { c in
+            let blocks = try c.count("the number of element blocks", bytesEach: c.binary ? 20 : 8)
+            _ = try c.size("the number of elements"); _ = try c.size("the minimum element tag"); _ = try c.size("the maximum element tag")
+            return blocks
+        }
         for _ in 0..<blocks {
-            let dimension = try c.int32("the entity dimension"), entity = try c.int32("the entity tag")
-            let typeAt = c.position
-            let type = try c.int32("an element type")
-            guard let shape = Self.types[type] else {
-                if c.binary { throw GmshError.expectedBinary("a supported element type, found \(type)", offset: typeAt) }
-                throw GmshError.unsupportedElementType(type, line: c.line)
+            let (dimension, entity, type, shape, count) = try c.onOneLine("an element block: entity dimension, entity tag, type, elements") { c in
+                let dimension = try c.int32("the entity dimension"), entity = try c.int32("the entity tag")
+                let typeAt = c.position
+                let type = try c.int32("an element type")
+                guard let shape = Self.types[type] else {
+                    if c.binary { throw GmshError.expectedBinary("a supported element type, found \(type)", offset: typeAt) }
+                    throw GmshError.unsupportedElementType(type, line: c.line)
+                }
+                // An element is its tag and its nodes: a field of 2 bytes each (ASCII) or a size_t each.
+                let count = try c.count("the number of elements in the block", bytesEach: (c.binary ? 8 : 2) * (1 + shape.nodes))
+                return (dimension, entity, type, shape, count)
             }
-            // An element is its tag and its nodes: a field of 2 bytes each (ASCII) or a size_t each.
-            let count = try c.count("the number of elements in the block", bytesEach: (c.binary ? 8 : 2) * (1 + shape.nodes))
             let tag = physical[SIMD2(dimension, entity)] ?? 0
             for _ in 0..<count {
                 if c.binary {
