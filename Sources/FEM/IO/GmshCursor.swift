@@ -23,8 +23,29 @@ struct GmshCursor {
         }
     }
 
-    /// The next whitespace-separated token ("" at the end of the file).
+    /// ASCII, inside `onOneLine`: the fields of that line not read yet, and what it should hold.
+    private var pending: ArraySlice<String>?
+    private var pendingLayout = ""
+
+    /// Runs `body` on the fields of the next ASCII line only (a header, a count, an entity): a
+    /// line short of a field is an error naming it, not a read of the next line, and a line with
+    /// fields left over is an error too. In binary, runs `body` as is.
+    mutating func onOneLine<T>(_ layout: String, _ body: (inout GmshCursor) throws -> T) throws -> T {
+        guard !binary else { return try body(&self) }
+        let (fields, number) = lineFields()
+        pending = fields[...]
+        pendingLayout = layout
+        defer { pending = nil }
+        let result = try body(&self)
+        if let left = pending, !left.isEmpty {
+            throw GmshError.fieldCount(layout: layout, expected: fields.count - left.count, found: fields.count, line: number)
+        }
+        return result
+    }
+
+    /// The next whitespace-separated token ("" at the end of the file, or of the line in `onOneLine`).
     mutating func token() -> String {
+        if var fields = pending { let t = fields.popFirst() ?? ""; pending = fields; return t }
         skipWhitespace()
         let start = position
         while position < bytes.count, !(bytes[position] == 32 || bytes[position] == 9 || bytes[position] == 10 || bytes[position] == 13) {
@@ -44,14 +65,23 @@ struct GmshCursor {
         guard found == word else { throw GmshError.expected(word, found: found, line: line) }
     }
 
+    /// Throws if `token` is the end of the line read by `onOneLine`.
+    private func checkNotEndOfLine(_ token: String, _ what: String) throws {
+        if token.isEmpty, pending != nil {
+            throw GmshError.expected("\(what) (the line is short of a field: \(pendingLayout))", found: "end of line", line: line)
+        }
+    }
+
     mutating func int(_ what: String) throws -> Int {
         let t = token()
+        try checkNotEndOfLine(t, what)
         guard let value = Int(t) else { throw GmshError.expected(what + " (an integer)", found: t, line: line) }
         return value
     }
 
     mutating func double(_ what: String) throws -> Double {
         let t = token()
+        try checkNotEndOfLine(t, what)
         guard let value = Double(t) else { throw GmshError.expected(what + " (a number)", found: t, line: line) }
         return value
     }
@@ -76,6 +106,52 @@ struct GmshCursor {
         let value = try raw(UInt64.self, what)
         guard value < UInt64(Int.max) else { throw GmshError.expectedBinary(what, offset: position - 8) }
         return Int(value)
+    }
+
+    /// Where the cursor is: the current line (ASCII) or byte offset (binary).
+    var place: GmshPlace { binary ? .byte(position) : .line(line) }
+
+    /// The bytes not read yet.
+    var remaining: Int { bytes.count - position }
+
+    /// A count of items that follow (an `int` field if `int32`, else a `size_t`), checked before
+    /// anything is allocated for them: not negative, and `count × bytesEach` no more than the
+    /// bytes left in the file (`bytesEach` is the least an item can take: exact in binary, one
+    /// character and one separator per field in ASCII).
+    mutating func count(_ what: String, bytesEach: Int, int32: Bool = false) throws -> Int {
+        let start = position
+        let value = int32 ? try self.int32(what) : try size(what)
+        try check(value, what, bytesEach: bytesEach, at: binary ? .byte(start) : .line(line))
+        return value
+    }
+
+    /// Throws unless `count` (of `what`, declared at `at`) is not negative and `count × bytesEach`
+    /// is no more than the bytes left.
+    func check(_ count: Int, _ what: String, bytesEach: Int, at: GmshPlace) throws {
+        guard count >= 0 else { throw GmshError.negativeCount(what: what, count: count, at: at) }
+        let (needed, overflow) = count.multipliedReportingOverflow(by: bytesEach)
+        guard !overflow, needed <= remaining else {
+            throw GmshError.countExceedsFile(what: what, count: count, bytesEach: bytesEach, remaining: remaining, at: at)
+        }
+    }
+
+    /// The fields of the next non-blank ASCII line and its number; the cursor stops at the end of
+    /// that line, so a line short of a field cannot borrow one from the next.
+    mutating func lineFields() -> (fields: [String], line: Int) {
+        skipWhitespace()
+        let number = line
+        var fields = [String]()
+        var start = position
+        while position < bytes.count, bytes[position] != 10 {
+            let b = bytes[position]
+            if b == 32 || b == 9 || b == 13 {
+                if start < position { fields.append(String(decoding: bytes[start..<position], as: UTF8.self)) }
+                start = position + 1
+            }
+            position += 1
+        }
+        if start < position { fields.append(String(decoding: bytes[start..<position], as: UTF8.self)) }
+        return (fields, number)
     }
 
     /// A `double` field.
