@@ -28,7 +28,9 @@ struct NonintrusiveRun {
         result = try method.reduce(samples, innerProduct: innerProduct, progress: say)
         say("offline \(NumberText.seconds(result.seconds.total)): d = \(result.operatorInterpolation.terms), N = \(result.model.size)")
         guard !test.isEmpty else { return }
-        try study(family, test, innerProduct, say)
+        // One BLAS thread for both sides: the online products are small, and OpenBLAS's idle
+        // threads spin (a loaded machine made a 60×60 query 20× slower with two).
+        try BLASRuntime.withThreadCount(1) { try study(family, test, innerProduct, say) }
     }
 
     private mutating func study<Family: MatrixFamily>(_ family: Family, _ test: [Parameter], _ x: SparseMatrix,

@@ -5,7 +5,7 @@ import LinearAlgebra
 /// family (one symbolic analysis for every μ, `CholeskyFactorization.refactor(values:)`),
 /// UMFPACK otherwise (real unsymmetric or indefinite, and complex). The choice is made on the
 /// first matrix: symmetric real matrices are tried with CHOLMOD, and a failed factorization
-/// (not positive definite) switches the family to UMFPACK.
+/// (a later matrix not positive definite, or not symmetric) switches the family to UMFPACK.
 final class FamilyTruthSolver<Element: Scalar> {
     private let pattern: CSRMatrix<Element>
     private var cholesky: CholeskyFactorization?
@@ -33,7 +33,8 @@ final class FamilyTruthSolver<Element: Scalar> {
                     cholesky = try CholeskyFactorization((pattern as! SparseMatrix).withValues(real))
                 }
                 return try cholesky!.solve(load) as! [Element]
-            } catch LinearAlgebraError.notPositiveDefinite {
+            } catch LinearAlgebraError.notPositiveDefinite, LinearAlgebraError.notSymmetric {
+                // A later matrix of the family is indefinite or unsymmetric: UMFPACK from now on.
                 usesCholesky = false
                 cholesky = nil
             }

@@ -100,7 +100,7 @@ public struct NonintrusiveReducedBasis: Sendable {
         return try BLASRuntime.withThreadCount(1) {
             let clock = Stopwatch()
             let operatorEIM = try MatrixEmpiricalInterpolation(samples: samples, tolerance: operatorTolerance, maxTerms: maxTerms)
-            progress?("operator interpolation: \(operatorEIM.terms) terms (+1 for the estimate), relative error \(operatorEIM.values.errorHistory.dropLast().last ?? 0)")
+            progress?("operator interpolation: \(operatorEIM.terms) terms (+1 for the estimate), relative training error \(operatorEIM.values.errorHistory.last ?? 0)")
             let loadEIM = try VectorEmpiricalInterpolation(samples: samples.rightHandSides, tolerance: rightHandSideTolerance, maxTerms: maxTerms)
             progress?("right-hand side interpolation: \(loadEIM.terms) terms (+1)")
             let trainingErrors = try operatorEIM.errors(on: samples)

@@ -34,7 +34,7 @@ public struct VectorEmpiricalInterpolation<Element: Scalar>: Sendable {
     public let parts: [Part]
     /// The interpolation matrix B (d+1 × d+1, unit lower triangular): B[i, k] = q_k at point i.
     public let interpolationMatrix: Matrix
-    /// The greedy's largest relative training error with 0, 1, …, d + 1 terms.
+    /// The greedy's largest relative training error with 0, 1, …, d terms (d + 1 values).
     public let errorHistory: [Double]
     /// Why the greedy stopped.
     public let stopReason: EIMStopReason
