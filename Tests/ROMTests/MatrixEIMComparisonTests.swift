@@ -107,7 +107,7 @@ final class MatrixEIMComparisonTests: XCTestCase {
 
     /// The 1-D moving bump of `NonintrusiveReducedBasisTests` (height and centre).
     func testOneDimensionalMovingBump() throws {
-        let problem = NonintrusiveReducedBasisTests.MovingBump()
+        let problem = MovingBump()
         let training = try problem.parameterSpace.uniformGrid(pointsPerComponent: 25)
         let test = try problem.parameterSpace.random(count: 100, seed: 11)
         let (_, _, rows) = try compare(problem, training: training, test: test, maxTerms: 120, name: "1-D moving bump, n = 120")

@@ -8,31 +8,6 @@ import XCTest
 /// The nonintrusive path: matrix EIM with magic entries, the greedy from the matrices only, the
 /// online model from entries.
 final class NonintrusiveReducedBasisTests: XCTestCase {
-    /// −(κ u')' = 1 on (0, 1) with κ = 1 + μ₀ exp(−(x − μ₁)²/0.02): not affine in μ₁.
-    struct MovingBump: ParametricProblem {
-        let n = 120
-        let parameterSpace = try! ParameterSpace(names: ["height", "center"], lower: [0.5, 0.3], upper: [5, 0.7])
-        var dimension: Int { n }
-        var innerProduct: InnerProduct { .weighted(by: Double((n + 1) * (n + 1)) * SparseMatrix.laplacian1D(n)) }
-
-        func matrix(at mu: Parameter) throws -> SparseMatrix {
-            let h = 1 / Double(n + 1)
-            let kappa: [Double] = (0...n).map { i in
-                let x = (Double(i) + 0.5) * h - mu[1]
-                return 1 + mu[0] * exp(-x * x / 0.02)
-            }
-            var a = SparseBuilder<Double>(rows: n, columns: n)
-            for i in 0..<n {
-                a.add(i, i, (kappa[i] + kappa[i + 1]) / (h * h))
-                if i > 0 { a.add(i, i - 1, -kappa[i] / (h * h)) }
-                if i + 1 < n { a.add(i, i + 1, -kappa[i + 1] / (h * h)) }
-            }
-            return a.build()
-        }
-        func rightHandSide(at mu: Parameter) throws -> [Double] { (0..<n).map { 1 + mu[0] * Double($0) / Double(n) } }
-        func solve(_ mu: Parameter) throws -> [Double] { try CholeskyFactorization(matrix(at: mu)).solve(rightHandSide(at: mu)) }
-    }
-
     func testAnAffineFamilyGivesItsTermsAndTheIntrusiveBasis() throws {
         let problem = try finiteDifferenceThermalBlock(blocks: 2, n: 30)
         let training = try problem.parameterSpace.random(count: 200, seed: 3)
@@ -71,7 +46,7 @@ final class NonintrusiveReducedBasisTests: XCTestCase {
     }
 
     func testANonAffineFamilyIsReducedFromItsMatrices() throws {
-        let problem = MovingBump()
+        let problem = MovingBump(loadVaries: true)
         let training = try problem.parameterSpace.uniformGrid(pointsPerComponent: 25)
         let samples = try FamilySamples(family: ProblemMatrixFamily(problem), parameters: training)
         let method = try NonintrusiveReducedBasis(operatorTolerance: 1e-7, rightHandSideTolerance: 1e-10, tolerance: 1e-6, maxBasisSize: 40)
