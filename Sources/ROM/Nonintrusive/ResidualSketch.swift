@@ -44,6 +44,10 @@ struct ResidualSketch {
     func sketch<Element: Scalar>(_ g: DenseMatrix<Element>) throws -> DenseMatrix<Element> {
         let n = g.rows, c = g.columns
         guard c > 0 else { return DenseMatrix(rows: size, columns: 0) }
+        if let realMatrix = g as? Matrix {
+            // The real case without element-wise conversions (they dominated the extensions).
+            return Matrix.product(.none, omega, .none, try xFactor.whitened(realMatrix)) as! DenseMatrix<Element>
+        }
         let real = Matrix(rows: n, columns: c, storage: g.storage.map(\.realPart))
         let sketchedReal = Matrix.product(.none, omega, .none, try xFactor.whitened(real))
         guard Element.isComplex else { return DenseMatrix(rows: size, columns: c, storage: sketchedReal.storage.map { Element(real: $0) }) }
