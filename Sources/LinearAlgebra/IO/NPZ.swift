@@ -106,7 +106,13 @@ public enum NPZ {
                     }
                     data.append(chunk)
                     guard !sizeKnown else { return }
-                    let expected = try data.withUnsafeBytes { try NPY.expectedSize(ofPrefix: $0, name: "\(file)/\(name)") }
+                    // Before the CRC can be checked a bad header may be damage as well as a bad writer.
+                    let expected: Int?
+                    do {
+                        expected = try data.withUnsafeBytes { try NPY.expectedSize(ofPrefix: $0, name: "\(file)/\(name)") }
+                    } catch {
+                        throw FileFormatError.corruptArchive(file: file, detail: "entry '\(name)': its NPY header does not read (\(error))")
+                    }
                     guard let expected else { return }
                     guard expected == declared else {
                         throw FileFormatError.corruptArchive(
