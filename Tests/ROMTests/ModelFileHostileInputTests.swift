@@ -163,6 +163,27 @@ final class ModelFileHostileInputTests: XCTestCase {
         assertRefused(ni, ["stability constant", "-1.0"])
     }
 
+    /// A coefficient that is infinite at a μ of the box, or a min-θ bound that is negative there,
+    /// is an error of the query, not a NaN or negative answer.
+    func testAQueryWhereACoefficientOrTheBoundFailsThrows() throws {
+        let url = try reducedBasisFile("query.npz")
+        try tamperHeader(url) { json in
+            json["right_hand_side_coefficients"] = ["1 / (mu[0] - 0.5)"]
+            var thetas = json["operator_coefficients"] as! [String]
+            thetas[1] = "mu[1] - 0.5"
+            json["operator_coefficients"] = thetas
+            json["coercivity_bound"] = ["min_theta": ["reference": [1.0, 1.0, 1.0, 1.0], "reference_constant": 1.0]]
+        }
+        let model = try OnlineModelFile.load(url).model
+        XCTAssertThrowsError(try model.solve(Parameter([0.5, 0.9, 0.9, 0.9]))) { error in
+            XCTAssertTrue("\(error)".contains("θ_0 = '1 / (mu[0] - 0.5)' is inf"), "\(error)")
+        }
+        XCTAssertThrowsError(try model.solve(Parameter([0.9, 0.2, 0.9, 0.9]))) { error in
+            XCTAssertTrue("\(error)".contains("α_LB(μ) = -"), "\(error)")
+        }
+        XCTAssertNoThrow(try model.solve(Parameter([0.9, 0.9, 0.9, 0.9])))
+    }
+
     // MARK: Parameter spaces
 
     func testAParameterSpaceThatIsNotABoxIsRefused() throws {
