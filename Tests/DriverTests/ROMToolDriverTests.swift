@@ -173,6 +173,33 @@ final class ROMToolDriverTests: XCTestCase {
         return (model, url)
     }
 
+    /// Hostile model files (issue 11) are refused by `rom info` and `rom online` with a message
+    /// naming the file and the problem, not a trap or a NaN answer.
+    func testInfoAndOnlineRefuseAHostileModelFile() throws {
+        let (_, url) = try writeModel()
+        let edits: [(String, (inout [String: Any]) -> Void, String)] = [
+            ("coefficient.npz", { $0["operator_coefficients"] = ["mu[0]", "mu[5]"] }, "reads mu[5] of a 2-component parameter space"),
+            ("bound.npz", { $0["coercivity_bound"] = ["constant": ["_0": -1.0]] }, "the constant is -1.0"),
+            ("space.npz", { json in
+                var space = json["parameter_space"] as! [String: Any]
+                space["lower"] = [3.0, 0.5]
+                json["parameter_space"] = space
+            }, "'left' has invalid bounds [3.0, 1.0]"),
+        ]
+        for (name, edit, message) in edits {
+            var archive = try NPZ.read(url)
+            var json = try XCTUnwrap(try JSONSerialization.jsonObject(with: archive.otherEntries["model.json"]!) as? [String: Any])
+            edit(&json)
+            archive.otherEntries["model.json"] = try JSONSerialization.data(withJSONObject: json)
+            let hostile = folder.appendingPathComponent(name)
+            try archive.write(to: hostile)
+            for arguments in [["info", hostile.path], ["online", hostile.path, "--mu", "0.3,1.2"]] {
+                let stderr = try romFailure(arguments)
+                XCTAssertTrue(stderr.contains(name) && stderr.contains(message), "rom \(arguments[0]): \(stderr)")
+            }
+        }
+    }
+
     func testInfoDescribesTheModel() throws {
         let (model, url) = try writeModel()
         let json = try rom(["info", url.path, "--json", "-"]).json()

@@ -25,6 +25,30 @@ public enum NPY {
         try data.withUnsafeBytes { try decode($0, name: name) }
     }
 
+    /// The total size in bytes (header and data) of the NPY file that `prefix` opens, or nil
+    /// while `prefix` is too short to hold the whole header: what a reader of a compressed entry
+    /// needs to stop inflating at the size the shape implies.
+    /// - Throws: `FileFormatError` for a bad magic string, version or header, or a shape whose
+    ///   byte count overflows.
+    static func expectedSize(ofPrefix prefix: UnsafeRawBufferPointer, name: String) throws -> Int? {
+        guard prefix.count >= 10 else { return nil }
+        let lengthBytes = prefix[6] == 1 ? 2 : 4
+        guard prefix.count >= 8 + lengthBytes else { return nil }
+        var headerLength = 0
+        for k in 0..<lengthBytes { headerLength |= Int(prefix[8 + k]) << (8 * k) }
+        guard prefix.count >= 8 + lengthBytes + headerLength else { return nil }
+        let (header, dataOffset) = try NPYHeader.decode(prefix, file: name)
+        let dtype = try NPYDtype(header.descr, file: name)
+        var count = 1, overflow = false
+        for dimension in header.shape where !overflow { (count, overflow) = count.multipliedReportingOverflow(by: dimension) }
+        let (needed, tooLarge) = count.multipliedReportingOverflow(by: dtype.size)
+        let (total, beyond) = needed.addingReportingOverflow(dataOffset)
+        guard !overflow && !tooLarge && !beyond else {
+            throw FileFormatError.malformedBinary(file: name, byteOffset: 8, detail: "shape \(NPYHeader.shapeText(header.shape)) is too large")
+        }
+        return total
+    }
+
     /// Decodes the bytes of an NPY file.
     static func decode(_ bytes: UnsafeRawBufferPointer, name: String) throws -> NPYArray {
         let (header, dataOffset) = try NPYHeader.decode(bytes, file: name)

@@ -55,11 +55,20 @@ public struct NPZArchive: Equatable, Sendable {
 /// truncated or damaged file throws `FileFormatError.corruptArchive` naming the entry instead of
 /// returning wrong numbers. Writing builds the archive in memory and renames it over the target.
 public enum NPZ {
+    /// The largest entry `read` inflates by default (4 GiB: a truth basis of 10⁶ dofs × 500 modes
+    /// in float64); a larger one is refused before it is inflated.
+    public static let defaultMaximumEntryBytes = 1 << 32
+
     /// Reads every entry of the NPZ file at `url`.
+    ///
+    /// An entry is inflated incrementally and never beyond its declared uncompressed size, the
+    /// size its NPY header's shape × itemsize implies (checked against the declared one as soon
+    /// as the header is in), or `maximumEntryBytes`: a small file cannot make the reader inflate
+    /// hundreds of megabytes before its shapes are checked.
     /// - Throws: `FileFormatError.corruptArchive` (not a ZIP file, truncated, CRC mismatch, bad
-    ///   deflate stream), the errors of `NPY.decode` for a damaged `.npy` entry (its file named
-    ///   `archive.npz/entry.npy`), `.unreadable`.
-    public static func read(_ url: URL) throws -> NPZArchive {
+    ///   deflate stream, an entry larger than announced or than the limit), the errors of
+    ///   `NPY.decode` for a damaged `.npy` entry (its file named `archive.npz/entry.npy`), `.unreadable`.
+    public static func read(_ url: URL, maximumEntryBytes: Int = defaultMaximumEntryBytes) throws -> NPZArchive {
         let file = url.lastPathComponent
         let bytes = try AtomicFile.readBytes(url)
         guard let announced = ZIPDirectory.entryCount(bytes) else {
@@ -78,10 +87,42 @@ public enum NPZ {
             listed += 1
             guard entry.type == .file else { continue }
             let name = entry.path
+            let isArray = name.hasSuffix(".npy")
+            guard entry.uncompressedSize <= UInt64(maximumEntryBytes) else {
+                throw FileFormatError.corruptArchive(
+                    file: file, detail: "entry '\(name)' announces \(entry.uncompressedSize) bytes, more than the limit of \(maximumEntryBytes)")
+            }
+            let declared = Int(entry.uncompressedSize)
+            var limit = declared
+            var sizeKnown = !isArray
             var data = Data()
             let checksum: CRC32
             do {
-                checksum = try archive.extract(entry, skipCRC32: false) { data.append($0) }
+                checksum = try archive.extract(entry, skipCRC32: false) { chunk in
+                    guard data.count + chunk.count <= limit else {
+                        throw FileFormatError.corruptArchive(
+                            file: file, detail: "entry '\(name)' inflates to more than the \(limit) bytes "
+                                + (sizeKnown && isArray ? "its NPY header's shape needs" : "its header announces"))
+                    }
+                    data.append(chunk)
+                    guard !sizeKnown else { return }
+                    // Before the CRC can be checked a bad header may be damage as well as a bad writer.
+                    let expected: Int?
+                    do {
+                        expected = try data.withUnsafeBytes { try NPY.expectedSize(ofPrefix: $0, name: "\(file)/\(name)") }
+                    } catch {
+                        throw FileFormatError.corruptArchive(file: file, detail: "entry '\(name)': its NPY header does not read (\(error))")
+                    }
+                    guard let expected else { return }
+                    guard expected == declared else {
+                        throw FileFormatError.corruptArchive(
+                            file: file, detail: "entry '\(name)': its NPY header's shape needs \(expected) bytes, the archive announces \(declared)")
+                    }
+                    sizeKnown = true
+                    limit = expected
+                }
+            } catch let error as FileFormatError {
+                throw error
             } catch {
                 throw FileFormatError.corruptArchive(file: file, detail: "entry '\(name)' cannot be extracted (\(error))")
             }
@@ -93,7 +134,7 @@ public enum NPZ {
                 throw FileFormatError.corruptArchive(
                     file: file, detail: "entry '\(name)' holds \(data.count) bytes, its header announces \(entry.uncompressedSize)")
             }
-            if name.hasSuffix(".npy") {
+            if isArray {
                 result.arrays[String(name.dropLast(4))] = try NPY.decode(data, name: "\(file)/\(name)")
             } else {
                 result.otherEntries[name] = data

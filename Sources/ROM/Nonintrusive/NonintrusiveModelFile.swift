@@ -79,21 +79,22 @@ extension OnlineModelFile {
         guard header.method == nonintrusiveMethod else { throw arrays.invalid("method is '\(header.method)', expected '\(nonintrusiveMethod)'") }
         let scalar = Element.isComplex ? "complex128" : "float64"
         guard header.scalar == scalar else { throw arrays.invalid("the model's scalar is \(header.scalar), read as \(scalar)") }
-        // Sizes: nonnegative, and no product of them overflows or exceeds what the file can hold.
+        // Sizes: nonnegative, and no product of them overflows or exceeds what the file holds.
         func size(_ key: String) throws -> Int {
-            guard let value = header.sizes[key], value >= 0, value <= 1 << 31 else { throw arrays.invalid("model.json lacks a valid size '\(key)'") }
+            guard let value = header.sizes[key], value >= 0, value <= ModelArrayReader.largestSize else {
+                throw arrays.invalid("model.json lacks a valid size '\(key)' (a whole number in 0...\(ModelArrayReader.largestSize))")
+            }
             return value
         }
         let n = try size("N"), d = try size("d") + 1, l = try size("d_f") + 1, k = try size("k")
         let order = try size("truth_dimension"), training = try size("training")
-        for (what, factors) in [("N·N·(d+1)", [n, n, d]), ("k·N·(d+1)", [k, n, d]), ("n·N", [order, n])] {
-            var product = 1
-            for f in factors {
-                let (p, overflow) = product.multipliedReportingOverflow(by: f)
-                guard !overflow, p <= 1 << 34 else { throw arrays.invalid("the sizes give \(what) entries beyond any file") }
-                product = p
-            }
+        let dim = header.parameterSpace.dimension
+        try arrays.checkProducts([("N·N·(d+1)", [n, n, d]), ("k·N·(d+1)", [k, n, d]), ("N·(d_f+1)", [n, l]), ("k·(d_f+1)", [k, l]),
+                                  ("(d+1)·(d+1)", [d, d]), ("(d_f+1)·(d_f+1)", [l, l])])
+        if arrays.has("coefficient_centres") {
+            try arrays.checkProducts([("training·dimension", [training, dim]), ("(training+dimension+1)·(d+d_f+2)", [training + dim + 1, d + l])])
         }
+        if arrays.has("basis") { try arrays.checkProducts([("n·N", [order, n])]) }
         let operators = try arrays.scalars("reduced_operators", [n, n, d], as: type)
         let loads = try arrays.scalars("reduced_rhs", [n, l], as: type)
         let sketched = try arrays.scalars("sketched_operators", [k, n, d], as: type)
@@ -105,7 +106,6 @@ extension OnlineModelFile {
         }
         var interpolation: ScatteredInterpolation?
         if arrays.has("coefficient_centres") {
-            let dim = header.parameterSpace.dimension
             let centres = Matrix(rows: training, columns: dim, storage: try arrays.real("coefficient_centres", [training, dim]))
             let weights = Matrix(rows: training + dim + 1, columns: d + l, storage: try arrays.real("coefficient_weights", [training + dim + 1, d + l]))
             interpolation = ScatteredInterpolation(centres: centres, space: header.parameterSpace, weights: weights)

@@ -13,6 +13,33 @@ struct ModelArrayReader {
     /// Whether the archive holds `name`.
     func has(_ name: String) -> Bool { archive.arrays[name] != nil }
 
+    /// The largest size a model.json may give (each size must also fit the arrays' products).
+    static let largestSize = 1 << 31
+
+    /// The number of elements the archive's arrays hold together: no array a model file
+    /// describes can have more.
+    var storedElements: Int {
+        archive.arrays.values.reduce(0) { total, a in total &+ a.shape.reduce(1) { $0.multipliedReportingOverflow(by: $1).partialValue } }
+    }
+
+    /// Checks that each product of sizes neither overflows nor exceeds the elements the archive
+    /// stores, before any array is sliced by them: a hostile `model.json` cannot trap or ask for
+    /// terabytes. `products` pairs a name (`N·N·Q`) with its factors.
+    func checkProducts(_ products: [(String, [Int])]) throws {
+        let stored = storedElements
+        for (what, factors) in products {
+            var product = 1
+            for f in factors {
+                let (p, overflow) = product.multipliedReportingOverflow(by: f)
+                guard !overflow, p <= stored else {
+                    throw invalid("the sizes give \(what) = \(factors.map(String.init).joined(separator: "·")) entries, "
+                                  + "more than the \(stored) the file's arrays hold")
+                }
+                product = p
+            }
+        }
+    }
+
     /// The shape of `name`, if present.
     func shape(_ name: String) -> [Int]? { archive.arrays[name]?.shape }
 

@@ -161,6 +161,29 @@ public enum OnlineModelFile {
         }
     }
 
+    /// Throws unless the stability bound can be evaluated at every μ of the space: a constant
+    /// (or α(μ̄)) positive and finite, a reference μ̄ with one finite component per parameter and
+    /// θ_q(μ̄) positive and finite for every q (the min-θ ratio divides by them). The coefficients
+    /// are checked to read components of the space before this is called.
+    private static func checkCoercivityBound(_ header: Header, file: String) throws {
+        func invalid(_ detail: String) -> ROMError { .invalidModel(file: file, detail: "the coercivity bound: " + detail) }
+        switch header.coercivityBound {
+        case .constant(let c):
+            guard c > 0, c.isFinite else { throw invalid("the constant is \(c), expected a positive finite number") }
+        case let .minTheta(reference, alpha):
+            guard alpha > 0, alpha.isFinite else { throw invalid("the reference constant α(μ̄) is \(alpha), expected a positive finite number") }
+            let dimension = header.parameterSpace.dimension
+            guard reference.count == dimension else {
+                throw invalid("the reference parameter has \(reference.count) components, the parameter space has \(dimension)")
+            }
+            if let bad = reference.firstIndex(where: { !$0.isFinite }) { throw invalid("component \(bad) of the reference parameter is \(reference[bad])") }
+            let thetas = header.operatorCoefficients(Parameter(reference))
+            if let bad = thetas.firstIndex(where: { !($0 > 0 && $0.isFinite) }) {
+                throw invalid("θ_\(bad)(μ̄) = \(thetas[bad]) for '\(header.operatorCoefficients[bad])', expected positive and finite (min-θ divides by it)")
+            }
+        }
+    }
+
     /// Reads and checks a certified reduced basis model file.
     public static func read(_ url: URL) throws -> Contents {
         try read(try openArchive(url), file: url.lastPathComponent)
@@ -179,17 +202,32 @@ public enum OnlineModelFile {
         guard header.method == reducedBasisMethod else {
             throw invalid("method is '\(header.method)', expected '\(reducedBasisMethod)' (OnlineModelFile.load reads every method)")
         }
-        func size(_ key: String) throws -> Int {
-            guard let value = header.sizes[key], value >= 0 else { throw invalid("model.json lacks the size '\(key)'") }
+        let arrays = ModelArrayReader(archive: archive, file: file)
+        func size(_ key: String, atLeast minimum: Int = 0) throws -> Int {
+            guard let value = header.sizes[key] else { throw invalid("model.json lacks the size '\(key)'") }
+            guard value >= minimum, value <= ModelArrayReader.largestSize else {
+                throw invalid("model.json gives the size \(key) = \(value), expected a whole number in \(minimum)...\(ModelArrayReader.largestSize)")
+            }
             return value
         }
-        let n = try size("N"), q = try size("Q"), p = try size("P"), outputs = try size("outputs"), r = try size("R")
+        let n = try size("N", atLeast: 1), q = try size("Q", atLeast: 1), p = try size("P", atLeast: 1)
+        let outputs = try size("outputs"), r = try size("R")
         guard q == header.operatorCoefficients.count, p == header.rightHandSideCoefficients.count else {
             throw invalid("model.json lists \(header.operatorCoefficients.count) operator and \(header.rightHandSideCoefficients.count) right-hand side coefficients for Q = \(q), P = \(p)")
         }
-        let arrays = ModelArrayReader(archive: archive, file: file)
-        func array(_ name: String, _ shape: [Int]) throws -> [Double] { try arrays.real(name, shape) }
+        // Every product of sizes is checked before it is computed: none may overflow or exceed the file.
+        try arrays.checkProducts([("N·N·Q", [n, n, q]), ("Q·N", [q, n]), ("N·P", [n, p]), ("N·outputs", [n, outputs])])
         let k = p + q * n
+        try arrays.checkProducts([("(P+QN)·(P+QN)", [k, k]), ("R·(P+QN)", [r, k])])
+        let dimension = header.parameterSpace.dimension
+        for (kind, list) in [("operator", header.operatorCoefficients), ("right-hand side", header.rightHandSideCoefficients)] {
+            if let (index, theta) = list.enumerated().first(where: { $0.element.largestComponent >= dimension }) {
+                throw invalid("\(kind) coefficient \(index) '\(theta)' reads mu[\(theta.largestComponent)] of a "
+                              + "\(dimension)-component parameter space (\(header.parameterSpace.names.joined(separator: ", ")))")
+            }
+        }
+        try checkCoercivityBound(header, file: file)
+        func array(_ name: String, _ shape: [Int]) throws -> [Double] { try arrays.real(name, shape) }
         let operators = try array("reduced_operators", [n, n, q])
         let rhs = try array("reduced_rhs", [n, p])
         let outs = try array("reduced_outputs", [n, outputs])
@@ -197,13 +235,15 @@ public enum OnlineModelFile {
         let gram = try array("residual_gram", [k, k])
         let coefficients = try array("residual_coefficients", [r, k])
         var basis: Matrix?
-        if let b = archive.arrays["basis"] {
-            let rows = b.shape.first ?? 0
+        if arrays.has("basis") {
+            let rows = try size("truth_dimension", atLeast: 1)
+            try arrays.checkProducts([("truth_dimension·N", [rows, n])])
             basis = Matrix(rows: rows, columns: n, storage: try array("basis", [rows, n]))
         }
         var interpolation: ResidualNormInterpolation?
         if header.sizes["S"] != nil || header.residualNormMethod == .empiricalInterpolation {
-            let s = try size("S")
+            let s = try size("S", atLeast: 1)
+            try arrays.checkProducts([("S·S", [s, s]), ("dimension·S", [header.parameterSpace.dimension, s])])
             let points = try arrays.indices("residual_interpolation_points", [s, 2], in: 0..<Swift.max(k, 1))
             let f = try array("residual_interpolation_matrix", [s, s])
             let norms = try array("residual_interpolation_norms", [s])

@@ -122,7 +122,9 @@ public final class ReducedModelEvaluator {
 
     /// Solves the reduced problem at μ and evaluates the estimator and outputs.
     /// - Throws: `ParameterError` for a μ outside the space, a LAPACK error if the reduced matrix is
-    ///   singular, `ROMError.invalidOption` for `.empiricalInterpolation` on a model without its data.
+    ///   singular, `ROMError.invalidOption` for `.empiricalInterpolation` on a model without its data
+    ///   or a stability bound α_LB(μ) that is not positive and finite, `ROMError.notFinite` for a
+    ///   coefficient θ(μ) or a reduced solution that is NaN or infinite.
     public func solve(_ mu: Parameter) throws {
         try model.parameterSpace.validate(mu)
         try mu.values.withUnsafeBufferPointer { try solve($0) }
@@ -136,6 +138,21 @@ public final class ReducedModelEvaluator {
         }
         model.operatorCoefficients.evaluate(mu, into: thetas)
         model.rightHandSideCoefficients.evaluate(mu, into: rhsThetas)
+        // A coefficient that is NaN or infinite at μ (log of a bound 0, a division by zero) is an
+        // error, not a NaN answer.
+        if let bad = thetas.firstIndex(where: { !$0.isFinite }) {
+            throw ROMError.notFinite(what: "the operator coefficients θ(μ) (θ_\(bad) = '\(model.operatorCoefficients.descriptions[bad])' is \(thetas[bad]))", index: bad)
+        }
+        if let bad = rhsThetas.firstIndex(where: { !$0.isFinite }) {
+            throw ROMError.notFinite(what: "the right-hand side coefficients θ(μ) (θ_\(bad) = '\(model.rightHandSideCoefficients.descriptions[bad])' is \(rhsThetas[bad]))", index: bad)
+        }
+        // α_LB(μ) reads θ only: checked before the solve, which an indefinite A_N(μ) could fail.
+        coercivityLowerBound = model.coercivityBound.evaluate(mu: mu, thetas: UnsafeBufferPointer(thetas),
+                                                              referenceThetas: UnsafeBufferPointer(referenceThetas))
+        guard coercivityLowerBound > 0, coercivityLowerBound.isFinite else {
+            throw ROMError.invalidOption(name: "coercivity lower bound", detail: "α_LB(μ) = \(coercivityLowerBound) at this μ; the bound "
+                                         + "must be positive and finite (min-θ needs every θ_q(μ) > 0): \(model.coercivityBound.summary)")
+        }
         // A_N(μ) = Σ θ_q A_q^N and f_N(μ) = Σ θ'_p f_p^N: one gemv each over the stacked terms.
         let entries = n * n
         for i in 0..<entries { system[i] = 0 }
@@ -148,8 +165,7 @@ public final class ReducedModelEvaluator {
             try InPlaceSolver.solveGeneral(system, order: n, solution, pivots: pivots)
         }
         residualNorm = evaluateResidualNorm()
-        coercivityLowerBound = model.coercivityBound.evaluate(mu: mu, thetas: UnsafeBufferPointer(thetas),
-                                                              referenceThetas: UnsafeBufferPointer(referenceThetas))
+        if let bad = (0..<n).first(where: { !solution[$0].isFinite }) { throw ROMError.notFinite(what: "the reduced solution", index: bad) }
         errorEstimate = residualNorm / coercivityLowerBound
         for output in 0..<outputValues.count {
             var sum = 0.0

@@ -9,7 +9,8 @@ import Foundation
 ///
 /// Grammar: numbers, `mu[k]`, component names of the parameter space, `+ - * / ^`, unary minus,
 /// parentheses, and the functions `exp log sqrt sin cos tan abs` (one argument), `min max pow`
-/// (two arguments).
+/// (two arguments). Nesting (parentheses, unary signs, powers, function calls) is limited to
+/// `maximumNesting` levels, so a hostile expression cannot overflow the parser's stack.
 public struct ParameterFunction: Equatable, Sendable, Codable, CustomStringConvertible {
     /// The source text.
     public let expression: String
@@ -17,6 +18,9 @@ public struct ParameterFunction: Equatable, Sendable, Codable, CustomStringConve
     private let stackDepth: Int
     /// The largest component index the expression reads, or -1.
     public let largestComponent: Int
+    /// The deepest nesting the parser accepts (each level is a few stack frames of the recursive
+    /// descent; 200 is far beyond any coefficient written by hand and far below the stack limit).
+    public static let maximumNesting = 200
 
     enum Instruction: Equatable, Sendable {
         case constant(Double), component(Int)
@@ -157,8 +161,11 @@ public struct ParameterFunctionError: Error, CustomStringConvertible, Equatable,
     /// What the parser expected there.
     public let expected: String
 
+    /// Names the expression (its first 60 characters when longer, so a hostile one does not
+    /// flood the message), the offset and what was expected.
     public var description: String {
-        "coefficient expression '\(expression)', offset \(offset): expected \(expected)"
+        let shown = expression.count > 60 ? String(expression.prefix(60)) + "… (\(expression.utf8.count) characters)" : expression
+        return "coefficient expression '\(shown)', offset \(offset): expected \(expected)"
     }
 }
 
@@ -168,6 +175,8 @@ private struct Parser {
     let names: [String]
     var position = 0
     var program: [ParameterFunction.Instruction] = []
+    /// The current nesting level (calls of `unary` under way).
+    var nesting = 0
 
     init(text: [UInt8], names: [String]) {
         self.text = text
@@ -207,6 +216,11 @@ private struct Parser {
     }
 
     mutating func unary() throws {
+        nesting += 1
+        defer { nesting -= 1 }
+        guard nesting <= ParameterFunction.maximumNesting else {
+            throw error("at most \(ParameterFunction.maximumNesting) nested levels (parentheses, signs, powers, function calls)")
+        }
         if accept("-") { try unary(); program.append(.negate); return }
         if accept("+") { try unary(); return }
         try primary()

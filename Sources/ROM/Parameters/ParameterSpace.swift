@@ -27,6 +27,10 @@ public enum ParameterError: Error, CustomStringConvertible, Equatable, Sendable 
     case invalidBounds(component: String, lower: Double, upper: Double)
     /// A sample size or grid resolution is not positive.
     case invalidSampleSize(Int)
+    /// A component name is empty or used twice.
+    case invalidName(name: String, detail: String)
+    /// The names and the bounds are lists of different lengths.
+    case inconsistentCounts(names: Int, lower: Int, upper: Int)
 
     public var description: String {
         switch self {
@@ -38,6 +42,10 @@ public enum ParameterError: Error, CustomStringConvertible, Equatable, Sendable 
             return "parameter component '\(component)' has invalid bounds [\(lower), \(upper)]"
         case let .invalidSampleSize(n):
             return "sample size must be positive, got \(n)"
+        case let .invalidName(name, detail):
+            return "parameter component name '\(name)' \(detail)"
+        case let .inconsistentCounts(names, lower, upper):
+            return "the parameter space lists \(names) names, \(lower) lower and \(upper) upper bounds"
         }
     }
 }
@@ -53,9 +61,17 @@ public struct ParameterSpace: Equatable, Sendable, Codable {
     public let upper: [Double]
 
     /// A box with one (name, lower, upper) per component.
+    /// - Throws: `ParameterError.inconsistentCounts` when the three lists differ in length,
+    ///   `.invalidName` for an empty or repeated name, `.invalidBounds` unless lower ≤ upper, both finite.
     public init(names: [String], lower: [Double], upper: [Double]) throws {
-        precondition(names.count == lower.count && names.count == upper.count,
-                     "ParameterSpace: \(names.count) names, \(lower.count) lower and \(upper.count) upper bounds")
+        guard names.count == lower.count && names.count == upper.count else {
+            throw ParameterError.inconsistentCounts(names: names.count, lower: lower.count, upper: upper.count)
+        }
+        var seen = Set<String>()
+        for name in names {
+            guard !name.isEmpty else { throw ParameterError.invalidName(name: name, detail: "is empty") }
+            guard seen.insert(name).inserted else { throw ParameterError.invalidName(name: name, detail: "is used twice") }
+        }
         for k in names.indices where !(lower[k] <= upper[k]) || !lower[k].isFinite || !upper[k].isFinite {
             throw ParameterError.invalidBounds(component: names[k], lower: lower[k], upper: upper[k])
         }
@@ -68,6 +84,17 @@ public struct ParameterSpace: Equatable, Sendable, Codable {
     public init(prefix: String, count: Int, lower: Double, upper: Double) throws {
         try self.init(names: (0..<count).map { "\(prefix)_\($0)" },
                       lower: Array(repeating: lower, count: count), upper: Array(repeating: upper, count: count))
+    }
+
+    private enum CodingKeys: String, CodingKey { case names, lower, upper }
+
+    /// Decodes a space and checks it as `init(names:lower:upper:)` does, so a model file or a
+    /// JSON description cannot hold a box that is not one.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(names: try container.decode([String].self, forKey: .names),
+                      lower: try container.decode([Double].self, forKey: .lower),
+                      upper: try container.decode([Double].self, forKey: .upper))
     }
 
     /// Number of components.
