@@ -180,6 +180,9 @@ public final class NonintrusiveModelEvaluator<Element: Scalar> {
         if l == 1 { for i in 0..<n { solution[i] = zero } }
         let info = Element.gesv(n: n, nrhs: 1, a: system.baseAddress!, b: solution.baseAddress!, pivots: pivots.baseAddress!)
         guard info == 0 else { throw LinearAlgebraError.singular(pivot: info - 1, routine: "gesv (reduced system)") }
+        for i in 0..<n where !solution[i].isFinite {
+            throw ROMError.notFinite(what: "reduced solution (the coefficients β, γ of this query: check its entries or μ)", index: i)
+        }
         // Θ r_d = Σ_{l<d_f} γ_l Θ F_l − (Σ_{m<d} β_m Θ Q_m V) u_N.
         Element.gemv(.none, m: k * n, n: d - 1, alpha: one, a: sketches.baseAddress!, lda: k * n,
                      x: betaScalar.baseAddress!, beta: zero, y: sketchedOperator.baseAddress!)
