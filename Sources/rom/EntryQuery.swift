@@ -36,7 +36,8 @@ final class EntryQuery: OnlineModel {
         guard a.rows == model.order, a.columns == model.order else {
             throw ToolError("--matrix \(matrix): a \(a.rows)×\(a.columns) matrix; the model's truth order is \(model.order)")
         }
-        let operatorEntries = model.operatorPositions.map { p in a.index(row: p.row, column: p.column).map { a.values[$0] } ?? 0 }
+        // The model's positions lie inside its order (checked when it was loaded), as does a's.
+        let operatorEntries = a.entries(at: model.operatorPositions.map { (row: $0.row, column: $0.column) })
         guard let rhs else { return (operatorEntries, nil) }
         let url = URL(fileURLWithPath: rhs)
         let f: [Double]

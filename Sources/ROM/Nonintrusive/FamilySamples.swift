@@ -75,7 +75,7 @@ public struct FamilySamples<Element: Scalar>: Sendable {
         self.parameters = parameters
         let union = Self.unionPattern(matrices)
         pattern = union
-        values = matrices.map { $0.hasSamePattern(as: union) ? $0.values : Self.scatter($0, onto: union) }
+        values = try matrices.map { $0.hasSamePattern(as: union) ? $0.values : try $0.values(on: union) }
         self.rightHandSides = rightHandSides
     }
 
@@ -102,23 +102,25 @@ public struct FamilySamples<Element: Scalar>: Sendable {
         return CSRMatrix(rows: n, columns: n, rowPointers: pointers, columnIndices: columns,
                          values: [Element](repeating: .zero, count: columns.count))
     }
+}
 
-    /// The values of `a` on `pattern` (which contains a's pattern).
-    static func scatter(_ a: CSRMatrix<Element>, onto pattern: CSRMatrix<Element>) -> [Element] {
+extension CSRMatrix {
+    /// The values on `pattern` (a union of patterns holding this one); throws when this matrix
+    /// stores a nonzero outside it.
+    func values(on pattern: CSRMatrix) throws -> [Element] {
         var v = [Element](repeating: .zero, count: pattern.nonzeroCount)
-        for i in 0..<a.rows {
-            var slot = pattern.rowPointers[i]
-            for k in a.rowPointers[i]..<a.rowPointers[i + 1] {
-                let j = a.columnIndices[k]
-                while pattern.columnIndices[slot] != j { slot += 1 }
-                v[slot] += a.values[k]
+        for i in 0..<rows {
+            for k in rowPointers[i]..<rowPointers[i + 1] {
+                guard let slot = pattern.index(row: i, column: columnIndices[k]) else {
+                    if values[k] == .zero { continue }
+                    throw ROMError.invalidOption(name: "matrix", detail: "entry (\(i), \(columnIndices[k])) lies outside the pattern of the training matrices")
+                }
+                v[slot] += values[k]
             }
         }
         return v
     }
-}
 
-extension CSRMatrix {
     /// This pattern with other values (CSR order).
     func withValues(_ newValues: [Element]) -> CSRMatrix {
         CSRMatrix(rows: rows, columns: columns, rowPointers: rowPointers, columnIndices: columnIndices, values: newValues)

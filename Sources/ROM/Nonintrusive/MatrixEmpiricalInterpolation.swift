@@ -62,21 +62,6 @@ public struct MatrixEmpiricalInterpolation<Element: Scalar>: Sendable {
     /// largest of A (what the greedy measures), and ‖A − A_d‖_F / ‖A‖_F.
     public func errors(on samples: FamilySamples<Element>) throws -> (largestEntry: [Double], frobenius: [Double]) {
         if samples.pattern.hasSamePattern(as: pattern) { return try values.relativeErrors(of: samples.values) }
-        return try values.relativeErrors(of: try samples.values.indices.map { try Self.valuesOn(pattern, samples.matrix($0)) })
-    }
-
-    /// The values of `a` on `pattern`; throws when `a` stores an entry outside it.
-    static func valuesOn(_ pattern: CSRMatrix<Element>, _ a: CSRMatrix<Element>) throws -> [Element] {
-        var v = [Element](repeating: .zero, count: pattern.nonzeroCount)
-        for i in 0..<a.rows {
-            for k in a.rowPointers[i]..<a.rowPointers[i + 1] {
-                guard let slot = pattern.index(row: i, column: a.columnIndices[k]) else {
-                    if a.values[k] == .zero { continue }
-                    throw ROMError.invalidOption(name: "matrix", detail: "entry (\(i), \(a.columnIndices[k])) lies outside the pattern of the training matrices")
-                }
-                v[slot] += a.values[k]
-            }
-        }
-        return v
+        return try values.relativeErrors(of: try samples.values.indices.map { try samples.matrix($0).values(on: pattern) })
     }
 }

@@ -50,32 +50,40 @@ public protocol MatrixFamily {
 extension MatrixFamily {
     /// Assembles A(μ) and reads the entries (a position outside the pattern reads 0).
     public func entries(at mu: Parameter, positions: [MatrixPosition]) throws -> [Element] {
-        let a = try matrix(at: mu)
-        return try a.entries(checked: positions)
+        try assembledEntries(at: mu, positions: positions)
     }
 
     /// Forms f(μ) and reads the entries.
     public func rightHandSideEntries(at mu: Parameter, indices: [Int]) throws -> [Element] {
+        try formedRightHandSideEntries(at: mu, indices: indices)
+    }
+
+    /// Entries cost an assembly.
+    public var evaluatesEntriesCheaply: Bool { false }
+
+    /// The entries of the assembled A(μ): the default, and the fallback of families whose
+    /// entry evaluator is optional.
+    func assembledEntries(at mu: Parameter, positions: [MatrixPosition]) throws -> [Element] {
+        try matrix(at: mu).entries(checked: positions)
+    }
+
+    /// The entries of the formed f(μ), indices checked.
+    func formedRightHandSideEntries(at mu: Parameter, indices: [Int]) throws -> [Element] {
         let f = try rightHandSide(at: mu)
         return try indices.map { i in
             guard i >= 0, i < f.count else { throw ROMError.invalidOption(name: "right-hand side index", detail: "\(i) is outside 0..<\(f.count)") }
             return f[i]
         }
     }
-
-    /// Entries cost an assembly.
-    public var evaluatesEntriesCheaply: Bool { false }
 }
 
 extension CSRMatrix {
     /// The entries at `positions`, 0 where the pattern has none; throws for a position outside the matrix.
     func entries(checked positions: [MatrixPosition]) throws -> [Element] {
-        try positions.map { p in
-            guard p.row >= 0, p.row < rows, p.column >= 0, p.column < columns else {
-                throw ROMError.invalidOption(name: "matrix entry", detail: "\(p) is outside the \(rows)×\(columns) matrix")
-            }
-            return index(row: p.row, column: p.column).map { values[$0] } ?? .zero
+        for p in positions where p.row < 0 || p.row >= rows || p.column < 0 || p.column >= columns {
+            throw ROMError.invalidOption(name: "matrix entry", detail: "\(p) is outside the \(rows)×\(columns) matrix")
         }
+        return entries(at: positions.map { (row: $0.row, column: $0.column) })
     }
 }
 
@@ -109,13 +117,12 @@ public struct ClosureMatrixFamily<Element: Scalar>: MatrixFamily {
 
     public func entries(at mu: Parameter, positions: [MatrixPosition]) throws -> [Element] {
         if let entryEvaluator { return try entryEvaluator(mu, positions) }
-        return try matrix(at: mu).entries(checked: positions)
+        return try assembledEntries(at: mu, positions: positions)
     }
 
     public func rightHandSideEntries(at mu: Parameter, indices: [Int]) throws -> [Element] {
         if let loadEntryEvaluator { return try loadEntryEvaluator(mu, indices) }
-        let f = try rightHandSide(at: mu)
-        return indices.map { f[$0] }
+        return try formedRightHandSideEntries(at: mu, indices: indices)
     }
 
     /// True when an entry evaluator was given.

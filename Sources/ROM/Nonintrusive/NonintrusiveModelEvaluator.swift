@@ -148,17 +148,9 @@ public final class NonintrusiveModelEvaluator<Element: Scalar> {
         try solveWithCoefficients()
     }
 
-    /// Forward substitution with the unit lower triangular B on the parts the points read.
     private func substitute(_ values: UnsafeBufferPointer<Element>, _ parts: [EntryPart], _ b: Matrix,
                             into c: UnsafeMutableBufferPointer<Double>) {
-        let m = parts.count
-        b.storage.withUnsafeBufferPointer { bp in
-            for i in 0..<m {
-                var s = parts[i] == .real ? values[i].realPart : values[i].imaginaryPart
-                for j in 0..<i { s -= bp[i + j * m] * c[j] }
-                c[i] = s
-            }
-        }
+        VectorEmpiricalInterpolation<Element>.substitute(values, parts: parts, interpolationMatrix: b, into: c)
     }
 
     private func solveWithCoefficients() throws {

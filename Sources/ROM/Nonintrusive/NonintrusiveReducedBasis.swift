@@ -140,7 +140,7 @@ struct NonintrusiveSurrogate<Element: Scalar>: GreedySurrogate {
     let stabilityConstant: Double
     let truth: FamilyTruthSolver<Element>
     private var basis: ScalarOrthonormalBasis<Element>
-    /// β_j and γ_j of every training parameter, concatenated.
+    /// β_j and γ_j of every training parameter.
     private let trainingBeta: [[Double]], trainingGamma: [[Double]]
     private var reducedOperators: [DenseMatrix<Element>]
     private var reducedLoads: [[Element]]

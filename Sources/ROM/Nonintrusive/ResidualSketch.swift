@@ -58,10 +58,4 @@ struct ResidualSketch {
             Element(real: $0) + Element(real: $1) * unit
         })
     }
-
-    /// The exact dual norm ‖g‖_{X'} (for checks and the test set's effectivities).
-    func dualNorm<Element: Scalar>(_ g: [Element]) throws -> Double {
-        let parts = Element.isComplex ? [g.map(\.realPart), g.map(\.imaginaryPart)] : [g.map(\.realPart)]
-        return BLAS.nrm2(try xFactor.whitened(Matrix(columns: parts)).storage)
-    }
 }

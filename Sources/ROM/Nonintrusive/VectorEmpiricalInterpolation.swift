@@ -172,19 +172,22 @@ public struct VectorEmpiricalInterpolation<Element: Scalar>: Sendable {
         return (largest, frobenius)
     }
 
-    /// The real value a magic point reads from its entry.
-    @inline(__always)
-    static func read(_ value: Element, _ part: Part) -> Double { part == .real ? value.realPart : value.imaginaryPart }
-
     /// β_0 … β_d from the values of the d + 1 magic entries (`entryValues[i]` = v(μ)[entries[i]]),
     /// by forward substitution; no allocation.
     public func coefficients(entryValues: UnsafeBufferPointer<Element>, into beta: UnsafeMutableBufferPointer<Double>) {
-        let m = entries.count
-        interpolationMatrix.storage.withUnsafeBufferPointer { b in
+        Self.substitute(entryValues, parts: parts, interpolationMatrix: interpolationMatrix, into: beta)
+    }
+
+    /// c with B c = the parts of `values` the points read, B unit lower triangular (column-major):
+    /// the online step of every interpolation here (also the model evaluator's). No allocation.
+    static func substitute(_ values: UnsafeBufferPointer<Element>, parts: [Part], interpolationMatrix b: Matrix,
+                           into c: UnsafeMutableBufferPointer<Double>) {
+        let m = parts.count
+        b.storage.withUnsafeBufferPointer { bp in
             for i in 0..<m {
-                var s = Self.read(entryValues[i], parts[i])
-                for k in 0..<i { s -= b[i + k * m] * beta[k] }
-                beta[i] = s
+                var s = parts[i] == .real ? values[i].realPart : values[i].imaginaryPart
+                for k in 0..<i { s -= bp[i + k * m] * c[k] }
+                c[i] = s
             }
         }
     }
