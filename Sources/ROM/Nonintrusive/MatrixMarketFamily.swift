@@ -103,7 +103,7 @@ public struct MatrixMarketFamily<Element: MatrixMarketScalar>: MatrixFamily {
     /// Writes `samples` in this layout (what an external code would write): MatrixMarket
     /// matrices, NumPy vectors, parameters.csv with the space's names, and X if given.
     public static func write(_ samples: FamilySamples<Element>, innerProduct: SparseMatrix? = nil, to folder: URL) throws {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try AtomicFile.createFolder(folder)
         var csv = samples.parameterSpace.names.joined(separator: ",") + "\n"
         for mu in samples.parameters { csv += mu.values.map { "\($0)" }.joined(separator: ",") + "\n" }
         try AtomicFile.write(Array(csv.utf8), to: folder.appendingPathComponent("parameters.csv"))
