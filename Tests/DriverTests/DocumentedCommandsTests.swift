@@ -19,16 +19,17 @@ final class DocumentedCommandsTests: XCTestCase {
 
     /// The `$ rom …` commands of the page's code blocks, each with the output lines shown under it.
     static func documentedCommands(_ text: String) -> [(arguments: [String], shown: [Substring])] {
-        var commands: [(arguments: [String], shown: [Substring])] = [], inBlock = false
+        var commands: [(arguments: [String], shown: [Substring])] = [], inBlock = false, collecting = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("```") { inBlock.toggle(); continue }
+            if line.hasPrefix("```") { inBlock.toggle(); collecting = false; continue }
             guard inBlock else { continue }
             if line.hasPrefix("$ rom ") {
                 let words = line.dropFirst(6).split(separator: "#", maxSplits: 1).first ?? ""
                 commands.append((words.split(separator: " ").map(String.init), []))
-            } else if line.hasPrefix("$ ") || line.hasPrefix("# ") {
-                continue
-            } else if !commands.isEmpty {
+                collecting = true
+            } else if line.hasPrefix("$ ") {
+                collecting = false
+            } else if collecting {
                 commands[commands.count - 1].shown.append(line)
             }
         }

@@ -134,6 +134,21 @@ final class GmshHostileInputTests: XCTestCase {
         try refused(w.data, ["byte \(first + 28): node 7 is defined a second time (first at byte \(first))"])
     }
 
+    /// A Gmsh 4.1 section whose blocks disagree with its own header (total count, tag range) is
+    /// refused at the header's line.
+    func testGmsh41DeclaredTotalsAndTagRangesAreCrossChecked() throws {
+        let block = "2 1 0 3\n1\n2\n3\n"
+        try refused(head41 + "$Nodes\n1 4 1 4\n" + block + "0 0 0\n1 0 0\n0 1 0\n$EndNodes\n",
+                    ["line 5: the section header declares 4 nodes, its blocks hold 3"])
+        try refused(head41 + "$Nodes\n1 3 1 2\n" + block + "0 0 0\n1 0 0\n0 1 0\n$EndNodes\n",
+                    ["line 5: the section header declares nodes with tags 1…2, its blocks hold tags 1…3"])
+        let goodNodes = "$Nodes\n1 3 1 3\n" + block + "0 0 0\n1 0 0\n0 1 0\n$EndNodes\n"
+        try refused(head41 + goodNodes + "$Elements\n1 2 1 1\n2 1 2 1\n1 1 2 3\n$EndElements\n",
+                    ["line 15: the section header declares 2 elements, its blocks hold 1"])
+        try refused(head41 + goodNodes + "$Elements\n1 1 1 1\n2 1 2 1\n5 1 2 3\n$EndElements\n",
+                    ["line 15: the section header declares elements with tags 1…1, its blocks hold tags 5…5"])
+    }
+
     // MARK: Meshes that are not planar
 
     func testA2DMeshWhoseZVariesIsRefused() throws {

@@ -53,6 +53,9 @@ public enum GmshError: Error, CustomStringConvertible, Equatable, Sendable {
     case notPlanar(dimension: Int, node: Int, at: GmshPlace, axis: String, value: Double, reference: Int, expected: Double)
     /// A cell the mesh checks refused (degenerate or otherwise invalid): Gmsh element `element`, read at `at`.
     case invalidElement(MeshError, element: Int, at: GmshPlace)
+    /// The section header at `at` declares `declared` (Gmsh 4.1's total count or tag range of its
+    /// nodes or elements), where its blocks hold `found`.
+    case declarationMismatch(declared: String, found: String, at: GmshPlace)
     /// `error`, in the file `file`.
     indirect case inFile(String, GmshError)
 
@@ -94,6 +97,8 @@ public enum GmshError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(at): the mesh of \(d)D cells is not planar: node \(node) has \(axis) = \(value) where node \(reference) has \(axis) = \(expected) "
                 + "(a \(d)D mesh must lie in \(shape); its \(axis) would be dropped)"
         case .invalidElement(let error, let element, let at): return "\(at): element \(element): \(error)"
+        case .declarationMismatch(let declared, let found, let at):
+            return "\(at): the section header declares \(declared), its blocks hold \(found)"
         case .inFile(let file, let error): return "\(file): \(error.detail)"
         }
     }

@@ -187,11 +187,12 @@ struct GmshContent {
     mutating func readNodes41(_ c: inout GmshCursor) throws {
         sawNodes = true
         // A block header is 4 fields (ASCII) or 3 Int32 and a size_t (binary).
-        let blocks = try c.onOneLine("blocks, nodes, minimum and maximum node tags") { c in
+        let header = c.place
+        let (blocks, declared, minimumTag, maximumTag) = try c.onOneLine("blocks, nodes, minimum and maximum node tags") { c in
             let blocks = try c.count("the number of node blocks", bytesEach: c.binary ? 20 : 8)
-            _ = try c.size("the number of nodes"); _ = try c.size("the minimum node tag"); _ = try c.size("the maximum node tag")
-            return blocks
+            return (blocks, try c.size("the number of nodes"), try c.size("the minimum node tag"), try c.size("the maximum node tag"))
         }
+        var tags = GmshDeclaredTotals()
         for _ in 0..<blocks {
             let count = try c.onOneLine("a node block: entity dimension, entity tag, parametric flag, nodes") { c in
                 _ = try c.int32("the entity dimension"); _ = try c.int32("the entity tag")
@@ -207,7 +208,7 @@ struct GmshContent {
             if c.binary {
                 var ids = [(id: Int, at: GmshPlace)]()
                 ids.reserveCapacity(count)
-                for _ in 0..<count { let at = c.place; ids.append((try c.size("a node tag"), at)) }
+                for _ in 0..<count { let at = c.place; ids.append((try c.size("a node tag"), at)); tags.add(ids[ids.count - 1].id) }
                 for (id, at) in ids {
                     let coordinatesAt = c.place
                     try addNode(id, SIMD3(try c.float64("x"), try c.float64("y"), try c.float64("z")), at: at, coordinatesAt: coordinatesAt)
@@ -218,6 +219,7 @@ struct GmshContent {
                 for _ in 0..<count {
                     let (f, line) = try Self.dataLine(&c, "a node tag", count: 1)
                     ids.append((try Self.integer(f[0], "a node tag", line: line), line))
+                    tags.add(ids[ids.count - 1].id)
                 }
                 for (id, idLine) in ids {
                     let (f, line) = try Self.dataLine(&c, "the coordinates of node \(id): x y z", count: 3)
@@ -225,6 +227,7 @@ struct GmshContent {
                 }
             }
         }
+        try tags.check("nodes", declared: declared, minimum: minimumTag, maximum: maximumTag, at: header)
     }
 
     mutating func readElements22(_ c: inout GmshCursor) throws {
@@ -279,11 +282,12 @@ struct GmshContent {
     mutating func readElements41(_ c: inout GmshCursor) throws {
         sawElements = true
         // A block header is 4 fields (ASCII) or 3 Int32 and a size_t (binary).
-        let blocks = try c.onOneLine("blocks, elements, minimum and maximum element tags") { c in
+        let header = c.place
+        let (blocks, declared, minimumTag, maximumTag) = try c.onOneLine("blocks, elements, minimum and maximum element tags") { c in
             let blocks = try c.count("the number of element blocks", bytesEach: c.binary ? 20 : 8)
-            _ = try c.size("the number of elements"); _ = try c.size("the minimum element tag"); _ = try c.size("the maximum element tag")
-            return blocks
+            return (blocks, try c.size("the number of elements"), try c.size("the minimum element tag"), try c.size("the maximum element tag"))
         }
+        var tags = GmshDeclaredTotals()
         for _ in 0..<blocks {
             let (dimension, entity, type, shape, count) = try c.onOneLine("an element block: entity dimension, entity tag, type, elements") { c in
                 let dimension = try c.int32("the entity dimension"), entity = try c.int32("the entity tag")
@@ -302,17 +306,20 @@ struct GmshContent {
                 if c.binary {
                     let at = c.place
                     let id = try c.size("an element tag")
+                    tags.add(id)
                     var nodes = [Int]()
                     for _ in 0..<shape.nodes { nodes.append(try c.size("a node tag")) }
                     elements.append((shape.dimension, tag, Array(nodes.prefix(shape.vertices)), id, at))
                 } else {
                     let (f, line) = try Self.dataLine(&c, "an element of type \(type): tag and \(shape.nodes) nodes", count: 1 + shape.nodes)
                     let id = try Self.integer(f[0], "an element tag", line: line)
+                    tags.add(id)
                     let nodes = try f.dropFirst().map { try Self.integer($0, "a node tag", line: line) }
                     elements.append((shape.dimension, tag, Array(nodes.prefix(shape.vertices)), id, .line(line)))
                 }
             }
         }
+        try tags.check("elements", declared: declared, minimum: minimumTag, maximum: maximumTag, at: header)
     }
 
     // MARK: Assembly
