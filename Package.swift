@@ -77,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "rom",
             dependencies: [
-                "ROM", "LinearAlgebra",
+                "ROM", "LinearAlgebra", "DriverOptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/rom"

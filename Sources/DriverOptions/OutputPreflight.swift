@@ -26,6 +26,13 @@ public enum OutputPreflight {
         try checkFolder(url, for: "\(option) \(path)")
     }
 
+    /// Checks each output file given (`checkFile`; `-` is stdout) and that no two are the same file.
+    public static func checkFiles(_ outputs: [(option: String, path: String?)]) throws {
+        let given = outputs.compactMap { output in output.path.map { (option: output.option, path: $0) } }
+        for (option, path) in given where path != "-" { try checkFile(path, option: option) }
+        try checkDistinct(given)
+    }
+
     /// Throws when two of `outputs` (option, path) name the same file.
     public static func checkDistinct(_ outputs: [(option: String, path: String)]) throws {
         var seen: [String: String] = [:]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriverOptions
 import Foundation
 import LinearAlgebra
 import ROM
@@ -59,6 +60,7 @@ struct NonintrusiveCommand: ParsableCommand {
         if maxBasis < 1 { throw ValidationError("--max-basis must be at least 1, got \(maxBasis)") }
         if sketch < 1 { throw ValidationError("--sketch must be at least 1, got \(sketch)") }
         if let m = maxTerms, m < 1 { throw ValidationError("--max-terms must be at least 1, got \(m)") }
+        try OutputPreflight.checkFiles([("--out", out), ("--json", json)])
     }
 
     func run() throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriverOptions
 import Foundation
 import LinearAlgebra
 import ROM
@@ -56,7 +57,8 @@ struct OnlineCommand: ParsableCommand {
         if matrix != nil && entries != nil { throw ValidationError("give --matrix or --entries, not both") }
         if rhs != nil && matrix == nil { throw ValidationError("--rhs goes with --matrix") }
         if (matrix != nil || entries != nil) && mu == nil { throw ValidationError("--matrix and --entries answer one query: give --mu") }
-        if let r = repeats, r < 1 { throw ValidationError("--repeats must be at least 1, got \(r)") }
+        if let r = repeats { try ResourceBudget.check("--repeats", r, in: 1...10_000_000, meaning: "the timing passes") }
+        try OutputPreflight.checkFiles([("--json", json), ("--csv", csv), ("--field", field)])
     }
 
     func run() throws {

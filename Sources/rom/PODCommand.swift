@@ -1,4 +1,5 @@
 import ArgumentParser
+import DriverOptions
 import Foundation
 import LinearAlgebra
 import ROM
@@ -60,6 +61,7 @@ struct PODCommand: ParsableCommand {
         if method == .svd && innerProduct != nil {
             throw ValidationError("--method svd needs the Euclidean inner product; use --method snapshots (or auto) with --inner-product")
         }
+        try OutputPreflight.checkFiles([("--out", out), ("--singular-values", singularValues), ("--json", json)])
     }
 
     func run() throws {

@@ -22,6 +22,13 @@ final class OutputPreflightDriverTests: XCTestCase {
             XCTAssertTrue(result.stderr.contains(words), "\(arguments): '\(words)' not in \(result.stderr)")
             XCTAssertFalse(FileManager.default.fileExists(atPath: out), "\(arguments): the run wrote \(out)")
         }
+        // The rom tool: two outputs on one file, a field under a file; checked before the input is read.
+        let pod = try DriverProcess.run("rom", ["pod", "missing.npy", "--out", out + "/b.npy", "--singular-values", out + "/./b.npy"])
+        XCTAssertEqual(pod.status, 64, pod.stderr)
+        XCTAssertTrue(pod.stderr.contains("--singular-values \(out)/./b.npy is the same file as --out \(out)/b.npy"), pod.stderr)
+        let online = try DriverProcess.run("rom", ["online", "missing.npz", "--mu", "1", "--field", aFile.path + "/u.npy"])
+        XCTAssertEqual(online.status, 64, online.stderr)
+        XCTAssertTrue(online.stderr.contains("--field"), online.stderr)
         let nonintrusive = try DriverProcess.run("nonintrusive-rb", ["--quiet", "--out", aFile.path])
         XCTAssertEqual(nonintrusive.status, 64)
         XCTAssertTrue(nonintrusive.stderr.contains("is a file, not a folder"), nonintrusive.stderr)
