@@ -83,13 +83,15 @@ struct PODCommand: ParsableCommand {
         let kept = min(pod.modes.columns, modes ?? Int.max)
         let basis = kept == pod.modes.columns ? pod.modes : pod.modes.columns(0..<kept)
 
+        // The basis, the singular values and the JSON file appear together at the commit, or none does.
+        let stage = OutputStage()
         let outURL = URL(fileURLWithPath: out)
         try AtomicFile.createParentFolder(of: outURL)
-        try NPY.write(basis, to: outURL)
+        try NPY.write(basis, to: stage.stage(outURL))
         if let path = singularValues {
             let url = URL(fileURLWithPath: path)
             try AtomicFile.createParentFolder(of: url)
-            try NPY.write(pod.singularValues, to: url)
+            try NPY.write(pod.singularValues, to: stage.stage(url))
         }
         let seconds = clock.seconds
         let sigma = pod.singularValues
@@ -106,7 +108,17 @@ struct PODCommand: ParsableCommand {
                 ("singular_values", .numbers(sigma)), ("basis", .string(out)),
                 ("singular_values_file", .optional(singularValues)), ("seconds", .number(seconds)),
             ])
-            try OutputDestination.write(value.serialized() + "\n", to: json)
+            if OutputDestination.isStandardOutput(json) {
+                try stage.commit()
+                try OutputDestination.write(value.serialized() + "\n", to: json)
+            } else {
+                let url = URL(fileURLWithPath: json)
+                try AtomicFile.createParentFolder(of: url)
+                try OutputDestination.write(value.serialized() + "\n", to: stage.stage(url).path)
+                try stage.commit()
+            }
+        } else {
+            try stage.commit()
         }
         if !OutputDestination.isStandardOutput(json) {
             var text = "POD of \(snapshots): \(matrix.rows) dofs × \(matrix.columns) snapshots, "

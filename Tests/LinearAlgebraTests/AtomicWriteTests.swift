@@ -77,6 +77,30 @@ final class AtomicWriteTests: XCTestCase {
         }
     }
 
+    /// Outputs of one command appear together: nothing before `commit()`, all after it, and a stage
+    /// dropped without a commit (the command failed) leaves no file at all.
+    func testAnOutputStageWritesEverythingOrNothing() throws {
+        let model = folder.appendingPathComponent("model.npz"), basis = folder.appendingPathComponent("basis.npy")
+        do {
+            let stage = OutputStage()
+            try AtomicFile.write(Data([1]), to: stage.stage(model))
+            try NPY.write([1.0, 2.0], to: stage.stage(basis))
+            XCTAssertEqual(try listing().filter { !$0.hasPrefix(".") }, [], "visible before the commit")
+            try stage.commit()
+        }
+        XCTAssertEqual(try listing(), ["basis.npy", "model.npz"])
+        XCTAssertEqual(try NPY.read(basis).doubles(), [1, 2])
+        do {
+            let failed = OutputStage()
+            try AtomicFile.write(Data([2]), to: failed.stage(folder.appendingPathComponent("report.html")))
+            // The command fails here: the stage goes away uncommitted.
+        }
+        XCTAssertEqual(try listing(), ["basis.npy", "model.npz"])
+        let missing = OutputStage()
+        _ = missing.stage(folder.appendingPathComponent("never.json"))
+        XCTAssertThrowsError(try missing.commit()) { error in XCTAssertTrue("\(error)".contains("never.json"), "\(error)") }
+    }
+
     func testReadBytesOfMissingFileOrFolderThrowsUnreadable() throws {
         for url in [folder.appendingPathComponent("missing.bin"), folder!] {
             XCTAssertThrowsError(try AtomicFile.readBytes(url)) { error in

@@ -5,21 +5,22 @@ import LinearAlgebra
 import ROM
 
 /// The files of a thermal-block run: the online model (.npz), the basis (.npy), a truth and a
-/// reduced solution (.vtu) at the worst test parameter.
+/// reduced solution (.vtu) at the worst test parameter, and the report; written to `stage`, so
+/// they appear together when the run commits it.
 struct ThermalBlockArtifacts {
     private(set) var files: [URL] = []
 
-    init(folder: URL, block: ThermalBlock, result: ReducedBasisGreedy.Result, study: TestSetStudy, online: OnlineTiming,
-         tolerance: Double, trainingSize: Int, command: String) throws {
+    init(folder: URL, stage: OutputStage, block: ThermalBlock, result: ReducedBasisGreedy.Result, study: TestSetStudy,
+         online: OnlineTiming, tolerance: Double, trainingSize: Int, command: String) throws {
         let modelURL = folder.appendingPathComponent("thermal-block-model.npz")
-        try OnlineModelFile.write(result.model, to: modelURL, provenance: .init(
+        try OnlineModelFile.write(result.model, to: stage.stage(modelURL), provenance: .init(
             creator: "thermal-block", command: command,
             details: ["truth_dofs": "\(block.dofs)", "blocks": "\(block.blocks)", "n": "\(block.n)",
                       "greedy_stop": result.stopReason.description, "offline_seconds": "\(result.seconds)"]))
         files.append(modelURL)
 
         let basisURL = folder.appendingPathComponent("thermal-block-basis.npy")
-        try NPY.write(result.model.basis!, to: basisURL)
+        try NPY.write(result.model.basis!, to: stage.stage(basisURL))
         files.append(basisURL)
 
         // Worst test parameter: truth, reduced solution and their difference on the mesh.
@@ -35,7 +36,7 @@ struct ThermalBlockArtifacts {
         writer.addPointData("error", block.field(zip(truth, reduced).map { $0 - $1 }))
         writer.addCellData("block", block.mesh.regions.map(Double.init))
         let vtuURL = folder.appendingPathComponent("thermal-block-solution.vtu")
-        try writer.write(to: vtuURL)
+        try writer.write(to: stage.stage(vtuURL))
         files.append(vtuURL)
 
         var input = ReducedBasisReport.Input(title: "Thermal block \(block.blocks)×\(block.blocks), reduced basis",
@@ -68,7 +69,7 @@ struct ThermalBlockArtifacts {
         input.notes = ["Greedy tolerance applies to the absolute bound Δ(μ) in the H¹₀ seminorm; the test-set errors are relative to ‖u(μ)‖.",
                        "Singular values: POD of the \(study.parameters.count) test-set truth solutions in the H¹₀ product."]
         let reportURL = folder.appendingPathComponent("thermal-block-report.html")
-        try ReducedBasisReport(input).write(to: reportURL)
+        try ReducedBasisReport(input).write(to: stage.stage(reportURL))
         files.append(reportURL)
     }
 }

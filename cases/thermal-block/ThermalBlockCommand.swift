@@ -115,7 +115,8 @@ struct ThermalBlockCommand: ParsableCommand {
         log("max relative error \(String(format: "%.3e", study.maxRelativeError)), effectivities \(format(study.effectivityMin))–\(format(study.effectivityMax))")
         let online = try OnlineTiming(model: result.model, parameters: testSet)
 
-        let artifacts = try ThermalBlockArtifacts(folder: folder, block: block, result: result, study: study, online: online,
+        let stage = OutputStage()
+        let artifacts = try ThermalBlockArtifacts(folder: folder, stage: stage, block: block, result: result, study: study, online: online,
                                                   tolerance: tol, trainingSize: training.count,
                                                   command: CommandLine.arguments.joined(separator: " "))
         log("wrote \(artifacts.files.map { $0.lastPathComponent }.joined(separator: ", ")) in \(folder.path)")
@@ -137,7 +138,14 @@ struct ThermalBlockCommand: ParsableCommand {
         figures.add("condensed_interface", problem.condensedInterfaceSize ?? 0)
         figures.add("assemble_seconds", block.assembleSeconds)
         figures.add("greedy_max_estimates", result.history.map(\.maxEstimate))
-        try figures.emit(json: output.json)
+        // Every file of the run appears together, or none does.
+        if let json = output.json, !OutputDestination.isStandardOutput(json) {
+            try OutputDestination.write(figures.json, to: stage.stage(URL(fileURLWithPath: json)).path)
+            try stage.commit()
+        } else {
+            try stage.commit()
+            try figures.emit(json: output.json)
+        }
     }
 }
 
