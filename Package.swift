@@ -52,7 +52,9 @@ let package = Package(
             ]
         ),
         .target(name: "EIM", dependencies: ["LinearAlgebra"]),
-        .target(name: "ROM", dependencies: ["LinearAlgebra", "EIM", .product(name: "ComplexModule", package: "swift-numerics"),
+        // ROMKit's own SIMD loops for small reduced orders (online queries), AVX2 chosen at run time.
+        .target(name: "CSmallKernels", path: "Sources/CSmallKernels"),
+        .target(name: "ROM", dependencies: ["LinearAlgebra", "EIM", "CSmallKernels", .product(name: "ComplexModule", package: "swift-numerics"),
                                        .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "DomainDecomp", dependencies: ["LinearAlgebra", "FEM", "ROM", "CMetis", "CMPI"]),
 

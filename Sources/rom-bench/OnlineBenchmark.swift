@@ -26,11 +26,19 @@ struct OnlineBenchmark: ParsableCommand {
     @Option(help: "Query parameters (random).")
     var queries = 1000
 
+    @Option(help: "Parameters of the batched evaluation (random).")
+    var batch = 20_000
+
+    @Option(help: "Parameters per sub-block of a thread in the batched evaluation.")
+    var batchBlock = 32
+
     @Option(help: "CHOLMOD factor kind of the truth phases: simplicial or supernodal.")
     var factor = "simplicial"
 
     func validate() throws {
-        guard n >= 2, blocks >= 1, queries >= 1, tol > 0 else { throw ValidationError("--n ≥ 2, --blocks ≥ 1, --queries ≥ 1, --tol > 0") }
+        guard n >= 2, blocks >= 1, queries >= 1, batch >= 1, batchBlock >= 1, tol > 0 else {
+            throw ValidationError("--n ≥ 2, --blocks ≥ 1, --queries ≥ 1, --batch ≥ 1, --batch-block ≥ 1, --tol > 0")
+        }
     }
 
     func run() throws {
@@ -60,6 +68,8 @@ struct OnlineBenchmark: ParsableCommand {
             report.add("online_query_seconds_\(method.rawValue)", time, "online solve + bound, \(method.rawValue) (s)")
         }
 
+        try addSingleAndBatched(result.model, mus, &report)
+
         // Truth phases at a few parameters.
         let decomposition = block.problem.decomposition
         let sample = Array(mus.prefix(10))
@@ -82,5 +92,49 @@ struct OnlineBenchmark: ParsableCommand {
         report.add("truth_solve_total_seconds", (problem.solveSeconds - before.1) / Double(problem.solveCount - before.0),
                    "truth: AffineProblem.solve, all phases (s)")
         try report.emit(json: output.json)
+    }
+
+    /// The model as saved (`.orthonormalized`): one query + bound by the fused kernel and by the
+    /// LAPACK path side by side, then the batched evaluator on 1 and on all threads, with the
+    /// largest relative difference of its answers from the single-query path.
+    private func addSingleAndBatched(_ model: ReducedModel, _ mus: [Parameter], _ report: inout BenchmarkReport) throws {
+        let fused = ReducedModelEvaluator(model: model), lapack = ReducedModelEvaluator(model: model, fusedKernel: false)
+        var single = Double.infinity, reference = Double.infinity
+        for _ in 0..<20 {
+            single = try Swift.min(single, seconds { for mu in mus { try fused.solve(mu) } })
+            reference = try Swift.min(reference, seconds { for mu in mus { try lapack.solve(mu) } })
+        }
+        report.add("online_seconds_per_query", single / Double(mus.count), "online solve + bound, fused kernel (s)")
+        report.add("online_seconds_per_query_lapack", reference / Double(mus.count), "online solve + bound, LAPACK/BLAS path (s)")
+
+        let space = model.parameterSpace
+        let parameters = try space.random(count: batch, seed: 11)
+        let block = Matrix(rows: space.dimension, columns: batch, storage: parameters.flatMap(\.values))
+        var answers: ReducedModelAnswers?
+        for threads in Set([1, Parallelism.threadCount]).sorted() {
+            let evaluator = ReducedModelBatchEvaluator(model: model, threads: threads, blockSize: batchBlock)
+            let time = try bestSeconds(repeats: 30) { answers = try evaluator.solve(block) }
+            report.add(threads == 1 ? "batched_queries_per_second_one_thread" : "batched_queries_per_second", Double(batch) / time,
+                       "batched queries + bounds per second, \(threads) thread\(threads == 1 ? "" : "s")")
+        }
+        var (coefficients, bounds, smallest) = (0.0, 0.0, Double.infinity)
+        let batched = answers!
+        for j in Swift.stride(from: 0, to: batch, by: Swift.max(1, batch / 2000)) {
+            try fused.solve(parameters[j])
+            bounds = Swift.max(bounds, abs(batched.errorEstimates[j] - fused.errorEstimate) / fused.errorEstimate)
+            smallest = Swift.min(smallest, fused.residualNorm)
+            let u = fused.coefficients, norm = u.map { $0 * $0 }.reduce(0, +).squareRoot()
+            for i in u.indices { coefficients = Swift.max(coefficients, abs(batched.coefficients[i, j] - u[i]) / norm) }
+        }
+        report.add("batched_max_coefficient_difference", coefficients, "batched vs single query: largest ‖Δu_N‖∞/‖u_N‖")
+        report.add("batched_max_bound_difference", bounds, "batched vs single query: largest relative difference of Δ")
+        report.add("smallest_residual_norm", smallest, "smallest ‖r(μ)‖ of the compared queries")
+        var lapackDifference = 0.0
+        for mu in mus.prefix(200) {
+            try fused.solve(mu)
+            try lapack.solve(mu)
+            lapackDifference = Swift.max(lapackDifference, abs(fused.errorEstimate - lapack.errorEstimate) / lapack.errorEstimate)
+        }
+        report.add("fused_max_relative_difference", lapackDifference, "fused vs LAPACK path: largest relative difference of Δ")
     }
 }

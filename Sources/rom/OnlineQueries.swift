@@ -25,33 +25,51 @@ struct OnlineQueries {
     /// How many queries the timing averaged.
     let queriesTimed: Int
 
-    /// Evaluates `model` at every parameter (already validated), then times repeated passes over
-    /// them: `passes` of them, or as many as fill about 0.05 s when nil.
+    /// Evaluates `model` at every parameter (already validated) as one block (`solve(block:)`:
+    /// batched for the certified RB model), then times repeated passes of the block: `passes`
+    /// of them, or as many as fill about 0.05 s when nil. One μ is answered and timed by `solve`.
     init(model evaluator: any OnlineModel, parameters: [(line: Int?, mu: Parameter)], passes: Int?) throws {
         names = evaluator.parameterSpace.names
         estimateKind = evaluator.errorEstimateKind
         var answers: [Answer] = []
         answers.reserveCapacity(parameters.count)
-        for (line, mu) in parameters {
+        if parameters.count == 1, let (line, mu) = parameters.first {
             try evaluator.solve(mu)
             answers.append(Answer(line: line, mu: mu, coefficients: evaluator.coefficients, errorEstimate: evaluator.errorEstimate,
                                   details: evaluator.estimateDetails, outputs: evaluator.outputs,
                                   outputBounds: evaluator.outputs.indices.map { evaluator.outputErrorEstimate($0) ?? .nan }))
+        } else {
+            let block = try evaluator.solve(block: Self.block(parameters.map(\.mu), dimension: evaluator.parameterSpace.dimension))
+            for (j, (line, mu)) in parameters.enumerated() {
+                answers.append(Answer(line: line, mu: mu, coefficients: block.coefficients.column(j), errorEstimate: block.errorEstimates[j],
+                                      details: block.estimateDetails.map { ($0.name, $0.values[j]) },
+                                      outputs: (0..<block.outputs.rows).map { block.outputs[$0, j] },
+                                      outputBounds: (0..<block.outputBounds.rows).map { block.outputBounds[$0, j] }))
+            }
         }
         self.answers = answers
         (secondsPerQuery, queriesTimed) = try Self.time(evaluator, parameters.map(\.mu), passes: passes)
     }
 
-    /// Seconds per query over repeated passes; the loop calls the buffer form of `solve`, which
-    /// allocates nothing.
+    /// The parameters as the columns of a d × M matrix.
+    private static func block(_ parameters: [Parameter], dimension: Int) -> Matrix {
+        Matrix(rows: dimension, columns: parameters.count, storage: parameters.flatMap(\.values))
+    }
+
+    /// Seconds per query over repeated passes: of the buffer form of `solve` (which allocates
+    /// nothing) for one μ, of `solve(block:)` over all of them for several.
     private static func time(_ evaluator: any OnlineModel, _ parameters: [Parameter], passes fixed: Int?) throws -> (Double, Int) {
-        let d = parameters.first?.count ?? 0, count = parameters.count
-        let flat = parameters.flatMap(\.values)
+        let d = evaluator.parameterSpace.dimension, count = parameters.count
+        let flat = parameters.flatMap(\.values), block = Self.block(parameters, dimension: d)
         return try flat.withUnsafeBufferPointer { all in
             func run(_ passes: Int) throws -> Double {
                 let clock = Stopwatch()
                 for _ in 0..<passes {
-                    for i in 0..<count { try evaluator.solve(components: UnsafeBufferPointer(rebasing: all[(i * d)..<((i + 1) * d)])) }
+                    if count == 1 {
+                        try evaluator.solve(components: all)
+                    } else {
+                        _ = try evaluator.solve(block: block)
+                    }
                 }
                 return clock.seconds
             }

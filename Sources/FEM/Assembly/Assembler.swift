@@ -56,6 +56,11 @@ public struct Assembler: Sendable {
             }
         }
         let kernel = QuadratureKernel(space: space, degree: form.degree(space.element.order))
+        if space.components == 1, let f = form.source {
+            return Self.threaded(count: space.dofCount, cells: mesh.cellCount) { range, values in
+                kernel.source(f, cells: range, into: values)
+            }
+        }
         return Self.threaded(count: space.dofCount, cells: mesh.cellCount) { range, values in
             kernel.vector(form.integrand, cells: range, into: values)
         }

@@ -71,25 +71,31 @@ public struct LinearForm: Sendable {
     let degree: @Sendable (Int) -> Int
     /// The source coefficient when the form is ∫ f v with f constant or per region (fast P1 path).
     let p1Source: Coefficient?
+    /// f when the form is ∫ f v (any coefficient): a scalar space evaluates it once per
+    /// quadrature point (`QuadratureKernel.source`), not once per basis function.
+    let source: Coefficient?
 
     /// A form from its integrand, integrated exactly to `quadratureDegree` (default order + 2).
     public init(quadratureDegree: Int? = nil, _ integrand: @escaping LinearIntegrand) {
         self.integrand = integrand
         degree = { order in quadratureDegree ?? order + 2 }
         p1Source = nil
+        source = nil
     }
 
-    init(integrand: @escaping LinearIntegrand, degree: @escaping @Sendable (Int) -> Int, p1Source: Coefficient?) {
+    init(integrand: @escaping LinearIntegrand, degree: @escaping @Sendable (Int) -> Int, p1Source: Coefficient?,
+         source: Coefficient? = nil) {
         self.integrand = integrand
         self.degree = degree
         self.p1Source = p1Source
+        self.source = source
     }
 
     /// ∫ f v for a scalar space (component 0 of a vector space). On a boundary this is the
     /// Neumann term ∫_Γ g v.
     public static func source(_ f: Coefficient) -> LinearForm {
         LinearForm(integrand: { v, p in v.component == 0 ? f.value(at: p) * v.value : 0 },
-                   degree: { $0 + (f.isFunction ? 2 : 0) }, p1Source: f.isFunction ? nil : f)
+                   degree: { $0 + (f.isFunction ? 2 : 0) }, p1Source: f.isFunction ? nil : f, source: f)
     }
 
     /// ∫ f · v for a vector space (a body force, or a traction on a boundary).

@@ -69,6 +69,26 @@ struct QuadratureKernel: Sendable {
         flush()
     }
 
+    /// Adds the element vectors of ∫ f v over `cells` into `values` (a scalar space): f once per
+    /// quadrature point, no gradients, then its share w f φ_a to each of the cell's dofs.
+    func source(_ f: Coefficient, cells range: Range<Int>, into values: UnsafeMutableBufferPointer<Double>) {
+        let mesh = space.mesh, d = mesh.dimension, k = d + 1, m = space.element.count
+        mesh.cells.withUnsafeBufferPointer { cells in
+        mesh.coordinates.withUnsafeBufferPointer { x in
+        space.cellNodes.withUnsafeBufferPointer { nodes in
+        basisValues.withUnsafeBufferPointer { phi in
+            for c in range {
+                let g = AffineGeometry(nodes: cells, first: k * c, vertexCount: k, dimension: d, coordinates: x)
+                let region = mesh.regions[c], measure = g.measureFactor
+                for q in 0..<rule.count {
+                    let point = QuadraturePoint(x: g.point(rule.points[q]), cell: c, region: region)
+                    let share = rule.weights[q] * measure * f.value(at: point)
+                    for a in 0..<m { values[nodes[m * c + a]] += share * phi[q * m + a] }
+                }
+            }
+        }}}}
+    }
+
     /// Adds the element vectors of `cells` into `values`.
     func vector(_ integrand: LinearIntegrand, cells range: Range<Int>, into values: UnsafeMutableBufferPointer<Double>) {
         let m = space.element.count, C = space.components

@@ -52,6 +52,11 @@ public protocol OnlineModel: AnyObject {
     var estimateDetails: [(name: String, value: Double)] { get }
     /// The field V u_N of reduced coefficients.
     func reconstruct(_ coefficients: [Double]) throws -> [Double]
+    /// The answers at the columns of `parameters` (d × M, validated): the same as one `solve`
+    /// per μ, to round-off. Default: one `solve(components:)` per column; the certified RB model
+    /// evaluates the block batched (`ReducedModelBatchEvaluator`). What the single-query accessors
+    /// (`coefficients`, `errorEstimate`, …) hold afterwards is unspecified.
+    func solve(block parameters: Matrix) throws -> OnlineAnswers
 
     /// The sizes of the model, in display order, with their meaning (what `rom info` lists).
     var sizes: [ModelSize] { get }
@@ -131,6 +136,8 @@ extension ReducedModelEvaluator: OnlineModel {
     }
     /// V u_N (needs the basis).
     public func reconstruct(_ coefficients: [Double]) throws -> [Double] { try model.reconstruct(coefficients) }
+    /// The block by `ReducedModelBatchEvaluator` (made at the first call, then kept).
+    public func solve(block parameters: Matrix) throws -> OnlineAnswers { try batchEvaluator.solve(parameters).online }
     /// N, Q, P, R, outputs, truth dimension.
     public var sizes: [ModelSize] { model.sizes }
     /// Coefficients, coercivity bound, estimator, reduced solver, basis.

@@ -5,9 +5,13 @@ import LinearAlgebra
 ///
 /// The model's arrays are copied once into contiguous buffers and all workspace is allocated
 /// here, so a query allocates nothing and touches no Swift array: θ(μ) (compiled expressions),
-/// A_N(μ) = Σ θ_q A_q^N and f_N(μ), a Cholesky (or LU) solve of order N by LAPACK, then
-/// ‖r‖ = ‖B c(μ)‖₂ (or √(cᵀGc)) by one BLAS gemv, or (`.empiricalInterpolation`) S products
-/// c_{k_t} c_{l_t}, one solve with the LU factors of F made offline and one dot product.
+/// A_N(μ) = Σ θ_q A_q^N and f_N(μ), a Cholesky (or LU) solve of order N, then
+/// ‖r‖ = ‖B c(μ)‖₂ (or √(cᵀGc)), or (`.empiricalInterpolation`) S products c_{k_t} c_{l_t}, one
+/// solve with the LU factors of F made offline and one dot product. A symmetric model of order
+/// N ≤ 64 runs all of it but the θ in one fused pass of ROMKit's own SIMD loops
+/// (`SmallReducedKernel`: BLAS and LAPACK call overhead dominates at these orders); larger or
+/// nonsymmetric models go through LAPACK and BLAS gemv. For many μ at once,
+/// `ReducedModelBatchEvaluator` answers a block with its affine sums and products as `dgemm`s.
 /// One evaluator per thread.
 public final class ReducedModelEvaluator {
     /// The model.
@@ -41,9 +45,13 @@ public final class ReducedModelEvaluator {
     private let interpolationNorms: UnsafeMutableBufferPointer<Double>
     private let interpolationValues: UnsafeMutableBufferPointer<Double>
     private let interpolationFactors: DenseLU?
+    /// The fused small-order path's data, nil when the model takes the LAPACK path.
+    private let fused: FusedData?
 
     /// An evaluator with its workspace.
-    public init(model: ReducedModel) {
+    /// - Parameter fusedKernel: whether a symmetric model of order N ≤ 64 runs the fused
+    ///   small-order pass (the default); false keeps the LAPACK/BLAS path (for comparison).
+    public init(model: ReducedModel, fusedKernel: Bool = true) {
         self.model = model
         let n = model.size, q = model.operatorCoefficients.count, p = model.rightHandSideCoefficients.count
         let k = p + q * n
@@ -92,6 +100,7 @@ public final class ReducedModelEvaluator {
         projected = view(projectedCount)
         outputValues = view(model.reducedOutputs.count)
         interpolationValues = view(s)
+        fused = fusedKernel && ReducedModelEvaluator.takesFusedKernel(model) ? FusedData(model: model, estimator: estimator) : nil
         pivots = .allocate(capacity: Swift.max(n, 1))
         pivots.initialize(repeating: 0)
         referenceThetas = .allocate(capacity: Swift.max(q, 1))
@@ -106,7 +115,11 @@ public final class ReducedModelEvaluator {
         for buffer in [operators, rightHandSides, outputVectors, workspace, referenceThetas, interpolationNorms] { buffer.deallocate() }
         pivots.deallocate()
         interpolationPoints.deallocate()
+        fused?.deallocate()
     }
+
+    /// The batched evaluator of `solve(block:)`, made at its first use.
+    lazy var batchEvaluator = ReducedModelBatchEvaluator(model: model)
 
     /// u_N(μ) of the last query.
     public var coefficients: [Double] { Array(solution) }
@@ -138,6 +151,26 @@ public final class ReducedModelEvaluator {
         }
         model.operatorCoefficients.evaluate(mu, into: thetas)
         model.rightHandSideCoefficients.evaluate(mu, into: rhsThetas)
+        coercivityLowerBound = try Self.checkedCoercivity(model, mu: mu, thetas: UnsafeBufferPointer(thetas), rhsThetas: UnsafeBufferPointer(rhsThetas),
+                                                          referenceThetas: UnsafeBufferPointer(referenceThetas))
+        if let fused {
+            try solveFused(fused)
+        } else {
+            try solveByLAPACK()
+        }
+        if let bad = (0..<n).first(where: { !solution[$0].isFinite }) { throw ROMError.notFinite(what: "the reduced solution", index: bad) }
+        errorEstimate = residualNorm / coercivityLowerBound
+        for output in 0..<outputValues.count {
+            var sum = 0.0
+            for i in 0..<n { sum += outputVectors[output * n + i] * solution[i] }
+            outputValues[output] = sum
+        }
+    }
+
+    /// α_LB(μ), after checking that θ(μ) and θ'(μ) are finite: the checks every query makes
+    /// before its solve (the batched evaluator makes them too).
+    static func checkedCoercivity(_ model: ReducedModel, mu: UnsafeBufferPointer<Double>, thetas: UnsafeBufferPointer<Double>,
+                                  rhsThetas: UnsafeBufferPointer<Double>, referenceThetas: UnsafeBufferPointer<Double>) throws -> Double {
         // A coefficient that is NaN or infinite at μ (log of a bound 0, a division by zero) is an
         // error, not a NaN answer.
         if let bad = thetas.firstIndex(where: { !$0.isFinite }) {
@@ -147,12 +180,84 @@ public final class ReducedModelEvaluator {
             throw ROMError.notFinite(what: "the right-hand side coefficients θ(μ) (θ_\(bad) = '\(model.rightHandSideCoefficients.descriptions[bad])' is \(rhsThetas[bad]))", index: bad)
         }
         // α_LB(μ) reads θ only: checked before the solve, which an indefinite A_N(μ) could fail.
-        coercivityLowerBound = model.coercivityBound.evaluate(mu: mu, thetas: UnsafeBufferPointer(thetas),
-                                                              referenceThetas: UnsafeBufferPointer(referenceThetas))
+        let coercivityLowerBound = model.coercivityBound.evaluate(mu: mu, thetas: thetas, referenceThetas: referenceThetas)
         guard coercivityLowerBound > 0, coercivityLowerBound.isFinite else {
             throw ROMError.invalidOption(name: "coercivity lower bound", detail: "α_LB(μ) = \(coercivityLowerBound) at this μ; the bound "
                                          + "must be positive and finite (min-θ needs every θ_q(μ) > 0): \(model.coercivityBound.summary)")
         }
+        return coercivityLowerBound
+    }
+
+    /// Whether `model` runs the fused small-order kernel: symmetric, 0 < N ≤ 64, and an estimator
+    /// by B or G (not the empirical interpolation).
+    static func takesFusedKernel(_ model: ReducedModel) -> Bool {
+        model.isSymmetric && model.size > 0 && model.size <= SmallReducedKernel.largestOrder
+            && model.residualNormMethod != .empiricalInterpolation
+    }
+
+    /// The fused path's copies: A_1 … A_Q padded to `SmallReducedKernel.stride` rows, the system
+    /// in the same layout, the estimator matrix row by row (B, or G for `.standard`).
+    private struct FusedData {
+        let stride: Int
+        let operators: UnsafeMutableBufferPointer<Double>
+        let system: UnsafeMutableBufferPointer<Double>
+        /// 1 / L[k,k] of the last factorization.
+        let inverseDiagonal: UnsafeMutableBufferPointer<Double>
+        let estimatorRows: UnsafeMutableBufferPointer<Double>
+        /// Whether B is upper trapezoidal (it is R of a QR): the product skips its zeros.
+        let isUpper: Bool
+
+        init(model: ReducedModel, estimator: Matrix) {
+            let n = model.size, k = estimator.columns, ld = SmallReducedKernel.stride(order: n)
+            stride = ld
+            operators = .allocate(capacity: model.reducedOperators.count * n * ld + 1)
+            operators.initialize(repeating: 0)
+            for (l, a) in model.reducedOperators.enumerated() {
+                for j in 0..<n { for i in 0..<n { operators[l * n * ld + j * ld + i] = a[i, j] } }
+            }
+            system = .allocate(capacity: n * ld)
+            system.initialize(repeating: 0)
+            inverseDiagonal = .allocate(capacity: n)
+            inverseDiagonal.initialize(repeating: 0)
+            let rows = SmallReducedKernel.rows(of: estimator)
+            estimatorRows = .allocate(capacity: Swift.max(estimator.rows * k, 1))
+            estimatorRows.initialize(repeating: 0)
+            _ = estimatorRows.initialize(from: rows.rowMajor)
+            isUpper = rows.isUpper
+        }
+
+        func deallocate() {
+            for buffer in [operators, system, inverseDiagonal, estimatorRows] { buffer.deallocate() }
+        }
+    }
+
+    /// The fused small-order pass: A_N(μ), f_N(μ), Cholesky, both triangular solves, c(μ),
+    /// y = B c(μ) and ‖y‖₂ (or √(cᵀGc)) on contiguous buffers (`SmallReducedKernel`).
+    private func solveFused(_ fused: FusedData) throws {
+        let a = fused.system.baseAddress!, u = solution.baseAddress!, c = residualCoefficients.baseAddress!, ld = fused.stride
+        SmallReducedKernel.affineSum(fused.operators.baseAddress!, thetas: thetas.baseAddress!, terms: q, order: n, leadingDimension: ld, into: a)
+        // f_N(μ) into row n of the system: the factorization does the forward solve.
+        for i in 0..<n {
+            var sum = 0.0
+            for l in 0..<p { sum += rhsThetas[l] * rightHandSides[l * n + i] }
+            a[i * ld + n] = sum
+        }
+        let inverse = fused.inverseDiagonal.baseAddress!
+        if let column = SmallReducedKernel.choleskyLower(a, order: n, leadingDimension: ld, inverse: inverse) {
+            throw LinearAlgebraError.notPositiveDefinite(column: column, routine: "ROMKit small Cholesky")
+        }
+        SmallReducedKernel.solveFactored(a, inverse: inverse, order: n, leadingDimension: ld, into: u)
+        SmallReducedKernel.residualCoefficients(rightHandSideThetas: rhsThetas.baseAddress!, terms: p, thetas: thetas.baseAddress!,
+                                                operatorTerms: q, solution: u, order: n, into: c)
+        let rows = estimatorMatrix.rows, y = projected.baseAddress!
+        SmallReducedKernel.product(rowMajor: fused.estimatorRows.baseAddress!, rows: rows, columns: k, upper: fused.isUpper, c, into: y)
+        residualNorm = model.residualNormMethod == .orthonormalized
+            ? SmallReducedKernel.dot(rows, y, y).squareRoot()
+            : Swift.max(SmallReducedKernel.dot(k, c, y), 0).squareRoot()
+    }
+
+    /// The LAPACK path: A_N(μ) and f_N(μ) by one gemv each, `dpotrf` (or `dgesv`), the estimator.
+    private func solveByLAPACK() throws {
         // A_N(μ) = Σ θ_q A_q^N and f_N(μ) = Σ θ'_p f_p^N: one gemv each over the stacked terms.
         let entries = n * n
         for i in 0..<entries { system[i] = 0 }
@@ -165,13 +270,6 @@ public final class ReducedModelEvaluator {
             try InPlaceSolver.solveGeneral(system, order: n, solution, pivots: pivots)
         }
         residualNorm = evaluateResidualNorm()
-        if let bad = (0..<n).first(where: { !solution[$0].isFinite }) { throw ROMError.notFinite(what: "the reduced solution", index: bad) }
-        errorEstimate = residualNorm / coercivityLowerBound
-        for output in 0..<outputValues.count {
-            var sum = 0.0
-            for i in 0..<n { sum += outputVectors[output * n + i] * solution[i] }
-            outputValues[output] = sum
-        }
     }
 
     /// ‖r(μ)‖_{X'} from c(μ) = (θ'_p, −θ_q u_n): ‖B c‖₂, √(cᵀ G c), or √(Σ_s λ_s(μ) ‖r(μ_s)‖²).

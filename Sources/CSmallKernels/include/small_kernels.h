@@ -1,0 +1,31 @@
+// ROMKit's fused kernels for the online queries of small reduced models (order n ≤ 64): the
+// affine sum, a Cholesky factorization, the two triangular solves and the estimator's product,
+// on contiguous column-major storage whose leading dimension is a multiple of four. Compiled
+// twice (AVX2 + FMA, and the baseline) and chosen once at run time from the CPU's features.
+// The Swift side is Sources/ROM/Online/SmallReducedKernel.swift.
+#ifndef ROMKIT_SMALL_KERNELS_H
+#define ROMKIT_SMALL_KERNELS_H
+
+/// a = Σ_l θ_l A_l for A_l = ops + l·n·ld (n columns, leading dimension ld, a multiple of four),
+/// column j from row j rounded down to a multiple of four (what the factorization reads).
+void romkit_affine_sum(const double *ops, const double *theta, int q, int n, int ld, double *a);
+
+/// The Cholesky factor of the SPD matrix a (n columns, leading dimension ld > n, a multiple of
+/// four, zero padding rows but row n, which holds a right-hand side b) in its lower triangle, in
+/// place; the strict upper triangle is overwritten by scratch values, row n by y = L⁻¹ b, and
+/// inverse[k] = 1 / L[k,k]. Returns -1, or the first column whose pivot is not positive (or NaN).
+int romkit_cholesky_lower(double *a, int n, int ld, double *inverse);
+
+/// x = L⁻ᵀ y for the factor, y (its row n) and reciprocals left by romkit_cholesky_lower.
+void romkit_solve_factored(const double *l, const double *inverse, int n, int ld, double *x);
+
+/// y = M c for M given row by row (rows × k); with upper ≠ 0, row i is read from column i on.
+void romkit_product_rows(const double *m, int rows, int k, int upper, const double *c, double *y);
+
+/// xᵀ y over n entries.
+double romkit_dot(int n, const double *x, const double *y);
+
+/// Whether the AVX2 + FMA versions run (1) or the baseline ones (0).
+int romkit_small_kernels_use_avx2(void);
+
+#endif

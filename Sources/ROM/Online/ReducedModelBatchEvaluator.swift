@@ -1,0 +1,278 @@
+import LinearAlgebra
+
+/// The answers of a reduced model to a block of M parameters, one column (or entry) per μ.
+public struct ReducedModelAnswers: Sendable {
+    /// u_N(μ_j) in column j (N×M).
+    public internal(set) var coefficients: Matrix
+    /// Δ(μ_j): bounds of ‖u(μ_j) − V u_N(μ_j)‖_X.
+    public internal(set) var errorEstimates: [Double]
+    /// ‖r(μ_j)‖_{X'}.
+    public internal(set) var residualNorms: [Double]
+    /// α_LB(μ_j).
+    public internal(set) var coercivityLowerBounds: [Double]
+    /// s_k(μ_j) = l_k · V u_N(μ_j) at (k, j) (outputs × M).
+    public internal(set) var outputs: Matrix
+    /// ‖l_k‖_{X'} Δ(μ_j) at (k, j): the bound of output k's error.
+    public internal(set) var outputBounds: Matrix
+
+    /// M.
+    public var count: Int { errorEstimates.count }
+}
+
+/// Answers a block of parameters with a `ReducedModel`: the same answers as one
+/// `ReducedModelEvaluator.solve` per μ, to round-off, at a throughput no single-query loop has.
+///
+/// The block is split over `threads` threads, each taking its columns in sub-blocks of
+/// `blockSize` parameters: Θ = (θ(μ_j))_j, then the affine sums of all of them as one `dgemm`
+/// each, [A_N(μ_j)]_j = [A_1^N … A_Q^N] Θ and [f_N(μ_j)]_j = [f_1^N … f_P^N] Θ', a Cholesky and
+/// two triangular solves per μ by `SmallReducedKernel`, the residual coefficients c(μ_j), the
+/// estimator's product y_j = B c(μ_j) (or G c(μ_j)) by the single query's kernel, ‖r(μ_j)‖ =
+/// ‖y_j‖₂, and the outputs as one last `dgemm`. Models the fused kernel does not take (nonsymmetric, N > 64, the
+/// empirical interpolation estimator) are answered by one `ReducedModelEvaluator` per thread.
+///
+/// OpenBLAS runs on one thread inside `solve` when `threads` > 1 (the count is process-wide: do
+/// not call `solve` while other threads of the process use BLAS). The evaluator's arrays are read
+/// only after `init`, so threads may share it (`@unchecked Sendable`).
+public final class ReducedModelBatchEvaluator: @unchecked Sendable {
+    /// The model.
+    public let model: ReducedModel
+    /// Threads a block is spread over.
+    public let threads: Int
+    /// Parameters per sub-block of a thread: its workspace (A_N of all of them) should stay in
+    /// the L2 cache. The default 32 (n²·32·8 bytes = 135 KB at N = 23) was the fastest of 8–256 on
+    /// this project's 2-core machine (`rom-bench online --batch-block`).
+    public let blockSize: Int
+
+    private let n: Int, q: Int, p: Int, k: Int, r: Int
+    /// The leading dimension of the systems (`SmallReducedKernel.stride`).
+    private let stride: Int
+    /// Read-only after `init`, shared by the threads: [A_1^N … A_Q^N] (N·stride × Q, zero padding rows), [f_1^N … f_P^N]
+    /// (N × P), the outputs' l_k^N as rows (outputs × N), B (R × K) for `.orthonormalized` or
+    /// G (K × K) for `.standard` row by row, and θ(μ̄) of the stability bound.
+    private let operators: UnsafeMutableBufferPointer<Double>, rightHandSides: UnsafeMutableBufferPointer<Double>
+    private let outputRows: UnsafeMutableBufferPointer<Double>, estimator: UnsafeMutableBufferPointer<Double>
+    private let referenceThetas: UnsafeMutableBufferPointer<Double>
+    /// Whether B is upper trapezoidal (`SmallReducedKernel.rows(of:)`).
+    private let estimatorIsUpper: Bool
+    private let fused: Bool
+
+    /// An evaluator of `model` spreading blocks over `threads` threads.
+    public init(model: ReducedModel, threads: Int = Parallelism.threadCount, blockSize: Int = 32) {
+        self.model = model
+        self.threads = Swift.max(1, threads)
+        self.blockSize = Swift.max(1, blockSize)
+        let n = model.size, q = model.operatorCoefficients.count, p = model.rightHandSideCoefficients.count
+        let estimatorMatrix = model.residualNormMethod == .standard ? model.residualGram : model.residualCoefficients
+        (self.n, self.q, self.p, self.k, self.r) = (n, q, p, p + q * n, estimatorMatrix.rows)
+        fused = ReducedModelEvaluator.takesFusedKernel(model)
+        let ld = SmallReducedKernel.stride(order: n)
+        stride = ld
+        func copy(_ values: [Double]) -> UnsafeMutableBufferPointer<Double> {
+            let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: Swift.max(values.count, 1))
+            buffer.initialize(repeating: 0)
+            _ = buffer.initialize(from: values)
+            return buffer
+        }
+        var padded = [Double](repeating: 0, count: q * n * ld)
+        for (l, a) in model.reducedOperators.enumerated() {
+            for j in 0..<n { for i in 0..<n { padded[l * n * ld + j * ld + i] = a[i, j] } }
+        }
+        operators = copy(padded)
+        rightHandSides = copy(model.reducedRightHandSides.flatMap { $0 })
+        outputRows = copy(Matrix(rows: n, columns: model.reducedOutputs.count, storage: model.reducedOutputs.flatMap { $0 }).transposed.storage)
+        let rows = SmallReducedKernel.rows(of: estimatorMatrix)
+        (estimator, estimatorIsUpper) = (copy(rows.rowMajor), rows.isUpper)
+        referenceThetas = copy([Double](repeating: 1, count: q))
+        if let reference = model.coercivityBound.referenceParameter {
+            reference.withUnsafeBufferPointer { model.operatorCoefficients.evaluate($0, into: referenceThetas) }
+        }
+    }
+
+    deinit {
+        for buffer in [operators, rightHandSides, outputRows, estimator, referenceThetas] { buffer.deallocate() }
+    }
+
+    /// The answers at the parameters `mus` (one per entry).
+    /// - Throws: what `ReducedModelEvaluator.solve` throws, for the first μ (in order) that fails.
+    public func solve(_ mus: [Parameter]) throws -> ReducedModelAnswers {
+        let d = model.parameterSpace.dimension
+        for mu in mus { try model.parameterSpace.validate(mu) }
+        return try solve(Matrix(rows: d, columns: mus.count, storage: mus.flatMap(\.values)))
+    }
+
+    /// The answers at the columns of `parameters` (d × M, one μ per column).
+    /// - Throws: `ROMError.dimensionMismatch` for a row count other than the space's dimension;
+    ///   otherwise what `ReducedModelEvaluator.solve` throws, for the first μ that fails.
+    public func solve(_ parameters: Matrix) throws -> ReducedModelAnswers {
+        let space = model.parameterSpace, d = space.dimension, m = parameters.columns
+        guard parameters.rows == d else { throw ROMError.dimensionMismatch(what: "parameter block rows", expected: d, found: parameters.rows) }
+        for j in 0..<m {
+            for c in 0..<d where !(parameters[c, j] >= space.lower[c] && parameters[c, j] <= space.upper[c]) {
+                try space.validate(Parameter(parameters.column(j)))
+            }
+        }
+        let outputCount = model.reducedOutputs.count
+        var answers = ReducedModelAnswers(coefficients: Matrix(rows: n, columns: m), errorEstimates: [Double](repeating: 0, count: m),
+                                          residualNorms: [Double](repeating: 0, count: m),
+                                          coercivityLowerBounds: [Double](repeating: 0, count: m),
+                                          outputs: Matrix(rows: outputCount, columns: m), outputBounds: Matrix(rows: outputCount, columns: m))
+        guard m > 0 else { return answers }
+        let chunks = Swift.min(threads, (m + blockSize - 1) / blockSize)
+        var failures = [(index: Int, error: any Error)?](repeating: nil, count: chunks)
+        parameters.storage.withUnsafeBufferPointer { mus in
+            answers.coefficients.storage.withUnsafeMutableBufferPointer { u in
+                answers.residualNorms.withUnsafeMutableBufferPointer { r in
+                    answers.coercivityLowerBounds.withUnsafeMutableBufferPointer { alpha in
+                        answers.outputs.storage.withUnsafeMutableBufferPointer { s in
+                            failures.withUnsafeMutableBufferPointer { failed in
+                                let target = UncheckedSendable(Target(mus: mus, coefficients: u, residualNorms: r, coercivity: alpha,
+                                                                      outputs: s, failures: failed))
+                                BLASRuntime.withThreadCount(chunks > 1 ? 1 : BLASRuntime.threadCount) {
+                                    Parallelism.forEachChunk(of: chunks, chunks: chunks) { parts in
+                                        for part in parts {
+                                            let columns = (m * part / chunks)..<(m * (part + 1) / chunks)
+                                            do { try self.solve(columns, target.value) } catch let failure as IndexedFailure {
+                                                target.value.failures[part] = (failure.index, failure.error)
+                                            } catch {
+                                                target.value.failures[part] = (columns.lowerBound, error)
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let first = failures.compactMap({ $0 }).min(by: { $0.index < $1.index }) { throw first.error }
+        for j in 0..<m {
+            answers.errorEstimates[j] = answers.residualNorms[j] / answers.coercivityLowerBounds[j]
+            for o in 0..<outputCount { answers.outputBounds[o, j] = model.outputDualNorms[o] * answers.errorEstimates[j] }
+        }
+        return answers
+    }
+
+    /// Where the threads write: disjoint columns of the answers.
+    private struct Target {
+        let mus: UnsafeBufferPointer<Double>
+        let coefficients: UnsafeMutableBufferPointer<Double>
+        let residualNorms: UnsafeMutableBufferPointer<Double>
+        let coercivity: UnsafeMutableBufferPointer<Double>
+        let outputs: UnsafeMutableBufferPointer<Double>
+        let failures: UnsafeMutableBufferPointer<(index: Int, error: any Error)?>
+    }
+
+    /// The error of the query at `index`.
+    private struct IndexedFailure: Error {
+        let index: Int
+        let error: any Error
+    }
+
+    /// The columns `columns` of the block, on this thread: its workspace, then sub-block by sub-block.
+    private func solve(_ columns: Range<Int>, _ target: Target) throws {
+        guard fused else { return try solveOneByOne(columns, target) }
+        let b = blockSize
+        let sizes = [q * b, p * b, n * stride * b, k * b, r * b, n]
+        let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: sizes.reduce(0, +) + 1)
+        defer { buffer.deallocate() }
+        buffer.initialize(repeating: 0)
+        var offset = 0
+        func view(_ count: Int) -> UnsafeMutablePointer<Double> {
+            defer { offset += count }
+            return buffer.baseAddress! + offset
+        }
+        let workspace = Workspace(thetas: view(sizes[0]), rhsThetas: view(sizes[1]), systems: view(sizes[2]),
+                                  residualCoefficients: view(sizes[3]), projected: view(sizes[4]), inverseDiagonal: view(sizes[5]))
+        var start = columns.lowerBound
+        while start < columns.upperBound {
+            let count = Swift.min(b, columns.upperBound - start)
+            try solveBlock(start, count, workspace, target)
+            start += count
+        }
+    }
+
+    /// A thread's workspace for one sub-block of b parameters: Θ (Q×b), Θ' (P×b), the b systems
+    /// (N·stride × b), C (K×b), Y = B C (R×b), 1/L[k,k] (N).
+    private struct Workspace {
+        let thetas: UnsafeMutablePointer<Double>, rhsThetas: UnsafeMutablePointer<Double>, systems: UnsafeMutablePointer<Double>
+        let residualCoefficients: UnsafeMutablePointer<Double>, projected: UnsafeMutablePointer<Double>
+        /// 1 / L[k,k] of the last factorization (N).
+        let inverseDiagonal: UnsafeMutablePointer<Double>
+    }
+
+    /// Parameters `start ..< start + count`: Θ and α_LB per μ, the affine sums as `dgemm`s, the
+    /// solves, c(μ) and B c(μ), the norms, the outputs as one `dgemm`.
+    private func solveBlock(_ start: Int, _ count: Int, _ w: Workspace, _ target: Target) throws {
+        let d = model.parameterSpace.dimension, outputCount = model.reducedOutputs.count
+        // Θ, Θ', α_LB: checked per μ before any solve, as the single-query path does.
+        for j in 0..<count {
+            let mu = UnsafeBufferPointer(rebasing: target.mus[((start + j) * d)..<((start + j + 1) * d)])
+            let theta = UnsafeMutableBufferPointer(start: w.thetas + j * q, count: q)
+            let rhsTheta = UnsafeMutableBufferPointer(start: w.rhsThetas + j * p, count: p)
+            model.operatorCoefficients.evaluate(mu, into: theta)
+            model.rightHandSideCoefficients.evaluate(mu, into: rhsTheta)
+            do {
+                target.coercivity[start + j] = try ReducedModelEvaluator.checkedCoercivity(
+                    model, mu: mu, thetas: UnsafeBufferPointer(theta), rhsThetas: UnsafeBufferPointer(rhsTheta),
+                    referenceThetas: UnsafeBufferPointer(referenceThetas))
+            } catch {
+                throw IndexedFailure(index: start + j, error: error)
+            }
+        }
+        let u = target.coefficients.baseAddress! + start * n
+        BLAS.gemm(m: n * stride, n: count, k: q, a: operators.baseAddress!, b: w.thetas, c: w.systems)
+        if p > 0 {
+            BLAS.gemm(m: n, n: count, k: p, a: rightHandSides.baseAddress!, b: w.rhsThetas, c: u)
+        } else {
+            u.update(repeating: 0, count: n * count)
+        }
+        for j in 0..<count {
+            let a = w.systems + j * n * stride, uj = u + j * n
+            for i in 0..<n { a[i * stride + n] = uj[i] }
+            if let column = SmallReducedKernel.choleskyLower(a, order: n, leadingDimension: stride, inverse: w.inverseDiagonal) {
+                throw IndexedFailure(index: start + j, error: LinearAlgebraError.notPositiveDefinite(column: column, routine: "ROMKit small Cholesky"))
+            }
+            SmallReducedKernel.solveFactored(a, inverse: w.inverseDiagonal, order: n, leadingDimension: stride, into: uj)
+            SmallReducedKernel.residualCoefficients(rightHandSideThetas: w.rhsThetas + j * p, terms: p, thetas: w.thetas + j * q,
+                                                    operatorTerms: q, solution: uj, order: n, into: w.residualCoefficients + j * k)
+        }
+        // y = B c(μ) per μ by the single query's own product, so the bounds are the single
+        // query's bit for bit (one dgemm over the block would sum in another order).
+        for j in 0..<count {
+            SmallReducedKernel.product(rowMajor: estimator.baseAddress!, rows: r, columns: k, upper: estimatorIsUpper,
+                                       w.residualCoefficients + j * k, into: w.projected + j * r)
+        }
+        let orthonormalized = model.residualNormMethod == .orthonormalized
+        for j in 0..<count {
+            let y = w.projected + j * r, uj = u + j * n
+            target.residualNorms[start + j] = orthonormalized
+                ? SmallReducedKernel.dot(r, y, y).squareRoot()
+                : Swift.max(SmallReducedKernel.dot(k, w.residualCoefficients + j * k, y), 0).squareRoot()
+            if let bad = (0..<n).first(where: { !uj[$0].isFinite }) {
+                throw IndexedFailure(index: start + j, error: ROMError.notFinite(what: "the reduced solution", index: bad))
+            }
+        }
+        if outputCount > 0 {
+            BLAS.gemm(m: outputCount, n: count, k: n, a: outputRows.baseAddress!, b: u, c: target.outputs.baseAddress! + start * outputCount)
+        }
+    }
+
+    /// The models the fused kernel does not take: one single-query evaluator on this thread.
+    private func solveOneByOne(_ columns: Range<Int>, _ target: Target) throws {
+        let evaluator = ReducedModelEvaluator(model: model)
+        let d = model.parameterSpace.dimension, outputCount = model.reducedOutputs.count
+        for j in columns {
+            do {
+                try evaluator.solve(UnsafeBufferPointer(rebasing: target.mus[(j * d)..<((j + 1) * d)]))
+            } catch {
+                throw IndexedFailure(index: j, error: error)
+            }
+            let coefficients = evaluator.coefficients, outputs = evaluator.outputs
+            for i in 0..<n { target.coefficients[j * n + i] = coefficients[i] }
+            for o in 0..<outputCount { target.outputs[j * outputCount + o] = outputs[o] }
+            target.residualNorms[j] = evaluator.residualNorm
+            target.coercivity[j] = evaluator.coercivityLowerBound
+        }
+    }
+}
