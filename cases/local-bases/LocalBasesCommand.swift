@@ -9,7 +9,7 @@ import ROM
 /// Sample runs:
 /// ```
 /// local-bases                                  # n = 32, 120 training μ, N = 8, k from the criterion
-/// local-bases --clusters 4 --selection smallest-residual --json -
+/// local-bases --clusters 4 --selection knn --neighbours 5 --json -
 /// ```
 /// Steps: (1) assemble the SUPG advection–diffusion problem (cases/CaseProblems/AdvectionDiffusion.swift)
 /// and solve it at the training and test parameters; (2) evaluate the a priori criterion E(k, N)
@@ -48,8 +48,8 @@ struct LocalBasesCommand: ParsableCommand {
     @Option(help: "Overlap ω: each cluster adds the ⌈ω|C|⌉ other snapshots nearest its medoid.")
     var overlap = 0.1
 
-    @Option(help: "Online cluster selection: knn, nearest-medoid or smallest-residual.")
-    var selection = "knn"
+    @Option(help: "Online cluster selection: smallest-residual (every local model solves, the smallest bound answers), knn or nearest-medoid.")
+    var selection = "smallest-residual"
 
     @Option(help: "Neighbours of the knn selection.")
     var neighbours = 5

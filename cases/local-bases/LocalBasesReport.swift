@@ -12,14 +12,14 @@ struct LocalBasesReport {
         let criterionKs = study.criterion.evaluations.map { Double($0.clusters) }
         var plot = SVGPlot(title: "Max relative error on the test set, N = \(study.basisSize) modes per query",
                            xLabel: "clusters k", yLabel: "relative error (X norm)", yScale: .log10)
-        let names: [(ClusteringMethod, String)] = [(.sineKMedoids, "sine k-medoids"), (.euclideanKMedoids, "Euclidean k-medoids"), (.kMeans, "k-means")]
+        let names: [(ClusteringMethod, String)] = [(.sineKMedoids, "sine"), (.euclideanKMedoids, "Euclidean"), (.kMeans, "k-means")]
         for (index, (method, name)) in names.enumerated() {
-            plot.series.append(.init(label: "\(name), ROM", x: ks, y: study.curves[method]!.map(\.rom), style: .lineAndMarkers,
+            plot.series.append(.init(label: name, x: ks, y: study.curves[method]!.map(\.rom), style: .lineAndMarkers,
                                      color: SVGPlot.palette[index]))
         }
-        plot.series.append(.init(label: "sine k-medoids, projection", x: ks, y: study.curves[.sineKMedoids]!.map(\.projection),
+        plot.series.append(.init(label: "sine, projection", x: ks, y: study.curves[.sineKMedoids]!.map(\.projection),
                                  style: .line, color: SVGPlot.palette[0], dashed: true))
-        plot.series.append(.init(label: "criterion E(k, N)", x: criterionKs, y: study.criterion.evaluations.map(\.error),
+        plot.series.append(.init(label: "criterion E(k)", x: criterionKs, y: study.criterion.evaluations.map(\.error),
                                  style: .lineAndMarkers, color: SVGPlot.palette[6], dashed: true))
 
         var clusterPlot = SVGPlot(title: "Sine k-medoids clusters of the training parameters (k = \(study.clusters))",
@@ -48,7 +48,7 @@ struct LocalBasesReport {
             ]),
             .init(title: "Errors against the number of clusters", blocks: [
                 .plot(plot, caption: "Max over the test set of ‖u − V_c u_N‖_X / ‖u‖_X for the Galerkin model of the selected cluster, "
-                      + "by clustering; k = 1 is the global basis. Dashed: the projection error of sine k-medoids and the a priori criterion "
+                      + "by clustering (sine and Euclidean k-medoids, k-means); k = 1 is the global basis. Dashed: the projection error of sine k-medoids and the a priori criterion "
                       + "E(k, N) computed from the training snapshots alone."),
                 .table(header: ["k", "criterion E(k, N)", "sine ROM", "Euclidean ROM", "k-means ROM", "sine projection"], rows: rows),
             ]),

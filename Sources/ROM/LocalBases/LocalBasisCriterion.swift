@@ -16,7 +16,8 @@ import LinearAlgebra
 ///
 /// 3. E(k, N) = max over clusters of the root mean square of e over H: the error a new solution
 ///    of the worst cluster should expect from its local basis. Local bases pay iff E(k, N) < E(1, N).
-/// 4. k* = the smallest k whose E(k, N) is within `tolerance` (relative) of min_k E(k, N). Too many
+/// 4. k* = the smallest k whose E(k, N) is within `tolerance` (relative) of min_k E(k, N), or below
+///    `resolvedError` (the round-off floor of the Gram route). Too many
 ///    clusters leave F fewer snapshots than N and E rises again: the held-out half measures that.
 public struct LocalBasisCriterion: Sendable {
     /// E(k, N) for one k.
@@ -52,8 +53,13 @@ public struct LocalBasisCriterion: Sendable {
         }
         self.evaluations = evaluations
         let best = evaluations.map(\.error).min() ?? 0
-        chosenClusters = evaluations.first { $0.error <= best * (1 + tolerance) }?.clusters ?? 1
+        let threshold = Swift.max(best * (1 + tolerance), Self.resolvedError)
+        chosenClusters = evaluations.first { $0.error <= threshold }?.clusters ?? 1
     }
+
+    /// Errors below this are equal: e² = 1 − ‖P h‖² from Gram entries resolves e down to about
+    /// √ε ≈ 1.5e-8, so exact bases give E of order 1e-8, not 0.
+    public static let resolvedError = 1e-6
 
     /// Whether k local bases beat the global one: E(k, N) < E(1, N).
     public func localBeatsGlobal(clusters k: Int) -> Bool {
