@@ -142,6 +142,28 @@ final class LocalBasesClusteringTests: XCTestCase {
         XCTAssertEqual(means.objective, direct, accuracy: 1e-9 * direct)
     }
 
+    /// Three lines, each snapshot repeated at three scales (sine dissimilarity 0 within a line):
+    /// three clusters are the lines; four or more still leave no cluster empty, for every method.
+    func testRepeatedShapesGiveTheLinesAndNoEmptyCluster() throws {
+        var g = SplitMix64(seed: 4)
+        let lines = (0..<3).map { _ in (0..<8).map { _ in gaussian(&g) } }
+        var columns: [[Double]] = []
+        for j in 0..<9 {
+            let scale = Double(1 + j / 3)
+            columns.append(lines[j % 3].map { (x: Double) -> Double in x * scale })
+        }
+        let gram = InnerProduct.euclidean.gram(Matrix(columns: columns))
+        let three = try SnapshotClustering(gram: gram, clusters: 3, method: .sineKMedoids)
+        XCTAssertTrue(samePartition(three.labels, (0..<9).map { $0 % 3 }), "\(three.labels)")
+        for method in ClusteringMethod.allCases {
+            for k in 4...6 {
+                let clustering = try SnapshotClustering(gram: gram, clusters: k, method: method)
+                for c in 0..<k { XCTAssertFalse(clustering.members(of: c).isEmpty, "\(method) k = \(k): cluster \(c) empty") }
+                for (c, r) in clustering.representatives.enumerated() { XCTAssertEqual(clustering.labels[r], c) }
+            }
+        }
+    }
+
     func testBadClusteringInputIsAnErrorNamingIt() {
         let d = Matrix(rowMajor: [[0, 1], [2, 0]])
         XCTAssertThrowsError(try KMedoids(dissimilarity: d, clusters: 1)) { XCTAssertTrue("\($0)".contains("symmetric"), "\($0)") }

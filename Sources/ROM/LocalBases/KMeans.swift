@@ -46,18 +46,8 @@ public struct KMeans: Sendable {
         }
         var labels = (0..<m).map { o in (0..<k).min { squaredDistance(o, centres[$0]) < squaredDistance(o, centres[$1]) }! }
         var history: [Double] = []
+        var counts = Self.repairEmptyClusters(g, &labels, k)
         for _ in 0..<maximumIterations {
-            // Centroid weights W (m×k), then G W and the centroids' squared norms wᵀ G w.
-            var counts = [Int](repeating: 0, count: k)
-            for c in labels { counts[c] += 1 }
-            // An empty cluster takes the snapshot farthest from its centroid.
-            if let empty = counts.firstIndex(of: 0) {
-                let d = Self.distances(g, labels, counts)
-                let far = (0..<m).filter { counts[labels[$0]] > 1 }.max { d[$0, labels[$0]] < d[$1, labels[$1]] }!
-                counts[labels[far]] -= 1
-                labels[far] = empty
-                counts[empty] = 1
-            }
             let d = Self.distances(g, labels, counts)
             history.append((0..<m).reduce(0) { $0 + d[$1, labels[$1]] })
             var changed = false
@@ -66,10 +56,28 @@ public struct KMeans: Sendable {
                 for c in 0..<k where d[o, c] < d[o, best] - 1e-14 * Swift.max(g[o, o], Double.leastNormalMagnitude) { best = c }
                 if best != labels[o] { labels[o] = best; changed = true }
             }
+            counts = Self.repairEmptyClusters(g, &labels, k)
             if !changed { break }
         }
         self.labels = labels
         objectiveHistory = history
+    }
+
+    /// Gives every empty cluster the snapshot farthest from its centroid (taken from a cluster
+    /// of two or more), and returns the cluster sizes, all positive.
+    static func repairEmptyClusters(_ g: Matrix, _ labels: inout [Int], _ k: Int) -> [Int] {
+        var counts = [Int](repeating: 0, count: k)
+        for c in labels { counts[c] += 1 }
+        while let empty = counts.firstIndex(of: 0) {
+            var filled = counts
+            for c in filled.indices where filled[c] == 0 { filled[c] = 1 }  // weights of empty clusters stay unused
+            let d = distances(g, labels, filled)
+            let far = labels.indices.filter { counts[labels[$0]] > 1 }.max { d[$0, labels[$0]] < d[$1, labels[$1]] }!
+            counts[labels[far]] -= 1
+            labels[far] = empty
+            counts[empty] = 1
+        }
+        return counts
     }
 
     /// ‖s_o − c_c‖²_M for every snapshot o and cluster c (clusters nonempty).

@@ -44,7 +44,8 @@ public struct KMedoids: Sendable {
         labels = Self.assign(d, medoids).labels
     }
 
-    /// The nearest medoid of each item (ties: the lower cluster index) and TD.
+    /// The nearest medoid of each item (ties: the lower cluster index; a medoid is in its own
+    /// cluster even when another lies at dissimilarity 0) and TD.
     static func assign(_ d: Matrix, _ medoids: [Int]) -> (labels: [Int], objective: Double) {
         let m = d.rows
         var labels = [Int](repeating: 0, count: m), total = 0.0
@@ -54,6 +55,7 @@ public struct KMedoids: Sendable {
             labels[o] = bestCluster
             total += bestDistance
         }
+        for (c, medoid) in medoids.enumerated() { labels[medoid] = c }
         return (labels, total)
     }
 
