@@ -47,6 +47,22 @@ final class LocalBasesDriverTests: XCTestCase {
         XCTAssertEqual(loaded.model.sizes.first { $0.key == "clusters" }?.value, 6)
         try loaded.model.solve(Parameter([1.0, 0.5]))
         XCTAssertEqual(try loaded.model.reconstruct(loaded.model.coefficients).count, 529)
+        // `rom info` and `rom online` read it through the same protocol.
+        let modelPath = folder.appendingPathComponent("local-bases-model.npz").path
+        let info = try DriverProcess.run("rom", ["info", modelPath])
+        XCTAssertEqual(info.status, 0, info.stderr)
+        let text = String(decoding: info.stdout, as: UTF8.self)
+        XCTAssertTrue(text.contains("local reduced bases (sine-k-medoids, 6 clusters)"), text)
+        let online = try DriverProcess.run("rom", ["online", modelPath, "--mu", "1.0,0.5", "--json", "-", "--quiet"])
+        XCTAssertEqual(online.status, 0, online.stderr)
+        let answer = try online.json()
+        try loaded.model.solve(Parameter([1.0, 0.5]))
+        // The same answers to round-off (another process: BLAS may sum in another order).
+        let coefficients = try XCTUnwrap(answer["coefficients"] as? [Double])
+        XCTAssertEqual(coefficients.count, loaded.model.coefficients.count)
+        for (a, b) in zip(coefficients, loaded.model.coefficients) { XCTAssertEqual(a, b, accuracy: 1e-12) }
+        XCTAssertEqual(try XCTUnwrap(answer["error_estimate"] as? Double), loaded.model.errorEstimate,
+                       accuracy: 1e-10 * loaded.model.errorEstimate)
         let report = try String(contentsOf: folder.appendingPathComponent("local-bases-report.html"), encoding: .utf8)
         XCTAssertTrue(report.contains("<svg"), String(report.prefix(300)))
     }
