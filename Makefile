@@ -14,7 +14,7 @@ OUT ?= out
 # runs our code sets OPENBLAS_CORETYPE for such CPUs, unless the user set it (README, "BLAS kernel").
 BLAS_ENV = core=$$(scripts/openblas-coretype); if [ -n "$$core" ]; then export OPENBLAS_CORETYPE=$$core; fi;
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test bench fuzz clean
 
 deps:
 	@scripts/install-deps $(DEBIAN_PACKAGES)
@@ -32,5 +32,18 @@ test: deps
 bench: build
 	@mkdir -p $(OUT); $(BLAS_ENV) set -x; for suite in linalg fem pod online eim; do $(SWIFT) run -c $(CONFIG) rom-bench $$suite --json $(OUT)/bench-$$suite.json; done
 
+# libFuzzer on every reader (docs/reliability.md, "Fuzzing"): FUZZ_SECONDS each, new inputs and any
+# crash file in $(OUT)/fuzz/TARGET/, the stored corpus Tests/FuzzCorpusTests/corpus/TARGET/ as seeds.
+FUZZ_TARGETS ?= gmsh matrix-market npy npz model parameter-table expression
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	$(SWIFT) build -c release --sanitize fuzzer --sanitize address -Xswiftc -DFUZZING --product romkit-fuzz --build-path .build-fuzz
+	@$(BLAS_ENV) for target in $(FUZZ_TARGETS); do \
+	  mkdir -p $(OUT)/fuzz/$$target; echo "fuzzing $$target for $(FUZZ_SECONDS) s"; \
+	  ROMKIT_FUZZ_TARGET=$$target ASAN_OPTIONS=detect_leaks=0 OPENBLAS_NUM_THREADS=1 .build-fuzz/release/romkit-fuzz \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
+	    -artifact_prefix=$(OUT)/fuzz/$$target/ $(OUT)/fuzz/$$target Tests/FuzzCorpusTests/corpus/$$target || exit 1; \
+	done
+
 clean:
-	rm -rf .build $(OUT)
+	rm -rf .build .build-fuzz $(OUT)

@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "rom", targets: ["rom"]),
         .executable(name: "eifmm", targets: ["eifmm"]),
         .executable(name: "local-bases", targets: ["local-bases"]),
+        .executable(name: "romkit-fuzz", targets: ["romkit-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -92,6 +93,9 @@ let package = Package(
         ),
 
         // Scratch folders and fixtures shared by the test targets.
+        .target(name: "FuzzTargets", dependencies: ["LinearAlgebra", "FEM", "ROM"]),
+        .executableTarget(name: "romkit-fuzz", dependencies: ["FuzzTargets"]),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets"], exclude: ["corpus"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "LinearAlgebraTests",

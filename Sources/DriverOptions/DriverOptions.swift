@@ -10,6 +10,11 @@ public struct JSONOutputOption: ParsableArguments {
 
     /// No JSON unless asked.
     public init() {}
+
+    /// Refuses a JSON path that cannot be written, before the run starts (`OutputPreflight`).
+    public func validate() throws {
+        if let json, json != "-" { try OutputPreflight.checkFile(json, option: "--json") }
+    }
 }
 
 /// `--quiet`: no progress lines on stderr. Shared by the drivers with long stages.

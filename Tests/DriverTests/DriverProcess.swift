@@ -23,7 +23,8 @@ enum DriverProcess {
     }
 
     /// Runs `name` with `arguments` (stdout and stderr captured; stdin closed).
-    static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:],
+                    workingDirectory: URL? = nil) throws -> Result {
         let executable = productsFolder.appendingPathComponent(name)
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw NSError(domain: "DriverProcess", code: 1,
@@ -32,6 +33,7 @@ enum DriverProcess {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let workingDirectory { process.currentDirectoryURL = workingDirectory }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -57,6 +57,26 @@ final class AtomicWriteTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path), ["c.bin"])
     }
 
+    /// A killed run's temporary files (our naming, older than an hour) are removed when the folder
+    /// is next prepared; a young one (a run still writing) and files of other naming are kept.
+    func testStaleTemporaryFilesOfAKilledRunAreRemoved() throws {
+        let uuid = UUID().uuidString
+        let names = [".model.npz.tmp-\(uuid)", ".young.npy.tmp-\(uuid)", "model.npz.tmp-\(uuid)", ".notes.tmp-not-a-uuid", "model.npz"]
+        for name in names { try Data([0]).write(to: folder.appendingPathComponent(name)) }
+        let old = Date().addingTimeInterval(-7200)
+        for name in names where name != ".young.npy.tmp-\(uuid)" {
+            try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: folder.appendingPathComponent(name).path)
+        }
+        try AtomicFile.createFolder(folder)
+        XCTAssertEqual(try listing(), names.dropFirst().sorted())
+        // Creating a folder under a file is an error that names both, not a Foundation dump.
+        XCTAssertThrowsError(try AtomicFile.createFolder(folder.appendingPathComponent("model.npz/sub"))) { error in
+            guard case let FileFormatError.unwritable(_, detail) = error else { return XCTFail("\(error)") }
+            XCTAssertTrue(detail.contains("cannot create folder") && detail.contains("model.npz/sub"), detail)
+            XCTAssertFalse(detail.contains("NSCocoaErrorDomain"), detail)
+        }
+    }
+
     func testReadBytesOfMissingFileOrFolderThrowsUnreadable() throws {
         for url in [folder.appendingPathComponent("missing.bin"), folder!] {
             XCTAssertThrowsError(try AtomicFile.readBytes(url)) { error in

@@ -43,6 +43,46 @@ final class PODTests: XCTestCase {
         XCTAssertThrowsError(try POD(snapshots: s, innerProduct: product, truncation: .count(2), method: .svd))
     }
 
+    /// Snapshots of any magnitude: scaled by 1e-300 or 1e300 the POD keeps the same modes and
+    /// scales the singular values (the Gram matrix alone would underflow or overflow).
+    func testBadlyScaledSnapshotsKeepTheirModes() throws {
+        var generator = SplitMix64(seed: 8)
+        let s = Matrix(rows: 120, columns: 10, storage: (0..<1200).map { _ in generator.nextUniform() - 0.5 })
+        for method in [POD.Method.snapshots, .svd] {
+            let reference = try POD(snapshots: s, truncation: .relativeSingularValue(1e-6), method: method)
+            XCTAssertEqual(reference.modes.columns, 10)
+            for factor in [1e-300, 1e300, 1e-200, 1e200] {
+                let pod = try POD(snapshots: factor * s, truncation: .relativeSingularValue(1e-6), method: method)
+                XCTAssertEqual(pod.modes.columns, reference.modes.columns, "\(method) × \(factor)")
+                for (a, b) in zip(pod.singularValues, reference.singularValues) {
+                    XCTAssertEqual(a / factor, b, accuracy: 1e-12 * reference.singularValues[0], "\(method) × \(factor)")
+                }
+                XCTAssertLessThan((pod.modes.gram - Matrix.identity(10)).maxAbs, 1e-14)
+            }
+        }
+    }
+
+    /// A tolerance below what the method of snapshots resolves (√(kε) σ₁) is not reported met:
+    /// `.automatic` takes the SVD, an explicit `.snapshots` or a weighted product is an error.
+    func testATolerancePastTheMethodOfSnapshotsIsNotReportedMet() throws {
+        var generator = SplitMix64(seed: 9)
+        let u = try PivotedQR(Matrix(rows: 300, columns: 4, storage: (0..<1200).map { _ in generator.nextUniform() - 0.5 })).q
+        let v = try PivotedQR(Matrix(rows: 20, columns: 4, storage: (0..<80).map { _ in generator.nextUniform() - 0.5 })).q
+        // σ₄ / σ₁ = 1e-9: below √(20 ε) ≈ 6.7e-8, which the Gram matrix cannot resolve.
+        let s = u * Matrix.diagonal([1, 1e-3, 1e-6, 1e-9]) * v.transposed
+        let automatic = try POD(snapshots: s, truncation: .relativeSingularValue(1e-10))
+        XCTAssertEqual(automatic.method, .svd)
+        XCTAssertEqual(automatic.modes.columns, 4)
+        XCTAssertEqual(automatic.singularValues[3], 1e-9, accuracy: 1e-14)
+        XCTAssertThrowsError(try POD(snapshots: s, truncation: .relativeSingularValue(1e-10), method: .snapshots)) { error in
+            XCTAssertTrue("\(error)".contains("method of snapshots resolves"), "\(error)")
+        }
+        XCTAssertThrowsError(try POD(snapshots: s, innerProduct: .weighted(by: SparseMatrix.laplacian1D(300)),
+                                     truncation: .relativeEnergy(1e-18)))
+        // At a resolvable tolerance the method of snapshots keeps σ₁…σ₃.
+        XCTAssertEqual(try POD(snapshots: s, truncation: .relativeSingularValue(1e-7), method: .snapshots).modes.columns, 3)
+    }
+
     func testIncrementalPODMatchesTheBatchPOD() throws {
         var generator = SplitMix64(seed: 7)
         // Snapshots of a smooth family: sin(k x + t) for a range of t: low rank (2).

@@ -47,7 +47,9 @@ struct EIFMMCommand: ParsableCommand {
 
     func validate() throws {
         guard dim == 2 || dim == 3 else { throw ValidationError("--dim must be 2 or 3, got \(dim)") }
-        guard n >= 1 else { throw ValidationError("--n must be at least 1, got \(n)") }
+        try ResourceBudget.check("--n", n, in: 1...1_000_000_000, meaning: "the number of points")
+        // Points, charges, potentials, the tree and the near-field lists: about 1 kB per point.
+        try ResourceBudget.checkMemory(Double(n) * 1024, for: "--n \(n) points")
         guard tol > 0, tol.isFinite else { throw ValidationError("--tol must be a positive number, got \(tol)") }
         guard KernelCatalog.names.contains(kernel) else {
             throw ValidationError("--kernel must be one of \(KernelCatalog.names.joined(separator: ", ")), got '\(kernel)'")

@@ -72,12 +72,15 @@ struct EIMFunctions: ParsableCommand {
         guard PlanarFamily.Kind(rawValue: family) != nil else {
             throw ValidationError("--family must be one of \(PlanarFamily.Kind.allCases.map(\.rawValue).joined(separator: ", ")), got '\(family)'")
         }
-        guard grid >= 2 else { throw ValidationError("--grid must be at least 2, got \(grid)") }
-        guard params >= 2 else { throw ValidationError("--params must be at least 2, got \(params)") }
+        try ResourceBudget.check("--grid", grid, in: 2...100_000, meaning: "points per side")
+        try ResourceBudget.check("--params", params, in: 2...100_000, meaning: "training parameters per side")
+        try ResourceBudget.check("--test", test, in: 0...10_000_000, meaning: "the test set size")
+        // The training snapshots: grid² values for each of params² parameters.
+        try ResourceBudget.checkMemory(8 * pow(Double(grid), 2) * pow(Double(params), 2),
+                                       for: "--grid \(grid) with --params \(params) (\(grid)² points × \(params)² parameters)")
         guard tol > 0, tol.isFinite else { throw ValidationError("--tol must be a positive number, got \(tol)") }
         if let m = maxTerms, m < 1 { throw ValidationError("--max-terms must be at least 1, got \(m)") }
         guard extraPoints >= 0 else { throw ValidationError("--extra-points must be nonnegative, got \(extraPoints)") }
-        guard test >= 0 else { throw ValidationError("--test must be nonnegative, got \(test)") }
         if adaptive && [.deim, .qdeim].contains(variant) {
             throw ValidationError("--adaptive refines the greedy's training set: use it with classic, symmetric, rectangular or stabilized")
         }

@@ -65,15 +65,28 @@ struct LocalBasesCommand: ParsableCommand {
     @OptionGroup var progress: QuietOption
 
     func validate() throws {
-        guard n >= 2 else { throw ValidationError("--n must be at least 2") }
+        try ResourceBudget.check("--n", n, in: 2...100_000, meaning: "squares per side")
+        try ResourceBudget.check("--train", train, in: 2...1_000_000, meaning: "the training set size")
+        try ResourceBudget.check("--test", test, in: 1...1_000_000, meaning: "the test set size")
+        try ResourceBudget.check("--basis", basis, in: 1...10_000, meaning: "the basis size")
+        try ResourceBudget.check("--max-clusters", maxClusters, in: 1...10_000, meaning: "the largest cluster count")
         guard epsilon > 0 else { throw ValidationError("--epsilon must be positive") }
-        guard basis >= 1, test >= 1 else { throw ValidationError("--basis and --test must be positive") }
-        guard maxClusters >= 1, clusters >= 0, 2 * max(maxClusters, clusters) <= train else {
+        guard clusters >= 0, 2 * max(maxClusters, clusters) <= train else {
             throw ValidationError("--max-clusters and --clusters need at least two training parameters per cluster (--train \(train))")
         }
         guard overlap >= 0 else { throw ValidationError("--overlap must be nonnegative") }
         _ = try ClusterSelection(key: selection, neighbours: neighbours)
         guard neighbours <= train else { throw ValidationError("--neighbours must not exceed --train") }
+        try OutputPreflight.checkFolder(out, option: "--out")
+        let written = ["model.npz", "report.html"].map { ("--out", out + "/local-bases-" + $0) }
+        try OutputPreflight.checkDistinct(written + (output.json.map { [("--json", $0)] } ?? []))
+        // (n−1)² unknowns; per unknown: the matrices and the LU factors (about 1 kB), the training
+        // and test solutions, and per cluster its basis and Riesz representers (1 + Q N, Q = 6);
+        // the Gram and dissimilarity matrices (m²).
+        let dofs = Double(n) * Double(n)
+        let vectors = Double(train + test) + Double(max(maxClusters, clusters)) * (1 + 7 * Double(basis))
+        try ResourceBudget.checkMemory(dofs * (1024 + 8 * vectors) + 24 * Double(train) * Double(train),
+                                       for: "--n \(n) with --train \(train), --test \(test), --basis \(basis) and --max-clusters \(maxClusters)")
     }
 
     func run() throws {

@@ -83,10 +83,21 @@ struct NonintrusiveRBCommand: ParsableCommand {
     @OptionGroup var progress: QuietOption
 
     func validate() throws {
-        for (name, value) in [("--n", n), ("--grid", grid), ("--heights", heights), ("--train", train), ("--max-basis", maxBasis)] where value < 1 {
-            throw ValidationError("\(name) must be at least 1, got \(value)")
-        }
-        if n < 2 { throw ValidationError("--n must be at least 2, got \(n)") }
+        try ResourceBudget.check("--n", n, in: 2...1_000_000, meaning: "squares per side")
+        try ResourceBudget.check("--grid", grid, in: 1...10_000, meaning: "centres per axis")
+        try ResourceBudget.check("--heights", heights, in: 1...10_000, meaning: "heights per centre")
+        try ResourceBudget.check("--train", train, in: 1...10_000_000, meaning: "the training set size")
+        try ResourceBudget.check("--max-basis", maxBasis, in: 1...10_000, meaning: "the basis size")
+        try ResourceBudget.check("--test", test, in: 0...1_000_000, meaning: "the test set size")
+        try OutputPreflight.checkFolder(out, option: "--out")
+        if let export { try OutputPreflight.checkFolder(export, option: "--export") }
+        try OutputPreflight.checkDistinct([("--out", out + "/model.npz")] + (output.json.map { [("--json", $0)] } ?? []))
+        // Each training sample keeps its matrix (about 7 entries of 16 bytes per unknown) and its
+        // load; the basis and the test truths one vector each.
+        let dofs = Double(n + 1) * Double(n + 1)
+        let samples = matrices != nil ? 0 : problem == .bump ? Double(grid) * Double(grid) * Double(heights) : Double(train)
+        try ResourceBudget.checkMemory(dofs * (samples * 120 + 8 * Double(maxBasis + test) + 1024),
+                                       for: "--n \(n) (\(String(format: "%.2g", dofs)) unknowns) with \(String(format: "%.3g", samples)) training samples")
         if let a = stabilityConstant, !(a > 0 && a.isFinite) { throw ValidationError("--stability-constant must be a positive number, got \(a)") }
         if test < 0 { throw ValidationError("--test must be nonnegative, got \(test)") }
         for (name, value) in [("--tol", tol), ("--operator-tol", operatorTolerance)] where !(value > 0 && value.isFinite) {

@@ -27,7 +27,14 @@ struct Poisson: ParsableCommand {
     func validate() throws {
         guard dim == 2 || dim == 3 else { throw ValidationError("--dim must be 2 or 3, got \(dim)") }
         guard order == 1 || order == 2 else { throw ValidationError("--order must be 1 or 2, got \(order)") }
-        guard n >= 1 else { throw ValidationError("--n must be at least 1, got \(n)") }
+        try ResourceBudget.check("--n", n, in: 1...100_000, meaning: "cells per side")
+        // Unknowns (n·order + 1)^dim; the factor's fill: about 1 kB per unknown in 2D, and
+        // growing as the cube root of the unknowns in 3D (nested dissection).
+        let dofs = pow(Double(n * order + 1), Double(dim))
+        let perUnknown = dim == 2 ? 1024 : 200 * Swift.max(1, cbrt(dofs))
+        if mesh == nil {
+            try ResourceBudget.checkMemory(dofs * perUnknown, for: "--n \(n) --dim \(dim) --order \(order) (\(String(format: "%.2g", dofs)) unknowns)")
+        }
         guard ["cholmod", "umfpack", "cg"].contains(solver) else {
             throw ValidationError("--solver must be cholmod, umfpack or cg, got '\(solver)'")
         }
@@ -113,11 +120,5 @@ struct Poisson: ParsableCommand {
     func progress(_ message: String) { FileHandle.standardError.write(Data("poisson: \(message)\n".utf8)) }
 
     /// Writes `text` to `path` atomically.
-    func writeFile(_ text: String, _ path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(UUID().uuidString)")
-        try Data(text.utf8).write(to: temporary)
-        guard rename(temporary.path, url.path) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
-    }
+    func writeFile(_ text: String, _ path: String) throws { try OutputDestination.write(text, to: path) }
 }

@@ -65,9 +65,21 @@ struct ThermalBlockCommand: ParsableCommand {
 
     func validate() throws {
         guard blocks >= 1, blocks <= 6 else { throw ValidationError("--blocks must lie in 1…6") }
-        guard n >= 2 else { throw ValidationError("--n must be at least 2") }
-        guard test >= 1, maxBasis >= 1 else { throw ValidationError("--test and --max-basis must be positive") }
+        try ResourceBudget.check("--n", n, in: 2...1_000_000, meaning: "squares per side")
+        try ResourceBudget.check("--train", train, in: 1...10_000_000, meaning: "the training set size")
+        try ResourceBudget.check("--test", test, in: 1...1_000_000, meaning: "the test set size")
+        try ResourceBudget.check("--max-basis", maxBasis, in: 1...10_000, meaning: "the basis size")
         guard tol > 0 else { throw ValidationError("--tol must be positive") }
+        try OutputPreflight.checkFolder(out, option: "--out")
+        let written = ["model.npz", "basis.npy", "solution.vtu", "report.html"].map { ("--out", out + "/thermal-block-" + $0) }
+        try OutputPreflight.checkDistinct(written + (output.json.map { [("--json", $0)] } ?? []))
+        // Unknowns ≈ 2n² (vertices and square centres); per unknown: the matrices and the Cholesky
+        // factor (about 1 kB), the basis with the estimator's Riesz representers (1 + Q·N vectors),
+        // and the test set's truth solutions.
+        let dofs = 2 * Double(n) * Double(n)
+        let vectors = 2 + Double(blocks * blocks + 1) * Double(maxBasis) + Double(test)
+        try ResourceBudget.checkMemory(dofs * (1024 + 8 * vectors) + Double(train) * Double(blocks * blocks + 4) * 8,
+                                       for: "--n \(n) (\(String(format: "%.2g", dofs)) unknowns) with --max-basis \(maxBasis) and --test \(test)")
         guard gridPoints != nil else {
             throw ValidationError("--train \(train) is not a \(blocks * blocks)-th power: a uniform grid needs m^\(blocks * blocks) points")
         }
@@ -77,7 +89,7 @@ struct ThermalBlockCommand: ParsableCommand {
         BLASRuntime.warnOnceIfGenericCore()
         let log = ProgressLog(quiet: progress.quiet)
         let folder = URL(fileURLWithPath: out)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try AtomicFile.createFolder(folder)
 
         log("assembling P1 on the \(n)×\(n) mesh (4 triangles per square), \(blocks)×\(blocks) blocks")
         let block = try ThermalBlock(blocks: blocks, n: n)

@@ -24,6 +24,18 @@ public enum BLAS {
         cblas_dnrm2(Int32(x.count), x.baseAddress, 1)
     }
 
+    /// max |xᵢ| (0 for an empty x), by `idamax` over chunks of at most 2³¹ − 1 entries.
+    public static func maxAbs(_ x: UnsafeBufferPointer<Double>) -> Double {
+        var largest = 0.0, start = 0
+        while start < x.count {
+            let count = Swift.min(x.count - start, Int(Int32.max))
+            let index = Int(cblas_idamax(Int32(count), x.baseAddress! + start, 1))
+            largest = Swift.max(largest, abs(x[start + index]))
+            start += count
+        }
+        return largest
+    }
+
     /// x ← a x.
     @inlinable
     public static func scal(_ a: Double, _ x: UnsafeMutableBufferPointer<Double>) {

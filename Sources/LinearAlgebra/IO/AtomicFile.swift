@@ -54,12 +54,40 @@ public enum AtomicFile {
     /// Creates the folder that will hold `url` (and its missing parents); does nothing when it exists.
     /// - Throws: `FileFormatError.unwritable` when the folder cannot be created.
     public static func createParentFolder(of url: URL) throws {
-        let folder = url.deletingLastPathComponent()
+        try createFolder(url.deletingLastPathComponent(), for: url.path)
+    }
+
+    /// Creates `folder` (and its missing parents) when it does not exist, and removes the stale
+    /// temporary files a killed run of ours left in it (`removeStaleTemporaries`).
+    /// - Throws: `FileFormatError.unwritable` naming the folder and the system's reason.
+    public static func createFolder(_ folder: URL, for file: String? = nil) throws {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
-            throw FileFormatError.unwritable(file: url.path, detail: "cannot create folder \(folder.path): \(error.localizedDescription)")
+            let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].map { "\($0)" } ?? error.localizedDescription
+            throw FileFormatError.unwritable(file: file ?? folder.path, detail: "cannot create folder \(folder.path): \(reason)")
         }
+        removeStaleTemporaries(in: folder)
+    }
+
+    /// Removes from `folder` the temporary files of `write(_:to:)` (`.name.tmp-<uuid>`) older than
+    /// `age` seconds: what a run killed between its write and its rename leaves. Younger ones may
+    /// belong to a run still writing and are kept.
+    public static func removeStaleTemporaries(in folder: URL, olderThan age: TimeInterval = 3600) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
+        let cutoff = Date().addingTimeInterval(-age)
+        for name in names where isTemporaryName(name) {
+            let path = folder.appendingPathComponent(name).path
+            guard let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+                  modified < cutoff else { continue }
+            unlink(path)
+        }
+    }
+
+    /// Whether `name` is one of ours: `.` + a name + `.tmp-` + a UUID.
+    static func isTemporaryName(_ name: String) -> Bool {
+        guard name.hasPrefix("."), let range = name.range(of: ".tmp-", options: .backwards) else { return false }
+        return UUID(uuidString: String(name[range.upperBound...])) != nil && range.lowerBound > name.index(after: name.startIndex)
     }
 
     /// The whole content of the file at `url`, with one zero byte appended when `nulTerminated`

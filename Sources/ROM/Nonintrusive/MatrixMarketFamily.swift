@@ -29,7 +29,8 @@ public struct MatrixMarketFamily<Element: MatrixMarketScalar>: MatrixFamily {
     /// Reads every file of `folder`; `progress` gets the number of samples read.
     public init(folder: URL, progress: ((Int) -> Void)? = nil) throws {
         self.folder = folder
-        let (names, parameters) = try Self.readParameters(folder.appendingPathComponent("parameters.csv"))
+        let table = try ParameterTable.read(folder.appendingPathComponent("parameters.csv"))
+        let (names, parameters) = (table.names, table.rows)
         var matrices: [CSRMatrix<Element>] = [], loads: [[Element]] = [], files: [String] = []
         for j in parameters.indices {
             let name = String(format: "A_%04d.mtx", j)
@@ -74,42 +75,6 @@ public struct MatrixMarketFamily<Element: MatrixMarketScalar>: MatrixFamily {
     /// f(μ_j) for a sample's μ; throws for another μ.
     public func rightHandSide(at mu: Parameter) throws -> [Element] { samples.rightHandSides[try Self.sampleIndex(of: mu, in: samples)] }
 
-    /// Names (header or mu_0, mu_1, …) and the rows of `parameters.csv`.
-    static func readParameters(_ url: URL) throws -> (names: [String], rows: [Parameter]) {
-        let file = url.lastPathComponent
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            throw FileFormatError.unreadable(file: file, detail: "missing or not UTF-8 text")
-        }
-        var names: [String]? = nil, rows: [Parameter] = []
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            let fields = trimmed.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            let numbers = fields.map { Double($0) }
-            if rows.isEmpty && names == nil && numbers.contains(where: { $0 == nil }) {
-                guard fields.allSatisfy({ !$0.isEmpty }) else {
-                    throw FileFormatError.malformed(file: file, line: number + 1, expected: "a header of names", found: trimmed)
-                }
-                names = fields
-                continue
-            }
-            let width = names?.count ?? rows.first?.count ?? fields.count
-            guard fields.count == width else {
-                throw FileFormatError.malformed(file: file, line: number + 1, expected: "\(width) comma-separated values", found: "\(fields.count) in \"\(trimmed)\"")
-            }
-            var values: [Double] = []
-            for (k, v) in numbers.enumerated() {
-                guard let v, v.isFinite else {
-                    throw FileFormatError.malformed(file: file, line: number + 1, expected: "a finite number in column \(k + 1)", found: "\"\(fields[k])\"")
-                }
-                values.append(v)
-            }
-            rows.append(Parameter(values))
-        }
-        guard let first = rows.first else { throw FileFormatError.invalidInput(file: file, detail: "no rows of parameters") }
-        return (names ?? (0..<first.count).map { "mu_\($0)" }, rows)
-    }
-
     /// f_jjjj.npy or f_jjjj.mtx.
     static func readVector(_ folder: URL, index j: Int, length: Int) throws -> [Element] {
         let npy = folder.appendingPathComponent(String(format: "f_%04d.npy", j))
@@ -138,7 +103,7 @@ public struct MatrixMarketFamily<Element: MatrixMarketScalar>: MatrixFamily {
     /// Writes `samples` in this layout (what an external code would write): MatrixMarket
     /// matrices, NumPy vectors, parameters.csv with the space's names, and X if given.
     public static func write(_ samples: FamilySamples<Element>, innerProduct: SparseMatrix? = nil, to folder: URL) throws {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try AtomicFile.createFolder(folder)
         var csv = samples.parameterSpace.names.joined(separator: ",") + "\n"
         for mu in samples.parameters { csv += mu.values.map { "\($0)" }.joined(separator: ",") + "\n" }
         try AtomicFile.write(Array(csv.utf8), to: folder.appendingPathComponent("parameters.csv"))

@@ -36,7 +36,7 @@ public struct IncrementalPOD: Sendable {
             for i in 0..<combined.rows { combined[i, j] *= singularValues[j] }
         }
         combined.appendColumns(snapshots)
-        let pod = try POD(snapshots: combined, innerProduct: innerProduct, truncation: truncation, method: .snapshots)
+        let pod = try POD(snapshots: combined, innerProduct: innerProduct, truncation: truncation, method: .automatic)
         modes = pod.modes
         singularValues = Array(pod.singularValues.prefix(pod.modes.columns))
         snapshotCount += snapshots.columns

@@ -8,7 +8,9 @@ import LinearAlgebra
 /// (Sirovich 1987): the correlation matrix C = SᵀMS (BLAS `syrk` when M = I), its eigenpairs by
 /// LAPACK `dsyevr`, modes S V Σ⁻¹, then reorthonormalized in M by two rounds of Cholesky QR, so they
 /// are M-orthonormal to round-off. The method of snapshots resolves singular values down to about
-/// √ε σ₁; below that use the SVD.
+/// √(kε) σ₁ (k snapshots); a truncation that needs more is an error for it, and `.automatic`
+/// takes the SVD then (Euclidean product). Snapshots of any magnitude (1e-300 or 1e300) are
+/// scaled by a power of two before the products, exactly, and the singular values scaled back.
 public struct POD: Sendable {
     /// How the POD is computed.
     public enum Method: Sendable, Equatable {
@@ -56,15 +58,53 @@ public struct POD: Sendable {
         if chosen == .svd && (innerProduct.matrix != nil || !innerProduct.isSerial) {
             throw ROMError.invalidOption(name: "POD method", detail: "the SVD method needs the serial Euclidean inner product; use .snapshots")
         }
+        if chosen != .svd && !Self.snapshotsResolve(truncation, count: snapshots.columns) {
+            guard method == .automatic, innerProduct.matrix == nil, innerProduct.isSerial else {
+                throw ROMError.invalidOption(
+                    name: "POD truncation",
+                    detail: "\(truncation) asks for singular values below what the method of snapshots resolves "
+                        + "(about √(kε) σ₁ = \(Self.snapshotsResolution(count: snapshots.columns)) σ₁ for k = \(snapshots.columns)); "
+                        + "use the SVD method or a larger tolerance")
+            }
+            chosen = .svd
+        }
         self.method = chosen
+        let (scaled, scale) = Self.scaledToSafeRange(snapshots)
         if chosen == .svd {
-            let svd = try ThinSVD(snapshots)
-            singularValues = svd.singularValues
+            let svd = try ThinSVD(scaled)
+            singularValues = svd.singularValues.map { $0 * scale }
             let kept = Self.keptCount(svd.singularValues, truncation)
             modes = svd.u.columns(0..<kept)
         } else {
-            (modes, singularValues) = try Self.methodOfSnapshots(snapshots, innerProduct, truncation)
+            let (modes, sigma) = try Self.methodOfSnapshots(scaled, innerProduct, truncation)
+            (self.modes, singularValues) = (modes, sigma.map { $0 * scale })
         }
+    }
+
+    /// The smallest σᵢ / σ₁ the method of snapshots resolves with k snapshots: √(kε).
+    static func snapshotsResolution(count k: Int) -> Double { (Double(k) * Double.ulpOfOne).squareRoot() }
+
+    /// Whether the method of snapshots resolves what `truncation` asks: a relative singular value
+    /// tolerance above its resolution, an energy tolerance above its square.
+    static func snapshotsResolve(_ truncation: Truncation, count k: Int) -> Bool {
+        let resolution = snapshotsResolution(count: k)
+        switch truncation {
+        case .count: return true
+        case .relativeSingularValue(let t): return t >= resolution
+        case .relativeEnergy(let t): return t >= resolution * resolution
+        }
+    }
+
+    /// S itself when its entries are of moderate size, else S · 2⁻ᵉ with 2ᵉ about its largest
+    /// magnitude (exact: a power of two), so SᵀMS neither overflows nor underflows; and 2ᵉ.
+    static func scaledToSafeRange(_ s: Matrix) -> (Matrix, Double) {
+        let largest = s.storage.withUnsafeBufferPointer { BLAS.maxAbs($0) }
+        guard largest > 0x1p-200 && largest < 0x1p200 else {
+            guard largest > 0 else { return (s, 1) }
+            let scale = Double(sign: .plus, exponent: largest.exponent, significand: 1)
+            return (Double(sign: .plus, exponent: -largest.exponent, significand: 1) * s, scale)
+        }
+        return (s, 1)
     }
 
     /// The number of modes `truncation` keeps out of `singularValues`.
