@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "eim-functions", targets: ["eim-functions"]),
         .executable(name: "rom", targets: ["rom"]),
         .executable(name: "eifmm", targets: ["eifmm"]),
+        .executable(name: "local-bases", targets: ["local-bases"]),
         .executable(name: "romkit-fuzz", targets: ["romkit-fuzz"]),
     ],
     dependencies: [
@@ -121,6 +122,12 @@ let package = Package(
             path: "cases/nonintrusive-rb"
         ),
         .executableTarget(
+            name: "local-bases",
+            dependencies: ["CaseProblems", "ROM", "LinearAlgebra", "DriverOptions",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "cases/local-bases"
+        ),
+        .executableTarget(
             name: "poisson",
             dependencies: ["FEM", "LinearAlgebra", "DriverOptions", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "cases/poisson"
@@ -132,7 +139,7 @@ let package = Package(
         .testTarget(name: "EIMTests", dependencies: ["EIM", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "ModuleTests", dependencies: ["FEM", "ROM", "EIM", "DomainDecomp"]),
         // End-to-end tests of the drivers: run each executable on a small case, compare its JSON.
-        .testTarget(name: "DriverTests", dependencies: ["rom-bench", "thermal-block", "nonintrusive-rb", "poisson", "eim-functions", "rom", "eifmm", "ROM", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "DriverTests", dependencies: ["rom-bench", "thermal-block", "nonintrusive-rb", "poisson", "eim-functions", "rom", "eifmm", "local-bases", "ROM", "LinearAlgebra", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -10,12 +10,18 @@ public enum ModelArchive {
     /// Writes `arrays` and `header` (as `model.json`) to `url` atomically, creating the folder.
     public static func write<Header: Encodable>(arrays: [String: NPYArray], header: Header, to url: URL,
                                                 compressed: Bool = false) throws {
+        let archive = NPZArchive(arrays: arrays, otherEntries: [headerEntry: try encodedHeader(header)])
+        try AtomicFile.createParentFolder(of: url)
+        try NPZ.write(archive, to: url, compressed: compressed)
+    }
+
+    /// The bytes of a `model.json` entry: snake_case keys, sorted, indented (what `write` stores,
+    /// and what a file nesting several models stores for each).
+    public static func encodedHeader<Header: Encodable>(_ header: Header) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        let archive = NPZArchive(arrays: arrays, otherEntries: [headerEntry: try encoder.encode(header)])
-        try AtomicFile.createParentFolder(of: url)
-        try NPZ.write(archive, to: url, compressed: compressed)
+        return try encoder.encode(header)
     }
 
     /// The decoded `model.json` of `archive`, or nil when the entry is missing. Throws the

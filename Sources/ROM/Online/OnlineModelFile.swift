@@ -23,7 +23,7 @@ public enum OnlineModelFile {
     /// The `method` of a certified reduced basis model.
     public static let reducedBasisMethod = "reduced-basis"
     /// The methods this ROMKit reads, each answered by its `OnlineModel`.
-    public static let methods = [reducedBasisMethod, nonintrusiveMethod]
+    public static let methods = [reducedBasisMethod, nonintrusiveMethod, localReducedBasesMethod]
 
     /// Provenance recorded in the model: who made it, from what, when.
     public typealias Provenance = FileProvenance
@@ -47,6 +47,13 @@ public enum OnlineModelFile {
     /// coefficients are not expressions (`[ParameterFunction]`) or whose stability bound is not a
     /// `CoercivityBound`: the file stores those as text, and nothing else can be stored.
     public static func write(_ model: ReducedModel, to url: URL, provenance: Provenance, compressed: Bool = false) throws {
+        let (arrays, header) = try contents(of: model, provenance: provenance)
+        try ModelArchive.write(arrays: arrays, header: header, to: url, compressed: compressed)
+    }
+
+    /// The arrays and the `model.json` header of a certified RB model file (what `write` stores;
+    /// a dictionary of local models stores one such pair per cluster).
+    static func contents(of model: ReducedModel, provenance: Provenance) throws -> (arrays: [String: NPYArray], header: Header) {
         guard let operatorCoefficients = model.operatorCoefficients as? [ParameterFunction],
               let rightHandSideCoefficients = model.rightHandSideCoefficients as? [ParameterFunction] else {
             throw ROMError.invalidOption(name: "model file coefficients", detail: "a model file stores expressions (ParameterFunction); "
@@ -85,7 +92,7 @@ public enum OnlineModelFile {
                             symmetric: model.isSymmetric, residualNormMethod: model.residualNormMethod,
                             sizes: sizes,
                             provenance: provenance)
-        try ModelArchive.write(arrays: arrays, header: header, to: url, compressed: compressed)
+        return (arrays, header)
     }
 
     /// What `read` returns: the model and its provenance.
@@ -140,13 +147,16 @@ public enum OnlineModelFile {
         case nonintrusiveMethod:
             let (model, provenance) = try readNonintrusive(archive, file: file, as: Double.self)
             return Loaded(model: NonintrusiveModelEvaluator(model: model), method: header.method, provenance: provenance)
+        case localReducedBasesMethod:
+            let (model, provenance) = try readLocal(archive, file: file)
+            return Loaded(model: LocalReducedModelEvaluator(model: model), method: header.method, provenance: provenance)
         default:
             throw ROMError.invalidModel(file: file, detail: "method '\(header.method)' is not one this ROMKit reads ("
                                         + methods.joined(separator: ", ") + ")")
         }
     }
 
-    private static func openArchive(_ url: URL) throws -> NPZArchive {
+    static func openArchive(_ url: URL) throws -> NPZArchive {
         do {
             return try NPZ.read(url)
         } catch let error as FileFormatError {
@@ -154,7 +164,7 @@ public enum OnlineModelFile {
         }
     }
 
-    private static func checkFormat(_ format: String, _ version: Int, file: String) throws {
+    static func checkFormat(_ format: String, _ version: Int, file: String) throws {
         guard format == formatName else { throw ROMError.invalidModel(file: file, detail: "format is '\(format)', expected '\(formatName)'") }
         guard version == formatVersion else {
             throw ROMError.invalidModel(file: file, detail: "format version \(version); this ROMKit reads version \(formatVersion)")
@@ -189,7 +199,7 @@ public enum OnlineModelFile {
         try read(try openArchive(url), file: url.lastPathComponent)
     }
 
-    private static func read(_ archive: NPZArchive, file: String) throws -> Contents {
+    static func read(_ archive: NPZArchive, file: String) throws -> Contents {
         func invalid(_ detail: String) -> ROMError { .invalidModel(file: file, detail: detail) }
         let decoded: Header?
         do {

@@ -143,7 +143,8 @@ public final class AffineProblem: ParametricProblem {
         try CholeskyFactorization(a, options: .init(ordering: .metis, kind: a.rows < simplicialFactorBelow ? .simplicial : .automatic))
     }
 
-    /// u(μ) by static condensation or CHOLMOD (`truthSolver`); the first call does the work
+    /// u(μ) by static condensation or CHOLMOD (`truthSolver`), or UMFPACK when a term is not
+    /// symmetric; the first call does the work
     /// shared by every μ (the condensation, or the symbolic analysis), every later one reuses it.
     public func solve(_ mu: Parameter) throws -> [Double] {
         let clock = Stopwatch()
@@ -164,6 +165,8 @@ public final class AffineProblem: ParametricProblem {
                                           rightHandSideThetas: decomposition.rightHandSideCoefficients(at: mu))
         }
         let a = try matrix(at: mu)
+        // A non-symmetric A(μ) (advection) by UMFPACK: CHOLMOD reads one triangle only.
+        if !decomposition.isSymmetric { return try LUFactorization(a).solve(try rightHandSide(at: mu)) }
         let solver: CholeskyFactorization
         if let f = factorization, let pattern = analyzedPattern, pattern.hasSamePattern(as: a) {
             try f.refactor(values: a.values)
