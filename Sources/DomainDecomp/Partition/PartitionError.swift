@@ -12,6 +12,8 @@ public enum PartitionError: Error, CustomStringConvertible, Equatable, Sendable 
     case partOutOfRange(part: Int, parts: Int)
     /// A negative overlap.
     case overlap(Int)
+    /// A nodal field whose length is not the node count.
+    case fieldLength(name: String, count: Int, nodes: Int)
 
     public var description: String {
         switch self {
@@ -21,6 +23,7 @@ public enum PartitionError: Error, CustomStringConvertible, Equatable, Sendable 
         case let .fewerPartsThanRanks(parts, ranks): return "partition: \(parts) parts for \(ranks) ranks (need parts ≥ ranks)"
         case let .partOutOfRange(part, parts): return "partition: part \(part) outside 0..<\(parts)"
         case let .overlap(layers): return "partition: overlap of \(layers) layers (need ≥ 0)"
+        case let .fieldLength(name, count, nodes): return "partition writer: field \(name) has \(count) values for \(nodes) nodes"
         }
     }
 }

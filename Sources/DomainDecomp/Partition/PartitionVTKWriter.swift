@@ -12,7 +12,7 @@ public enum PartitionVTKWriter {
     public static func write(_ partition: MeshPartition, mesh: Mesh, fields: [(name: String, values: [Double])] = [],
                              to folder: URL, name: String) throws -> URL {
         for field in fields where field.values.count != mesh.nodeCount {
-            throw PartitionError.weights(detail: "field \(field.name) has \(field.values.count) values for \(mesh.nodeCount) nodes")
+            throw PartitionError.fieldLength(name: field.name, count: field.values.count, nodes: mesh.nodeCount)
         }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         var pieces = ""
