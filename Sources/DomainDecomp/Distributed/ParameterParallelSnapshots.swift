@@ -31,7 +31,10 @@ public enum ParameterParallelSnapshots {
         var snapshots = DistributedMatrix(communicator: communicator, distribution: distribution)
         for i in 0..<count {
             let owner = i % ranks
-            let chunks: [[Double]] = owner == me ? rowsOfRanks.map { rows in rows.map { solved[i]![$0] } } : []
+            var chunks = [[Double]]()
+            if owner == me, let u = solved[i] {
+                chunks = u.withUnsafeBufferPointer { values in rowsOfRanks.map { rows in rows.map { values[$0] } } }
+            }
             try snapshots.append(localColumn: try communicator.scatter(chunks, root: owner))
             solved[i] = nil
         }
