@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "eifmm", targets: ["eifmm"]),
         .executable(name: "local-bases", targets: ["local-bases"]),
         .executable(name: "romkit-fuzz", targets: ["romkit-fuzz"]),
+        .executable(name: "distributed-pod", targets: ["distributed-pod"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -57,7 +58,9 @@ let package = Package(
         .target(name: "CSmallKernels", path: "Sources/CSmallKernels"),
         .target(name: "ROM", dependencies: ["LinearAlgebra", "EIM", "CSmallKernels", .product(name: "ComplexModule", package: "swift-numerics"),
                                        .product(name: "RealModule", package: "swift-numerics")]),
-        .target(name: "DomainDecomp", dependencies: ["LinearAlgebra", "FEM", "ROM", "CMetis", "CMPI"]),
+        .target(name: "DomainDecomp", dependencies: ["LinearAlgebra", "FEM", "ROM", "CMetis", "CMPI",
+                                               .product(name: "ComplexModule", package: "swift-numerics"),
+                                               .product(name: "RealModule", package: "swift-numerics")]),
 
         // The options every driver and benchmark shares (--json, --quiet).
         .target(name: "DriverOptions", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -137,9 +140,23 @@ let package = Package(
             dependencies: ["FEM", "LinearAlgebra", "TestSupport", .product(name: "ComplexModule", package: "swift-numerics")]
         ),
         .testTarget(name: "EIMTests", dependencies: ["EIM", "LinearAlgebra", "TestSupport"]),
+        .executableTarget(
+            name: "distributed-pod",
+            dependencies: ["DomainDecomp", "CaseProblems", "FEM", "ROM", "LinearAlgebra", "DriverOptions",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "cases/distributed-pod"
+        ),
+        // The multi-rank checks of the Communicator, run under mpirun by the driver tests.
+        .executableTarget(
+            name: "mpi-check",
+            dependencies: ["DomainDecomp", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "ComplexModule", package: "swift-numerics")],
+            path: "Tests/MPICheck"
+        ),
+        .testTarget(name: "DomainDecompTests", dependencies: ["DomainDecomp", "FEM", "ROM", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "ModuleTests", dependencies: ["FEM", "ROM", "EIM", "DomainDecomp"]),
         // End-to-end tests of the drivers: run each executable on a small case, compare its JSON.
-        .testTarget(name: "DriverTests", dependencies: ["rom-bench", "thermal-block", "nonintrusive-rb", "poisson", "eim-functions", "rom", "eifmm", "local-bases", "ROM", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "DriverTests", dependencies: ["rom-bench", "thermal-block", "nonintrusive-rb", "poisson", "eim-functions", "rom", "eifmm", "local-bases", "distributed-pod", "mpi-check", "ROM", "LinearAlgebra", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

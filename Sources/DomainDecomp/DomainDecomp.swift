@@ -2,9 +2,10 @@ import CMPI
 import CMetis
 import LinearAlgebra
 
-/// METIS partitions and MPI-distributed offline stages. Today it links METIS and MPI and reports
-/// their versions; the distributed stages plug into LinearAlgebra's `Reduction` seam
-/// (docs/architecture.md).
+/// METIS partitions and MPI-distributed offline stages (`Communicator`, `MeshPartition`,
+/// `DistributedMatrix`, `DistributedPOD`, `TwoLevelSchwarz`); the distributed POD plugs into
+/// LinearAlgebra's `Reduction` seam through `MPIReduction` (docs/distributed.md). This type
+/// reports the versions of the linked libraries.
 public enum DomainDecompModule {
     /// The name of the module, for provenance records.
     public static let name = "DomainDecomp"

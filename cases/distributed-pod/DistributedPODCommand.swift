@@ -1,0 +1,57 @@
+// distributed-pod: METIS parts, parameter-parallel snapshots and the distributed POD under MPI,
+// checked against the serial POD on rank 0; the basis file does not depend on the rank count.
+//
+// Sample runs:
+//   mpirun --allow-run-as-root --oversubscribe -np 2 distributed-pod --n 40 --parts 8 --json -
+//   mpirun -np 4 distributed-pod --problem poisson3d --n 12 --parts 16 --inner-product mass --out out/dp
+//   mpirun -np 2 distributed-pod --problem poisson3d --n 16 --parts 16 --snapshot-solver schwarz
+//   distributed-pod --snapshots 64 --json -        one rank (no mpirun): the same files
+import ArgumentParser
+import DomainDecomp
+import DriverOptions
+import Foundation
+import LinearAlgebra
+
+@main
+struct DistributedPODCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "distributed-pod",
+        abstract: "Partition a mesh with METIS, take snapshots over MPI ranks, compute the distributed POD, compare with the serial one.")
+
+    @Option(help: "thermal-block (2D, 2×2 blocks) or poisson3d (unit cube, 2×2×2 blocks).") var problem = "thermal-block"
+    @Option(help: "Cells per side of the mesh.") var n = 32
+    @Option(help: "METIS parts (independent of the rank count; at least the number of ranks).") var parts = 4
+    @Option(help: "Training parameters (random, seeded), solved parameter-parallel.") var snapshots = 16
+    @Option(help: "POD modes kept.") var modes = 8
+    @Option(help: "Inner product of the POD: euclidean or mass (the P1 mass matrix, distributed).") var innerProduct = "euclidean"
+    @Option(help: "Snapshot solver: parameter-parallel (each rank solves its own μ directly) or schwarz (all ranks solve each μ by PCG with two-level additive Schwarz).")
+    var snapshotSolver = "parameter-parallel"
+    @Option(help: "Layers of cells each Schwarz subdomain grows beyond its part.") var overlap = 1
+    @Option(help: "Relative residual at which the Schwarz PCG stops.") var cgTolerance = 1e-12
+    @Option(help: "Folder for the basis (.npy) and the parts (.pvtu).") var out = "out/distributed-pod"
+    @OptionGroup var output: JSONOutputOption
+    @OptionGroup var quiet: QuietOption
+
+    func validate() throws {
+        guard ["thermal-block", "poisson3d"].contains(problem) else { throw ValidationError("--problem must be thermal-block or poisson3d, got '\(problem)'") }
+        guard ["euclidean", "mass"].contains(innerProduct) else { throw ValidationError("--inner-product must be euclidean or mass, got '\(innerProduct)'") }
+        guard ["parameter-parallel", "schwarz"].contains(snapshotSolver) else {
+            throw ValidationError("--snapshot-solver must be parameter-parallel or schwarz, got '\(snapshotSolver)'")
+        }
+        guard overlap >= 0 else { throw ValidationError("--overlap must be at least 0, got \(overlap)") }
+        guard cgTolerance > 0 && cgTolerance < 1 else { throw ValidationError("--cg-tolerance must lie in (0, 1), got \(cgTolerance)") }
+        guard n >= 2 else { throw ValidationError("--n must be at least 2, got \(n)") }
+        guard parts >= 1 else { throw ValidationError("--parts must be at least 1, got \(parts)") }
+        guard snapshots >= 1 else { throw ValidationError("--snapshots must be at least 1, got \(snapshots)") }
+        guard modes >= 1 else { throw ValidationError("--modes must be at least 1, got \(modes)") }
+    }
+
+    func run() throws {
+        let options = self
+        Communicator.run { world in
+            BLASRuntime.warnOnceIfGenericCore()
+            let summary = try DistributedPODRun(options: options, world: world).summary()
+            if world.isRoot { try summary.report.emit(json: options.output.json) }
+        }
+    }
+}
