@@ -13,7 +13,19 @@ final class MatrixFunctionsDriverTests: XCTestCase {
             XCTAssertNotNil(json[key] as? Double, key)
         }
         XCTAssertEqual(json["dofs"] as? Double, 169)
+        XCTAssertEqual(json["terms"] as? Double, 17)
         XCTAssertEqual(json["bound_holds"] as? Bool, true)
+        // Stored values (2026-12-01): the exact CHOLMOD range over the 10 test κ, the seeded SLQ
+        // error, and the greedy's first error (the largest monomial of φ = θ/α on the training set).
+        XCTAssertEqual(try XCTUnwrap(json["logdet_min"] as? Double), 1187.512261879523, accuracy: 1e-9 * 1187.5)
+        XCTAssertEqual(try XCTUnwrap(json["logdet_max"] as? Double), 2026.6367991508719, accuracy: 1e-9 * 2026.6)
+        XCTAssertEqual(try XCTUnwrap(json["slq_max_rel_error"] as? Double), 0.00654152879880977, accuracy: 1e-6)
+        let history = try XCTUnwrap(json["greedy_error_history"] as? [Double])
+        XCTAssertEqual(history.first ?? 0, 179733024.41095757, accuracy: 1e-6 * 179733024.4)
+        // The interpolation's log-det error on this small mesh is large (docs/matrix-functions.md),
+        // and its bound, though loose, holds.
+        let error = try XCTUnwrap(json["logdet_max_rel_error"] as? Double), bound = try XCTUnwrap(json["logdet_max_bound"] as? Double)
+        XCTAssertLessThanOrEqual(error, bound)
     }
 
     func testBadOptionIsAnErrorNamingIt() throws {

@@ -35,6 +35,9 @@ public struct MaternPrecision {
             lumpedInverse[i] = 1 / mass.values[mass.rowPointers[i]..<mass.rowPointers[i + 1]].reduce(0, +)
         }
         let biharmonic = try stiffness.multiplied(by: stiffness, scaling: lumpedInverse)
+        // The three terms on the pattern of K M_L⁻¹ K (which holds those of M and K): A(μ) is then
+        // a sum of value arrays, and CHOLMOD refactors on one pattern.
+        let terms = [mass, stiffness, biharmonic].map { Self.scatter($0, onto: biharmonic) }
         assembleSeconds = clock.seconds
         parameterSpace = try ParameterSpace(names: ["log10_kappa"], lower: [logKappa.lowerBound], upper: [logKappa.upperBound])
         let theta = try ClosureCoefficients(count: 3, largestComponent: 0, descriptions: ["κ⁴", "2κ²", "1"]) { mu, theta in
@@ -44,8 +47,24 @@ public struct MaternPrecision {
             theta[2] = 1
         }
         let ones = [Double](repeating: 1, count: mass.rows)
-        decomposition = try AffineDecomposition(operators: [mass, stiffness, biharmonic], coefficients: theta,
+        decomposition = try AffineDecomposition(operators: terms, coefficients: theta,
                                                 rightHandSides: [mass.apply(ones)],
                                                 rightHandSideCoefficients: [ParameterFunction.constant(1)])
+    }
+
+    /// `a` on the pattern of `b` (which must hold every entry of a).
+    static func scatter(_ a: SparseMatrix, onto b: SparseMatrix) -> SparseMatrix {
+        var values = [Double](repeating: 0, count: b.nonzeroCount)
+        for i in 0..<a.rows {
+            for k in a.rowPointers[i]..<a.rowPointers[i + 1] {
+                guard let position = b.index(row: i, column: a.columnIndices[k]) else {
+                    preconditionFailure("MaternPrecision: entry (\(i), \(a.columnIndices[k])) outside the pattern of K M_L⁻¹ K")
+                }
+                values[position] += a.values[k]
+            }
+        }
+        var result = b
+        result.refill(values: values)
+        return result
     }
 }
