@@ -277,11 +277,11 @@ public struct MatrixPowerInterpolation: Sendable {
             throw ROMError.invalidOption(name: "degree", detail: "\(p) with \(q) affine terms gives \(Int(count)) monomials (limit \(limit))")
         }
         var result: [[Int]] = []
-        func extend(_ prefix: [Int], remaining: Int, exact: Int) {
+        func extend(_ prefix: [Int], remaining: Int) {
             if prefix.count == q - 1 { result.append(prefix + [remaining]); return }
-            for e in stride(from: remaining, through: 0, by: -1) { extend(prefix + [e], remaining: remaining - e, exact: exact) }
+            for e in stride(from: remaining, through: 0, by: -1) { extend(prefix + [e], remaining: remaining - e) }
         }
-        for degree in 0...p { extend([], remaining: degree, exact: degree) }
+        for degree in 0...p { extend([], remaining: degree) }
         return result
     }
 
