@@ -4,7 +4,8 @@
 //
 // Sample runs:
 //   matrix-functions --json -                   200 × 200 squares (40,401 unknowns), 100 test κ
-//   matrix-functions --n 40 --test 20 --json -  a small case (the driver test's)
+//   matrix-functions --n 40 --test 20 --json -  a small case
+//   matrix-functions --problem thermal-block --n 100 --json -   the thermal block's A(μ), μ ∈ [0.1, 1]⁴
 import ArgumentParser
 import CaseProblems
 import DriverOptions
@@ -15,10 +16,11 @@ import ROM
 @main
 struct MatrixFunctions: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Nonintrusive log-determinants, quadratic forms and inverses of Q(κ) with bounds; CHOLMOD and SLQ beside.")
+        abstract: "Nonintrusive log-determinants, quadratic forms and inverses of A(μ) with bounds; CHOLMOD and SLQ beside.")
 
-    @Option(help: "Squares per side of the unit-square mesh ((n + 1)² unknowns).") var n = 200
-    @Option(help: "Training parameters of the greedy (uniform in log₁₀ κ).") var training = 200
+    @Option(help: "The matrices: matern (Q(κ), κ ∈ [1, 100]) or thermal-block (A(μ) = Σ μ_b A_b, 2×2 blocks).") var problem = "matern"
+    @Option(help: "Squares per side of the unit-square mesh.") var n = 200
+    @Option(help: "Training parameters of the greedy (a uniform grid in log₁₀ κ; seeded random points for the thermal block).") var training = 200
     @Option(help: "Fresh test parameters.") var test = 100
     @Option(help: "p: the largest degree of the interpolated powers (4: the most accurate on the default case, docs/matrix-functions.md).") var degree = 4
     @Option(help: "SLQ Rademacher probes.") var probes = 30
@@ -28,6 +30,9 @@ struct MatrixFunctions: ParsableCommand {
 
     func validate() throws {
         guard n >= 2 else { throw ValidationError("--n must be at least 2, got \(n)") }
+        guard ["matern", "thermal-block"].contains(problem) else {
+            throw ValidationError("--problem must be matern or thermal-block, got '\(problem)'")
+        }
         guard training >= 2, test >= 1 else { throw ValidationError("--training must be ≥ 2 and --test ≥ 1") }
         guard degree >= 1 else { throw ValidationError("--degree must be at least 1, got \(degree)") }
         guard probes >= 1, lanczos >= 1 else { throw ValidationError("--probes and --lanczos must be positive") }
@@ -35,22 +40,31 @@ struct MatrixFunctions: ParsableCommand {
 
     func run() throws {
         BLASRuntime.warnOnceIfGenericCore()
-        // 1. The precision matrix Q(κ) = κ⁴M + 2κ²K + K M_L⁻¹ K, s = log₁₀ κ ∈ [0, 2].
-        progress("assembling the Matérn precision on \(n)×\(n) squares")
-        let matern = try MaternPrecision(n: n)
-        let space = matern.parameterSpace, decomposition = matern.decomposition
+        // 1. The matrices: the Matérn precision Q(κ) = κ⁴M + 2κ²K + K M_L⁻¹K (s = log₁₀ κ ∈ [0, 2]),
+        //    or the thermal block's stiffness A(μ) = Σ_b μ_b A_b (free dofs, μ_b ∈ [0.1, 1]).
+        progress("assembling the \(problem) matrices on \(n)×\(n) squares")
+        let space: ParameterSpace, decomposition: AffineDecomposition
+        if problem == "matern" {
+            let matern = try MaternPrecision(n: n)
+            (space, decomposition) = (matern.parameterSpace, matern.decomposition)
+        } else {
+            let block = try ThermalBlock(blocks: 2, n: n)
+            (space, decomposition) = (block.problem.parameterSpace, block.problem.decomposition)
+        }
         let dofs = decomposition.dimension
         var generator = SplitMix64(seed: seed)
         let b = (0..<dofs).map { _ in generator.nextUniform() - 0.5 }
 
-        // 2. Offline: λ_min(Q(κ = 1)) for the min-θ bound, the greedy over the powers, CHOLMOD at μ_j.
+        // 2. Offline: λ_min(A) at the lower corner for the min-θ bound, the greedy over the powers, CHOLMOD at μ_j.
         let offline = Stopwatch()
-        let reference = Parameter([space.lower[0]])
+        let reference = Parameter(space.lower)
         let identity = SparseMatrix.identity(dofs)
         let lowest = try CoercivityBound.smallestGeneralizedEigenvalue(decomposition.matrix(at: reference), identity)
         let stability = CoercivityBound.minTheta(reference: reference.values, referenceConstant: lowest)
-        let trainingSet = try space.uniformGrid(pointsPerComponent: training)
-        progress("greedy over \(trainingSet.count) training κ, degree \(degree)")
+        // A uniform grid in one dimension, random points (seeded) in several.
+        let trainingSet = space.dimension == 1 ? try space.uniformGrid(pointsPerComponent: training)
+            : try space.random(count: training, seed: seed &+ 2)
+        progress("greedy over \(trainingSet.count) training μ, degree \(degree)")
         let model = try MatrixPowerInterpolation(parameterSpace: space, decomposition: decomposition, training: trainingSet,
                                                  stability: stability, left: b, right: b, options: .init(degree: degree))
         let offlineSeconds = offline.seconds
@@ -65,7 +79,7 @@ struct MatrixFunctions: ParsableCommand {
         var worst = Worst()
         var logDets: [Double] = []
         for (k, mu) in testSet.enumerated() {
-            if k % 10 == 0 { progress("test κ \(k + 1)/\(testSet.count)") }
+            if k % 10 == 0 { progress("test μ \(k + 1)/\(testSet.count)") }
             let logDet = try Stopwatch.accumulate(into: &cholmodSeconds) { try exact.logDeterminant(at: mu) }
             let x = try exact.solve(b, at: mu)
             let quadratic = BLAS.dot(b, x)
