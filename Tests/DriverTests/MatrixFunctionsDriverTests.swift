@@ -28,9 +28,26 @@ final class MatrixFunctionsDriverTests: XCTestCase {
         XCTAssertLessThanOrEqual(error, bound)
     }
 
+    /// The thermal block's matrices (2×2 blocks, 8×8 squares split in four: 113 free unknowns):
+    /// 15 = C(2 + 4, 4) monomials, all kept; stored exact values; every bound holds.
+    func testThermalBlockMatrices() throws {
+        let result = try DriverProcess.run("matrix-functions", ["--problem", "thermal-block", "--n", "8", "--training", "40", "--test", "5",
+                                                               "--degree", "2", "--probes", "5", "--lanczos", "10", "--json", "-"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let json = try result.json()
+        XCTAssertEqual(json["dofs"] as? Double, 113)
+        XCTAssertEqual(json["terms"] as? Double, 15)
+        XCTAssertEqual(json["bound_holds"] as? Bool, true)
+        XCTAssertEqual(try XCTUnwrap(json["logdet_min"] as? Double), -2.8273288553508795, accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(json["logdet_max"] as? Double), 89.04487254745808, accuracy: 1e-9 * 89)
+    }
+
     func testBadOptionIsAnErrorNamingIt() throws {
         let result = try DriverProcess.run("matrix-functions", ["--degree", "0"])
         XCTAssertNotEqual(result.status, 0)
         XCTAssertTrue(result.stderr.contains("--degree"), result.stderr)
+        let problem = try DriverProcess.run("matrix-functions", ["--problem", "heat"])
+        XCTAssertNotEqual(problem.status, 0)
+        XCTAssertTrue(problem.stderr.contains("--problem"), problem.stderr)
     }
 }
