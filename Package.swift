@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "DomainDecomp", targets: ["DomainDecomp"]),
         .executable(name: "rom-bench", targets: ["rom-bench"]),
         .executable(name: "thermal-block", targets: ["thermal-block"]),
+        .executable(name: "matrix-functions", targets: ["matrix-functions"]),
         .executable(name: "nonintrusive-rb", targets: ["nonintrusive-rb"]),
         .executable(name: "poisson", targets: ["poisson"]),
         .executable(name: "eim-functions", targets: ["eim-functions"]),
@@ -113,6 +114,12 @@ let package = Package(
         // The problems of the test cases, shared by their drivers and rom-bench (where FEM meets ROM).
         .target(name: "CaseProblems", dependencies: ["FEM", "ROM", "LinearAlgebra"], path: "cases/CaseProblems"),
         .executableTarget(
+            name: "matrix-functions",
+            dependencies: ["CaseProblems", "ROM", "LinearAlgebra", "DriverOptions",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "cases/matrix-functions"
+        ),
+        .executableTarget(
             name: "thermal-block",
             dependencies: ["CaseProblems", "FEM", "ROM", "LinearAlgebra", "DriverOptions",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -156,7 +163,7 @@ let package = Package(
         .testTarget(name: "DomainDecompTests", dependencies: ["DomainDecomp", "FEM", "ROM", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "ModuleTests", dependencies: ["FEM", "ROM", "EIM", "DomainDecomp"]),
         // End-to-end tests of the drivers: run each executable on a small case, compare its JSON.
-        .testTarget(name: "DriverTests", dependencies: ["rom-bench", "thermal-block", "nonintrusive-rb", "poisson", "eim-functions", "rom", "eifmm", "local-bases", "distributed-pod", "mpi-check", "ROM", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "DriverTests", dependencies: ["rom-bench", "thermal-block", "matrix-functions", "nonintrusive-rb", "poisson", "eim-functions", "rom", "eifmm", "local-bases", "distributed-pod", "mpi-check", "ROM", "LinearAlgebra", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,6 +12,8 @@ public struct JSONReport: Sendable {
     public mutating func add(_ key: String, _ value: Double) { entries.append((key, .number(value))) }
     /// Adds an integer.
     public mutating func add(_ key: String, _ value: Int) { entries.append((key, .int(value))) }
+    /// Adds a boolean.
+    public mutating func add(_ key: String, _ value: Bool) { entries.append((key, .bool(value))) }
     /// Adds a string.
     public mutating func add(_ key: String, _ value: String) { entries.append((key, .string(value))) }
     /// Adds an array of numbers.

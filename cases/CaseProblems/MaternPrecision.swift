@@ -1,0 +1,70 @@
+import Foundation
+import FEM
+import LinearAlgebra
+import ROM
+
+/// The precision matrix of a Gaussian Markov random field from the SPDE approach to Matérn fields
+/// (Lindgren, Rue, Lindström 2011, α = 2): Q(κ) = κ⁴ M + 2κ² K + K M_L⁻¹ K on P1 elements of the
+/// unit square (natural boundary conditions), M the mass matrix, M_L its lumped (row-sum)
+/// diagonal, K the stiffness matrix.
+///
+/// The parameter is s = log₁₀ κ ∈ [s_min, s_max] (κ ∈ [1, 100] by default), so that a uniform
+/// training set covers every decade; Q(s) = θ₁ M + θ₂ K + θ₃ K M_L⁻¹ K with θ = (κ⁴, 2κ², 1),
+/// every term positive semidefinite and every θ positive (the min-θ bound holds).
+public struct MaternPrecision {
+    /// Squares per side (the mesh has (n + 1)² vertices, the unknowns).
+    public let n: Int
+    /// The affine decomposition of Q.
+    public let decomposition: AffineDecomposition
+    /// s = log₁₀ κ.
+    public let parameterSpace: ParameterSpace
+    /// Seconds spent assembling M, K and K M_L⁻¹ K.
+    public let assembleSeconds: Double
+
+    /// Assembles the terms on the n × n mesh (squares split into 2 triangles).
+    public init(n: Int, logKappa: ClosedRange<Double> = 0...2) throws {
+        precondition(n >= 1, "MaternPrecision: n must be positive")
+        self.n = n
+        let clock = Stopwatch()
+        let space = FunctionSpace(mesh: .rectangle(n, n), order: 1)
+        let assembler = Assembler(space: space)
+        let mass = assembler.assemble(.mass())
+        let stiffness = assembler.assemble(.diffusion())
+        var lumpedInverse = [Double](repeating: 0, count: mass.rows)
+        for i in 0..<mass.rows {
+            lumpedInverse[i] = 1 / mass.values[mass.rowPointers[i]..<mass.rowPointers[i + 1]].reduce(0, +)
+        }
+        let biharmonic = try stiffness.multiplied(by: stiffness, scaling: lumpedInverse)
+        // The three terms on the pattern of K M_L⁻¹ K (which holds those of M and K): A(μ) is then
+        // a sum of value arrays, and CHOLMOD refactors on one pattern.
+        let terms = [mass, stiffness, biharmonic].map { Self.scatter($0, onto: biharmonic) }
+        assembleSeconds = clock.seconds
+        parameterSpace = try ParameterSpace(names: ["log10_kappa"], lower: [logKappa.lowerBound], upper: [logKappa.upperBound])
+        let theta = try ClosureCoefficients(count: 3, largestComponent: 0, descriptions: ["κ⁴", "2κ²", "1"]) { mu, theta in
+            let kappa2 = pow(10, 2 * mu[0])
+            theta[0] = kappa2 * kappa2
+            theta[1] = 2 * kappa2
+            theta[2] = 1
+        }
+        let ones = [Double](repeating: 1, count: mass.rows)
+        decomposition = try AffineDecomposition(operators: terms, coefficients: theta,
+                                                rightHandSides: [mass.apply(ones)],
+                                                rightHandSideCoefficients: [ParameterFunction.constant(1)])
+    }
+
+    /// `a` on the pattern of `b` (which must hold every entry of a).
+    static func scatter(_ a: SparseMatrix, onto b: SparseMatrix) -> SparseMatrix {
+        var values = [Double](repeating: 0, count: b.nonzeroCount)
+        for i in 0..<a.rows {
+            for k in a.rowPointers[i]..<a.rowPointers[i + 1] {
+                guard let position = b.index(row: i, column: a.columnIndices[k]) else {
+                    preconditionFailure("MaternPrecision: entry (\(i), \(a.columnIndices[k])) outside the pattern of K M_L⁻¹ K")
+                }
+                values[position] += a.values[k]
+            }
+        }
+        var result = b
+        result.refill(values: values)
+        return result
+    }
+}

@@ -1,0 +1,148 @@
+// matrix-functions: log det Q(κ), bᵀQ(κ)⁻¹b and Q(κ)⁻¹b of a Matérn GMRF precision matrix over
+// κ ∈ [1, 100]: the empirical interpolation of matrix powers (arXiv 1710.02488) with its online
+// bounds, beside the exact CHOLMOD values (one symbolic analysis) and stochastic Lanczos quadrature.
+//
+// Sample runs:
+//   matrix-functions --json -                   200 × 200 squares (40,401 unknowns), 100 test κ
+//   matrix-functions --n 40 --test 20 --json -  a small case
+//   matrix-functions --problem thermal-block --n 100 --json -   the thermal block's A(μ), μ ∈ [0.1, 1]⁴
+import ArgumentParser
+import CaseProblems
+import DriverOptions
+import Foundation
+import LinearAlgebra
+import ROM
+
+@main
+struct MatrixFunctions: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Nonintrusive log-determinants, quadratic forms and inverses of A(μ) with bounds; CHOLMOD and SLQ beside.")
+
+    @Option(help: "The matrices: matern (Q(κ), κ ∈ [1, 100]) or thermal-block (A(μ) = Σ μ_b A_b, 2×2 blocks).") var problem = "matern"
+    @Option(help: "Squares per side of the unit-square mesh.") var n = 200
+    @Option(help: "Training parameters of the greedy (a uniform grid in log₁₀ κ; seeded random points for the thermal block).") var training = 200
+    @Option(help: "Fresh test parameters.") var test = 100
+    @Option(help: "p: the largest degree of the interpolated powers (4: the most accurate on the default case, docs/matrix-functions.md).") var degree = 4
+    @Option(help: "SLQ Rademacher probes.") var probes = 30
+    @Option(help: "SLQ Lanczos steps per probe.") var lanczos = 25
+    @Option(help: "Seed of the test parameters and of the SLQ probes.") var seed: UInt64 = 7
+    @OptionGroup var output: JSONOutputOption
+
+    func validate() throws {
+        guard n >= 2 else { throw ValidationError("--n must be at least 2, got \(n)") }
+        guard ["matern", "thermal-block"].contains(problem) else {
+            throw ValidationError("--problem must be matern or thermal-block, got '\(problem)'")
+        }
+        guard training >= 2, test >= 1 else { throw ValidationError("--training must be ≥ 2 and --test ≥ 1") }
+        guard degree >= 1 else { throw ValidationError("--degree must be at least 1, got \(degree)") }
+        guard probes >= 1, lanczos >= 1 else { throw ValidationError("--probes and --lanczos must be positive") }
+    }
+
+    func run() throws {
+        BLASRuntime.warnOnceIfGenericCore()
+        // 1. The matrices: the Matérn precision Q(κ) = κ⁴M + 2κ²K + K M_L⁻¹K (s = log₁₀ κ ∈ [0, 2]),
+        //    or the thermal block's stiffness A(μ) = Σ_b μ_b A_b (free dofs, μ_b ∈ [0.1, 1]).
+        progress("assembling the \(problem) matrices on \(n)×\(n) squares")
+        let space: ParameterSpace, decomposition: AffineDecomposition
+        if problem == "matern" {
+            let matern = try MaternPrecision(n: n)
+            (space, decomposition) = (matern.parameterSpace, matern.decomposition)
+        } else {
+            let block = try ThermalBlock(blocks: 2, n: n)
+            (space, decomposition) = (block.problem.parameterSpace, block.problem.decomposition)
+        }
+        let dofs = decomposition.dimension
+        var generator = SplitMix64(seed: seed)
+        let b = (0..<dofs).map { _ in generator.nextUniform() - 0.5 }
+
+        // 2. Offline: λ_min(A) at the lower corner for the min-θ bound, the greedy over the powers, CHOLMOD at μ_j.
+        let offline = Stopwatch()
+        let reference = Parameter(space.lower)
+        let identity = SparseMatrix.identity(dofs)
+        let lowest = try CoercivityBound.smallestGeneralizedEigenvalue(decomposition.matrix(at: reference), identity)
+        let stability = CoercivityBound.minTheta(reference: reference.values, referenceConstant: lowest)
+        // A uniform grid in one dimension, random points (seeded) in several.
+        let trainingSet = space.dimension == 1 ? try space.uniformGrid(pointsPerComponent: training)
+            : try space.random(count: training, seed: seed &+ 2)
+        progress("greedy over \(trainingSet.count) training μ, degree \(degree)")
+        let model = try MatrixPowerInterpolation(parameterSpace: space, decomposition: decomposition, training: trainingSet,
+                                                 stability: stability, left: b, right: b, options: .init(degree: degree))
+        let offlineSeconds = offline.seconds
+        progress("\(model.terms) terms in \(String(format: "%.1f", offlineSeconds)) s")
+
+        // 3. The test set: CHOLMOD (exact), the interpolation with its bounds, SLQ.
+        let testSet = try space.random(count: test, seed: seed &+ 1)
+        let exact = try ParametricCholesky(parameterSpace: space, decomposition: decomposition)
+        _ = try exact.factor(at: testSet[0])  // the symbolic analysis, shared by every μ
+        let slq = try StochasticLanczosQuadrature(probes: probes, lanczosSteps: lanczos, seed: seed)
+        var cholmodSeconds = 0.0, slqSeconds = 0.0
+        var worst = Worst()
+        var logDets: [Double] = []
+        for (k, mu) in testSet.enumerated() {
+            if k % 10 == 0 { progress("test μ \(k + 1)/\(testSet.count)") }
+            let logDet = try Stopwatch.accumulate(into: &cholmodSeconds) { try exact.logDeterminant(at: mu) }
+            let x = try exact.solve(b, at: mu)
+            let quadratic = BLAS.dot(b, x)
+            let e = try model.evaluate(at: mu)
+            let inverse = try model.inverse(at: mu)
+            let inverseError = BLAS.nrm2(zip(inverse, x).map { $0 - $1 })
+            let a = decomposition.matrix(at: mu)
+            let estimate = try Stopwatch.accumulate(into: &slqSeconds) { try slq.logDeterminant(of: a) }
+            logDets.append(logDet)
+            worst.update(logDet: (abs(e.logDeterminant - logDet), e.logDeterminantBound, abs(logDet)),
+                         quadratic: (abs(e.quadraticForm! - quadratic), e.quadraticFormBound!, abs(quadratic)),
+                         inverse: (inverseError, e.inverseBound!, BLAS.nrm2(x)),
+                         slq: abs(estimate - logDet) / abs(logDet))
+        }
+        // The online time: every test μ evaluated (values and bounds) in a loop, best of 5.
+        var online = Double.infinity
+        for _ in 0..<5 {
+            let clock = Stopwatch()
+            for mu in testSet { _ = try model.evaluate(at: mu) }
+            online = min(online, clock.seconds / Double(testSet.count))
+        }
+
+        var report = JSONReport()
+        report.add("terms", model.terms)
+        report.add("dofs", dofs)
+        report.add("logdet_max_rel_error", worst.logDet.relative)
+        report.add("logdet_max_abs_error", worst.logDet.absolute)
+        report.add("logdet_max_bound", worst.logDet.bound)
+        report.add("quadratic_form_max_rel_error", worst.quadratic.relative)
+        report.add("quadratic_form_max_bound", worst.quadratic.bound)
+        report.add("inverse_max_rel_error", worst.inverse.relative)
+        report.add("inverse_max_bound", worst.inverse.bound)
+        report.add("bound_holds", worst.boundHolds)
+        report.add("online_seconds_per_query", online)
+        report.add("cholmod_seconds_per_query", cholmodSeconds / Double(testSet.count))
+        report.add("slq_max_rel_error", worst.slq)
+        report.add("slq_seconds_per_query", slqSeconds / Double(testSet.count))
+        report.add("offline_seconds", offlineSeconds)
+        report.add("logdet_min", logDets.min()!)
+        report.add("logdet_max", logDets.max()!)
+        report.add("greedy_error_history", model.errorHistory)
+        try report.emit(json: output.json)
+    }
+
+    func progress(_ message: String) { FileHandle.standardError.write(Data("matrix-functions: \(message)\n".utf8)) }
+}
+
+/// The worst errors over the test set: absolute, relative, the largest relative bound, and
+/// whether every bound held.
+struct Worst {
+    struct Figures { var absolute = 0.0, relative = 0.0, bound = 0.0 }
+    var logDet = Figures(), quadratic = Figures(), inverse = Figures()
+    var slq = 0.0
+    var boundHolds = true
+
+    mutating func update(logDet l: (Double, Double, Double), quadratic q: (Double, Double, Double),
+                         inverse i: (Double, Double, Double), slq s: Double) {
+        for (keyPath, (error, bound, size)) in [(\Worst.logDet, l), (\Worst.quadratic, q), (\Worst.inverse, i)] {
+            self[keyPath: keyPath].absolute = max(self[keyPath: keyPath].absolute, error)
+            self[keyPath: keyPath].relative = max(self[keyPath: keyPath].relative, error / size)
+            self[keyPath: keyPath].bound = max(self[keyPath: keyPath].bound, bound / size)
+            if !(error <= bound) { boundHolds = false }
+        }
+        slq = max(slq, s)
+    }
+}
