@@ -30,6 +30,7 @@ struct EIFMMBenchmark: ParsableCommand {
         guard parse(tolerances).allSatisfy({ $0 > 0 }), !parse(tolerances).isEmpty else { throw ValidationError("--tolerances must be positive") }
         guard FarFieldMethod(rawValue: method) != nil else { throw ValidationError("--method must be eim or chebyshev") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if let largest = parse(sizes).max() { try ResourceBudget.checkMemory(largest * 1024, for: "--sizes with \(String(format: "%.3g", largest)) points") }
     }
 
     private func parse(_ list: String) -> [Double] { list.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) } }

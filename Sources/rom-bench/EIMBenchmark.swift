@@ -36,6 +36,10 @@ struct EIMBenchmark: ParsableCommand {
         guard grid >= 2, params >= 2 else { throw ValidationError("--grid and --params must be at least 2") }
         guard tol > 0, tol.isFinite else { throw ValidationError("--tol must be a positive number, got \(tol)") }
         guard test > 0, repeats > 0 else { throw ValidationError("--test and --repeats must be positive") }
+        try ResourceBudget.check("--repeats", repeats, in: 1...1000, meaning: "the timed repetitions")
+        try ResourceBudget.check("--test", test, in: 1...10_000_000, meaning: "the test set size")
+        try ResourceBudget.checkMemory(8 * pow(Double(grid), 2) * pow(Double(params), 2),
+                                       for: "--grid \(grid) with --params \(params) (\(grid)² points × \(params)² parameters)")
     }
 
     func run() throws {

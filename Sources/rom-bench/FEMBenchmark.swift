@@ -25,6 +25,19 @@ struct FEMBenchmark: ParsableCommand {
     @Flag(help: "Skip the CHOLMOD solves (assembly only).")
     var assemblyOnly = false
 
+    func validate() throws {
+        try ResourceBudget.check("--repeats", repeats, in: 1...1000, meaning: "the timed repetitions")
+        for (option, list, dimension) in [("--sides2d", sides2d, 2), ("--sides3d", sides3d, 3)] {
+            for n in parse(list) {
+                try ResourceBudget.check(option, n, in: 1...100_000, meaning: "a grid side")
+                // Unknowns (n + 1)^d; the matrix, the mesh and CHOLMOD's factor (3D fill grows as n⁴).
+                let dofs = pow(Double(n + 1), Double(dimension))
+                try ResourceBudget.checkMemory(dofs * (dimension == 2 ? 1024 : 200 * Double(n + 1)),
+                                               for: "\(option) \(n) (\(String(format: "%.2g", dofs)) unknowns)")
+            }
+        }
+    }
+
     func run() throws {
         var report = BenchmarkReport()
         report.add("romkit_threads", Double(Parallelism.threadCount), "ROMKit threads (assembly)")

@@ -34,6 +34,10 @@ struct LinalgBenchmark: ParsableCommand {
         guard spmvSide > 0, choleskySide > 0, gemmSize > 0, repeats > 0 else {
             throw ValidationError("--spmv-side, --cholesky-side, --gemm-size and --repeats must be positive")
         }
+        try ResourceBudget.check("--repeats", repeats, in: 1...1000, meaning: "the timed repetitions")
+        let (side, cholesky, gemm) = (Double(spmvSide), Double(choleskySide), Double(gemmSize))
+        try ResourceBudget.checkMemory(side * side * 200 + cholesky * cholesky * 1024 + 24 * gemm * gemm + 24 * Double(shape[0]) * Double(shape[1]),
+                                       for: "--spmv-side \(spmvSide) --cholesky-side \(choleskySide) --gemm-size \(gemmSize) --svd-shape \(svdShape)")
     }
 
     func run() throws {

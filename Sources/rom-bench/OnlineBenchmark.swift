@@ -39,6 +39,11 @@ struct OnlineBenchmark: ParsableCommand {
         guard n >= 2, blocks >= 1, queries >= 1, batch >= 1, batchBlock >= 1, tol > 0 else {
             throw ValidationError("--n ≥ 2, --blocks ≥ 1, --queries ≥ 1, --batch ≥ 1, --batch-block ≥ 1, --tol > 0")
         }
+        try ResourceBudget.check("--blocks", blocks, in: 1...6, meaning: "blocks per side")
+        try ResourceBudget.check("--queries", queries, in: 1...100_000_000, meaning: "the timed queries")
+        try ResourceBudget.check("--batch", batch, in: 1...100_000_000, meaning: "the batch size")
+        try ResourceBudget.checkMemory(2 * Double(n) * Double(n) * 2048 + Double(batch) * 1024,
+                                       for: "--n \(n) (\(String(format: "%.2g", 2 * Double(n) * Double(n))) unknowns) with --batch \(batch)")
     }
 
     func run() throws {

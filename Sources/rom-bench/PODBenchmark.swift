@@ -30,6 +30,9 @@ struct PODBenchmark: ParsableCommand {
     func validate() throws {
         guard rows > 0, columns > 0, repeats > 0 else { throw ValidationError("--rows, --columns and --repeats must be positive") }
         guard tolerance > 0, tolerance < 1 else { throw ValidationError("--tolerance must lie in (0, 1)") }
+        try ResourceBudget.check("--repeats", repeats, in: 1...1000, meaning: "the timed repetitions")
+        // The snapshots, a copy for the SVD and the modes: about three rows × columns matrices.
+        try ResourceBudget.checkMemory(24 * Double(rows) * Double(columns), for: "--rows \(rows) --columns \(columns)")
     }
 
     func run() throws {

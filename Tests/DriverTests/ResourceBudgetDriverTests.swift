@@ -24,5 +24,8 @@ final class ResourceBudgetDriverTests: XCTestCase {
         try assertRefused("poisson", ["--dim", "3", "--n", "5000"], mentions: ["--n 5000", "of memory"])
         try assertRefused("eifmm", ["--n", "1000000000"], mentions: ["--n 1000000000 points", "of memory"])
         try assertRefused("eim-functions", ["--grid", "5000", "--params", "1000"], mentions: ["--grid 5000", "of memory"])
+        try assertRefused("rom-bench", ["pod", "--rows", "100000000", "--columns", "100000"], mentions: ["--rows 100000000", "of memory"])
+        try assertRefused("rom-bench", ["fem", "--sides3d", "5000"], mentions: ["--sides3d 5000", "of memory"])
+        try assertRefused("rom-bench", ["linalg", "--repeats", "9223372036854775807"], mentions: ["--repeats", "1…1000"])
     }
 }
