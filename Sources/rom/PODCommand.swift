@@ -112,9 +112,8 @@ struct PODCommand: ParsableCommand {
                 try stage.commit()
                 try OutputDestination.write(value.serialized() + "\n", to: json)
             } else {
-                let url = URL(fileURLWithPath: json)
-                try AtomicFile.createParentFolder(of: url)
-                try OutputDestination.write(value.serialized() + "\n", to: stage.stage(url).path)
+                // OutputDestination.write creates the folder.
+                try OutputDestination.write(value.serialized() + "\n", to: stage.stage(URL(fileURLWithPath: json)).path)
                 try stage.commit()
             }
         } else {

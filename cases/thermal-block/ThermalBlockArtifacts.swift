@@ -8,18 +8,23 @@ import ROM
 /// reduced solution (.vtu) at the worst test parameter, and the report; written to `stage`, so
 /// they appear together when the run commits it.
 struct ThermalBlockArtifacts {
+    /// The files a run writes in its folder (checked by `validate()` before the run starts).
+    static let model = "thermal-block-model.npz", basis = "thermal-block-basis.npy"
+    static let solution = "thermal-block-solution.vtu", report = "thermal-block-report.html"
+    static let fileNames = [model, basis, solution, report]
+
     private(set) var files: [URL] = []
 
     init(folder: URL, stage: OutputStage, block: ThermalBlock, result: ReducedBasisGreedy.Result, study: TestSetStudy,
          online: OnlineTiming, tolerance: Double, trainingSize: Int, command: String) throws {
-        let modelURL = folder.appendingPathComponent("thermal-block-model.npz")
+        let modelURL = folder.appendingPathComponent(Self.model)
         try OnlineModelFile.write(result.model, to: stage.stage(modelURL), provenance: .init(
             creator: "thermal-block", command: command,
             details: ["truth_dofs": "\(block.dofs)", "blocks": "\(block.blocks)", "n": "\(block.n)",
                       "greedy_stop": result.stopReason.description, "offline_seconds": "\(result.seconds)"]))
         files.append(modelURL)
 
-        let basisURL = folder.appendingPathComponent("thermal-block-basis.npy")
+        let basisURL = folder.appendingPathComponent(Self.basis)
         try NPY.write(result.model.basis!, to: stage.stage(basisURL))
         files.append(basisURL)
 
@@ -35,7 +40,7 @@ struct ThermalBlockArtifacts {
         writer.addPointData("reduced", block.field(reduced))
         writer.addPointData("error", block.field(zip(truth, reduced).map { $0 - $1 }))
         writer.addCellData("block", block.mesh.regions.map(Double.init))
-        let vtuURL = folder.appendingPathComponent("thermal-block-solution.vtu")
+        let vtuURL = folder.appendingPathComponent(Self.solution)
         try writer.write(to: stage.stage(vtuURL))
         files.append(vtuURL)
 
@@ -68,7 +73,7 @@ struct ThermalBlockArtifacts {
         input.otherTimings = [("assembly of the affine terms", block.assembleSeconds)]
         input.notes = ["Greedy tolerance applies to the absolute bound Δ(μ) in the H¹₀ seminorm; the test-set errors are relative to ‖u(μ)‖.",
                        "Singular values: POD of the \(study.parameters.count) test-set truth solutions in the H¹₀ product."]
-        let reportURL = folder.appendingPathComponent("thermal-block-report.html")
+        let reportURL = folder.appendingPathComponent(Self.report)
         try ReducedBasisReport(input).write(to: stage.stage(reportURL))
         files.append(reportURL)
     }

@@ -71,7 +71,7 @@ struct ThermalBlockCommand: ParsableCommand {
         try ResourceBudget.check("--max-basis", maxBasis, in: 1...10_000, meaning: "the basis size")
         guard tol > 0 else { throw ValidationError("--tol must be positive") }
         try OutputPreflight.checkFolder(out, option: "--out")
-        let written = ["model.npz", "basis.npy", "solution.vtu", "report.html"].map { ("--out", out + "/thermal-block-" + $0) }
+        let written = ThermalBlockArtifacts.fileNames.map { ("--out", out + "/" + $0) }
         try OutputPreflight.checkDistinct(written + (output.json.map { [("--json", $0)] } ?? []))
         // Unknowns ≈ 2n² (vertices and square centres); per unknown: the matrices and the Cholesky
         // factor (about 1 kB), the basis with the estimator's Riesz representers (1 + Q·N vectors),
