@@ -33,7 +33,7 @@ final class DistributedPODDriverTests: XCTestCase {
         var files = [Int: Matrix]()
         var singular = [Int: [Double]]()
         var iterations = [Int: Int]()
-        var hapodModes = [Int: Int]()
+        var hapodModes = [Int: Int](), greedySizes = [Int: Int]()
         for ranks in [1, 2, 4] {
             let folder = temporary.url.appendingPathComponent("\(ranks)")
             let run = try MPIProcess.run("distributed-pod", ranks: ranks, ["--n", "24", "--parts", "8", "--snapshots", "12", "--modes", "6",
@@ -56,6 +56,11 @@ final class DistributedPODDriverTests: XCTestCase {
             XCTAssertGreaterThan(try number("hapod_projection_error"), 1e-7, "the truncation must discard something")
             XCTAssertLessThan(try number("hapod_diff_vs_serial"), 1e-9, "\(ranks) ranks")
             hapodModes[ranks] = json["hapod_modes"] as? Int
+            // The RB greedy with its estimates split over the ranks selects what the serial one does.
+            XCTAssertEqual(json["greedy_same_selection"] as? Bool, true, "\(ranks) ranks")
+            XCTAssertLessThan(try number("greedy_estimate_diff"), 1e-8)
+            XCTAssertLessThanOrEqual(try number("greedy_max_estimate"), 1e-6)
+            greedySizes[ranks] = json["greedy_basis_size"] as? Int
             // Parts do not depend on the ranks.
             XCTAssertEqual(json["edge_cut"] as? Int, 130)
             XCTAssertLessThanOrEqual(try number("imbalance"), 1.03)
@@ -67,6 +72,8 @@ final class DistributedPODDriverTests: XCTestCase {
         XCTAssertEqual(iterations[4], iterations[1])
         XCTAssertEqual(hapodModes[4], hapodModes[1])
         XCTAssertEqual(hapodModes[2], hapodModes[1])
+        XCTAssertEqual(greedySizes[4], greedySizes[1])
+        XCTAssertGreaterThan(try XCTUnwrap(greedySizes[1]), 3)
         let one = try XCTUnwrap(files[1]), four = try XCTUnwrap(files[4])
         XCTAssertEqual(four.rows, 1201)
         XCTAssertEqual(four.columns, 6)

@@ -53,4 +53,33 @@ final class WeakGreedyTests: XCTestCase {
         XCTAssertThrowsError(try WeakGreedy(tolerance: 0, maxSize: 1))
         XCTAssertThrowsError(try WeakGreedy(tolerance: 1, maxSize: 1).run(&surrogate, candidates: []))
     }
+
+    /// Two processes simulated in one: process 0 holds the even grid points, process 1 the odd
+    /// ones, with its own copy of the surrogate kept in step; the agreed worst follows the serial
+    /// rule, so the selections equal the serial greedy's.
+    func testSplitCandidatesSelectWhatTheSerialGreedySelects() throws {
+        final class OtherProcess: @unchecked Sendable { var surrogate = FarthestPoint() }
+        struct TwoProcesses: CandidateSplit {
+            let grid: [Double], other: OtherProcess
+            func share(of count: Int) -> [Int] { Array(stride(from: 0, to: count, by: 2)) }
+            func agree(index: Int, estimate: Double) throws -> (index: Int, estimate: Double) {
+                let odd = Array(stride(from: 1, to: grid.count, by: 2))
+                let theirs = try other.surrogate.worst(over: odd.map { grid[$0] })
+                let agreed = Self.worst(of: [(index, estimate), (odd[theirs.index], theirs.estimate)])
+                _ = try other.surrogate.extend(with: grid[agreed.index])   // the other process extends with the same candidate
+                return agreed
+            }
+        }
+        let grid = (0...8).map { Double($0) / 8 }
+        var serial = FarthestPoint(), split = FarthestPoint()
+        let expected = try WeakGreedy(tolerance: 0.2, maxSize: 20).run(&serial, candidates: grid)
+        let outcome = try WeakGreedy(tolerance: 0.2, maxSize: 20).run(&split, candidates: grid,
+                                                                     split: TwoProcesses(grid: grid, other: OtherProcess()))
+        XCTAssertEqual(outcome.selected, expected.selected)
+        XCTAssertEqual(outcome.history.map(\.maxEstimate), expected.history.map(\.maxEstimate))
+        // The rule: NaN first, then the largest, then the lowest index; −1 (an empty share) never wins.
+        XCTAssertEqual(TwoProcesses.worst(of: [(3, 1), (1, 1), (-1, 5)]).index, 1)
+        XCTAssertEqual(TwoProcesses.worst(of: [(3, 1), (7, .nan), (5, .nan)]).index, 5)
+        XCTAssertEqual(TwoProcesses.worst(of: [(2, 0.5), (0, 0.25)]).index, 2)
+    }
 }

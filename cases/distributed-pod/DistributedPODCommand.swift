@@ -33,6 +33,8 @@ struct DistributedPODCommand: ParsableCommand {
     @Option(help: "HAPOD: the bound on the root-mean-square projection error of the snapshots (absolute, in the POD's inner product).")
     var hapodError = 1e-4
     @Option(help: "HAPOD: ω in (0, 1), the share of the error left to the final POD.") var hapodOmega = 0.9
+    @Option(help: "Training parameters of the RB greedy whose estimates are split over the ranks (0: no greedy).") var greedyTrain = 48
+    @Option(help: "The greedy's tolerance on the error bound Δ_N(μ).") var greedyTolerance = 1e-6
     @Option(help: "Folder for the basis (.npy) and the parts (.pvtu).") var out = "out/distributed-pod"
     @OptionGroup var output: JSONOutputOption
     @OptionGroup var quiet: QuietOption
@@ -49,6 +51,8 @@ struct DistributedPODCommand: ParsableCommand {
         guard parts >= 1 else { throw ValidationError("--parts must be at least 1, got \(parts)") }
         guard snapshots >= 1 else { throw ValidationError("--snapshots must be at least 1, got \(snapshots)") }
         guard modes >= 1 else { throw ValidationError("--modes must be at least 1, got \(modes)") }
+        guard greedyTrain >= 0 else { throw ValidationError("--greedy-train must be at least 0, got \(greedyTrain)") }
+        guard greedyTolerance > 0 && greedyTolerance.isFinite else { throw ValidationError("--greedy-tolerance must be positive, got \(greedyTolerance)") }
         guard hapodBatch >= 0 else { throw ValidationError("--hapod-batch must be at least 0, got \(hapodBatch)") }
         guard hapodError >= 0 && hapodError.isFinite else { throw ValidationError("--hapod-error must be finite and ≥ 0, got \(hapodError)") }
         guard hapodOmega > 0 && hapodOmega < 1 else { throw ValidationError("--hapod-omega must lie in (0, 1), got \(hapodOmega)") }

@@ -75,6 +75,7 @@ struct DistributedPODRun {
         let hapodProduct = product?.innerProduct ?? DistributedInnerProduct.euclidean(distribution: distribution, communicator: world).innerProduct
         let hapod = try options.hapodBatch > 0 ? incrementalHAPOD(snapshots.local, hapodProduct) : nil
         let hapodModes = try hapod.map { try DistributedMatrix(communicator: world, distribution: distribution, local: $0.modes).gathered() } ?? nil
+        let greedy = try options.greedyTrain > 0 ? splitGreedy(block) : nil
 
         // 6. Files in the global numbering (rank 0 gathers and writes).
         let folder = URL(fileURLWithPath: options.out)
@@ -161,6 +162,18 @@ struct DistributedPODRun {
                        : .infinity)
             report.add("hapod_seconds", hapod.seconds)
         }
+        if let greedy, let serial = greedy.serial {
+            let split = greedy.split
+            report.add("greedy_basis_size", split.model.size)
+            report.add("greedy_same_selection", split.selectedParameters.map(\.values) == serial.selectedParameters.map(\.values))
+            report.add("greedy_max_estimate", split.history.last?.maxEstimate ?? .nan)
+            report.add("greedy_estimate_diff", zip(split.history, serial.history).map {
+                abs($0.maxEstimate - $1.maxEstimate) / Swift.max(abs($1.maxEstimate), .leastNormalMagnitude) }.max() ?? .infinity)
+            report.add("greedy_seconds", greedy.seconds)
+            report.add("greedy_estimate_seconds", greedy.estimateSeconds)
+            report.add("greedy_serial_seconds", serial.seconds)
+            report.add("greedy_serial_estimate_seconds", serial.phaseSeconds.estimates)
+        }
         summary.report = report
         return summary
     }
@@ -176,6 +189,25 @@ struct DistributedPODRun {
         for start in Swift.stride(from: 0, to: s.columns, by: batch) { try hapod.add(s.columns(start..<Swift.min(start + batch, s.columns))) }
         let result = try hapod.finish()
         return (result.modes, result.singularValues, result.errorBound, clock.seconds)
+    }
+
+    /// The certified RB greedy of the problem on `--greedy-train` random parameters with its
+    /// estimates split over the ranks (`MPICandidateSplit`; every rank solves the selected μ), and
+    /// on rank 0 the serial greedy on the same set for comparison.
+    private func splitGreedy(_ block: BlockProblem) throws
+        -> (split: ReducedBasisGreedy.Result, serial: ReducedBasisGreedy.Result?, seconds: Double, estimateSeconds: Double) {
+        let training = try block.problem.parameterSpace.random(count: options.greedyTrain, seed: 7)
+        var greedy = try ReducedBasisGreedy(tolerance: options.greedyTolerance, maxBasisSize: 60)
+        greedy.candidateSplit = MPICandidateSplit(world)
+        try world.barrier()
+        let clock = Stopwatch()
+        let split = try greedy.run(problem: block.problem, trainingSet: training)
+        let seconds = try world.allreduce(clock.seconds, .max)
+        let estimateSeconds = try world.allreduce(split.phaseSeconds.estimates, .max)
+        progress("greedy: N = \(split.model.size), estimates split over \(world.size) ranks, \(seconds) s")
+        guard world.isRoot else { return (split, nil, seconds, estimateSeconds) }
+        greedy.candidateSplit = nil
+        return (split, try greedy.run(problem: block.problem, trainingSet: training), seconds, estimateSeconds)
     }
 
     /// Σ_j ‖s_j − Φ Φᵀ M s_j‖²_M.

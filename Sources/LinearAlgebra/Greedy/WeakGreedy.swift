@@ -82,7 +82,10 @@ public struct WeakGreedy: Sendable {
     }
 
     /// Runs the loop on `candidates` (not empty); `progress` is called after each evaluation.
+    /// With a `split`, this process evaluates its share of the candidates only and the worst is
+    /// agreed on with the other processes (every process runs the loop; the selections are equal).
     public func run<Surrogate: GreedySurrogate>(_ surrogate: inout Surrogate, candidates: [Surrogate.Candidate],
+                                                split: (any CandidateSplit)? = nil,
                                                 progress: ((Iteration) -> Void)? = nil) throws -> Outcome {
         guard !candidates.isEmpty else {
             throw LinearAlgebraError.dimensionMismatch(what: "greedy candidates", expected: "at least 1", found: "0")
@@ -90,8 +93,14 @@ public struct WeakGreedy: Sendable {
         let clock = Stopwatch()
         var history: [Iteration] = [], selected: [Int] = []
         var estimating = 0.0, extending = 0.0
+        let share = split?.share(of: candidates.count)
+        let local = share.map { $0.map { candidates[$0] } } ?? candidates
         while true {
-            let (worst, estimate) = try Stopwatch.accumulate(into: &estimating) { try surrogate.worst(over: candidates) }
+            let (worst, estimate) = try Stopwatch.accumulate(into: &estimating) { () throws -> (index: Int, estimate: Double) in
+                guard let split, let share else { return try surrogate.worst(over: candidates) }
+                let mine = local.isEmpty ? (index: -1, estimate: -Double.infinity) : try surrogate.worst(over: local)
+                return try split.agree(index: mine.index < 0 ? -1 : share[mine.index], estimate: mine.estimate)
+            }
             let iteration = Iteration(size: surrogate.size, maxEstimate: estimate, worst: worst, elapsedSeconds: clock.seconds)
             history.append(iteration)
             progress?(iteration)

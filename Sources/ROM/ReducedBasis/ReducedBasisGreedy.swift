@@ -27,6 +27,10 @@ public struct ReducedBasisGreedy: Sendable {
     /// residual of the final basis only: the greedy ranks with `.orthonormalized`, then builds the
     /// final model's interpolation over the training set.
     public var residualNormMethod: ResidualNormMethod
+    /// How the training set is shared among processes (nil: this process evaluates all of it).
+    /// With DomainDecomp's `MPICandidateSplit` each rank evaluates the estimates of its share and
+    /// every rank runs the same truth solves: the selections equal the serial greedy's.
+    public var candidateSplit: (any CandidateSplit)?
 
     /// One iteration's record.
     public struct Iteration: Sendable {
@@ -198,7 +202,7 @@ public struct ReducedBasisGreedy: Sendable {
             Iteration(basisSize: i.size, maxEstimate: i.maxEstimate, worstParameter: trainingSet[i.worst], elapsedSeconds: setup + i.elapsedSeconds)
         }
         let outcome = try WeakGreedy(tolerance: tolerance, maxSize: maxBasisSize)
-            .run(&surrogate, candidates: trainingSet, progress: progress.map { report in { report(record($0)) } })
+            .run(&surrogate, candidates: trainingSet, split: candidateSplit, progress: progress.map { report in { report(record($0)) } })
         return (outcome, outcome.history.map(record))
     }
 }
