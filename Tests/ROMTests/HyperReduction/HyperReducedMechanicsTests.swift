@@ -117,6 +117,40 @@ final class HyperReducedMechanicsTests: XCTestCase {
         XCTAssertGreaterThan(checked, 0, "\(history)")
     }
 
+    /// Stages (ii) and (iii) end to end: from the full-point run, the ECM points and a Gappy-POD of
+    /// the cumulated plastic strain p sampled at them (plus the Q-DEIM points it adds, weight 0);
+    /// online, the evaluator's p on all 512 points at every step matches the full run's.
+    func testGappyReconstructionOfThePlasticStrainOnAllPoints() throws {
+        let problem = try SyntheticMechanics(dofs: 40, modes: 4, seed: 7)
+        let law = HardeningPlasticityLaw(youngsModulus: 200, poissonRatio: 0.3, yieldStress: 1, hardening: 20)
+        let loading = try Self.cycle(problem, law: law)
+        let reference = try HyperReducedMechanics(points: try problem.allPoints(), law: law).run(loading)
+        let p = try XCTUnwrap(reference.field)
+        let ecm = try EmpiricalCubature(integrands: problem.integrands(stresses: reference.stresses), weights: problem.weights,
+                                        options: .init(tolerance: 1e-6))
+        let gappy = try GappyPOD(snapshots: p, truncation: .relativeSingularValue(1e-8), points: ecm.points)
+        let all = ecm.points + gappy.addedPoints
+        let points = try ReducedIntegrationPoints(selecting: all, weights: ecm.weights + gappy.addedPoints.map { _ in 0 },
+                                                  fromStrainModes: problem.strainModes)
+        let model = try HyperReducedModel(points: points, law: law,
+                                          loading: try ReducedLoading(forces: loading.forces, temperatures: loading.temperatures.rows(all),
+                                                                      timeSteps: loading.timeSteps),
+                                          modes: problem.modes, fieldReconstructions: ["p": gappy], meshPointCount: problem.pointCount)
+        let evaluator = try HyperReducedModelEvaluator(model: model)
+        try evaluator.run(steps: loading.stepCount)
+        var largest = 0.0
+        for step in 0..<loading.stepCount {
+            var error = try evaluator.reconstructField("p", step: step)
+            BLAS.axpy(-1, p.column(step), &error)
+            largest = max(largest, BLAS.nrm2(error) / BLAS.nrm2(p.column(loading.stepCount - 1)))
+        }
+        print("Gappy-POD of p: \(gappy.size) modes, \(gappy.points.count) points (\(gappy.addedPoints.count) added), condition \(gappy.conditionNumber), max error \(largest)")
+        XCTAssertLessThan(largest, 1e-5)
+        XCTAssertEqual(try evaluator.displacement(step: 3), problem.modes.applied(to: evaluator.trajectory!.coefficients.column(3)))
+        XCTAssertThrowsError(try evaluator.reconstructField("q", step: 0))
+        XCTAssertThrowsError(try evaluator.reconstructField("p", step: loading.stepCount))
+    }
+
     /// Newton's failure names the step; a law's failure names the step and the point.
     func testFailuresNameTheStep() throws {
         let problem = try SyntheticMechanics(dofs: 40, modes: 4, seed: 7)
