@@ -38,7 +38,8 @@ public final class HyperReducedModelEvaluator {
     }
 
     /// The state field `name` (a key of `fieldReconstructions`) on every mesh point at step `step`
-    /// of the last run, by its Gappy-POD.
+    /// of the last run, by its Gappy-POD. A run records one state field at the reduced points: the
+    /// first key of `fieldReconstructions` in name order (the others are an error for now).
     public func reconstructField(_ name: String, step: Int) throws -> [Double] {
         guard let gappy = model.fieldReconstructions[name] else {
             throw ROMError.invalidOption(name: "reconstructed field", detail: "the model has no Gappy-POD of '\(name)' (it has: \(model.fieldReconstructions.keys.sorted().joined(separator: ", ")))")
