@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "Materials"),
         // ROMKit's own SIMD loops for small reduced orders (online queries), AVX2 chosen at run time.
         .target(name: "CSmallKernels", path: "Sources/CSmallKernels"),
-        .target(name: "ROM", dependencies: ["LinearAlgebra", "EIM", "Materials", "CSmallKernels", .product(name: "ComplexModule", package: "swift-numerics"),
+        .target(name: "ROM", dependencies: ["LinearAlgebra", "EIM", "Materials", "CSmallKernels", "CBLAS", .product(name: "ComplexModule", package: "swift-numerics"),
                                        .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "DomainDecomp", dependencies: ["LinearAlgebra", "FEM", "ROM", "CMetis", "CMPI",
                                                .product(name: "ComplexModule", package: "swift-numerics"),
@@ -113,7 +113,7 @@ let package = Package(
                 .product(name: "ComplexModule", package: "swift-numerics"),
             ]
         ),
-        .testTarget(name: "ROMTests", dependencies: ["ROM", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "ROMTests", dependencies: ["ROM", "LinearAlgebra", "Materials", "TestSupport"]),
         .testTarget(name: "MaterialsTests", dependencies: ["Materials"]),
         // The problems of the test cases, shared by their drivers and rom-bench (where FEM meets ROM).
         .target(name: "CaseProblems", dependencies: ["FEM", "ROM", "LinearAlgebra"], path: "cases/CaseProblems"),

@@ -7,7 +7,7 @@ struct ROMBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rom-bench",
         abstract: "ROMKit benchmarks: the figures docs/benchmarks.md reports.",
-        subcommands: [LinalgBenchmark.self, FEMBenchmark.self, PODBenchmark.self, OnlineBenchmark.self, EIMBenchmark.self, EIFMMBenchmark.self, BLASCore.self]
+        subcommands: [LinalgBenchmark.self, FEMBenchmark.self, PODBenchmark.self, OnlineBenchmark.self, EIMBenchmark.self, EIFMMBenchmark.self, ECMBenchmark.self, BLASCore.self]
     )
 
     static func main() {
