@@ -244,7 +244,7 @@ public struct POD: Sendable {
 
     /// Φ L⁻ᵀ with L Lᵀ = ΦᵀMΦ: one round of Cholesky QR in the inner product.
     static func choleskyQR(_ phi: Matrix, _ product: InnerProduct) throws -> Matrix {
-        let l = try DenseCholesky(product.gram(phi)).l
+        let l = try DenseCholesky(product.gram(phi, phi)).l
         let lInverseTransposed = try DenseLU(l.transposed).solve(Matrix.identity(l.rows))
         return phi * lInverseTransposed
     }
