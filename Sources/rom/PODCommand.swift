@@ -19,13 +19,14 @@ struct PODCommand: ParsableCommand {
 
     /// The method choices of `--method`.
     enum MethodChoice: String, ExpressibleByArgument, CaseIterable {
-        case auto, svd, snapshots
+        case auto, svd, snapshots, randomized
 
         var method: POD.Method {
             switch self {
             case .auto: return .automatic
             case .svd: return .svd
             case .snapshots: return .snapshots
+            case .randomized: return .randomized
             }
         }
     }
@@ -43,7 +44,7 @@ struct PODCommand: ParsableCommand {
     @Option(name: .customLong("inner-product"), help: "SPD matrix M (.mtx) of the inner product the modes are orthonormal in (mass or energy).")
     var innerProduct: String?
 
-    @Option(help: "auto (method of snapshots for tall matrices or a weighted product, else SVD), svd, or snapshots.")
+    @Option(help: "auto (randomized where its estimate certifies the tolerance on a large tall matrix, else the method of snapshots for tall matrices or a weighted product, else SVD), svd, snapshots, or randomized.")
     var method: MethodChoice = .auto
 
     @Option(help: "Output: the kept modes, shape (dofs, N), float64, Fortran order.")
@@ -97,7 +98,7 @@ struct PODCommand: ParsableCommand {
         let sigma = pod.singularValues
         let total = sigma.reduce(0) { $0 + $1 * $1 }
         let discarded = total > 0 ? sigma.dropFirst(kept).reduce(0) { $0 + $1 * $1 } / total : 0
-        let methodName = pod.method == .svd ? "svd" : "snapshots"
+        let methodName = pod.method.name
 
         if let json {
             let value = JSONValue.object([
@@ -120,8 +121,13 @@ struct PODCommand: ParsableCommand {
             try stage.commit()
         }
         if !OutputDestination.isStandardOutput(json) {
+            let methodTitle = switch pod.method {
+            case .svd: "thin SVD"
+            case .randomized: "randomized range finder, estimate \(String(format: "%.3e", pod.errorEstimate ?? 0))"
+            default: "method of snapshots"
+            }
             var text = "POD of \(snapshots): \(matrix.rows) dofs × \(matrix.columns) snapshots, "
-                + (pod.method == .svd ? "thin SVD" : "method of snapshots") + ", "
+                + methodTitle + ", "
                 + (innerProduct.map { "inner product \($0)" } ?? "Euclidean inner product") + "\n"
             text += "kept \(kept) of \(sigma.count) modes"
                 + (energyTolerance.map { " (energy tolerance \($0)\(modes.map { ", at most \($0)" } ?? ""))" } ?? " (--modes \(kept))")

@@ -36,6 +36,20 @@ public enum BLAS {
         return largest
     }
 
+    /// Σ |xᵢ| by `dasum` over chunks of at most 2³¹ − 1 entries: one vectorized pass. Not finite
+    /// when an entry is NaN or infinite (or the sum overflows); between n·2⁻²⁰⁰ and 2²⁰⁰ it proves
+    /// every entry below 2²⁰⁰ in magnitude and the largest above 2⁻²⁰⁰ (what a Gram matrix needs
+    /// to neither overflow nor underflow), without a second pass for the largest.
+    public static func absoluteSum(_ x: UnsafeBufferPointer<Double>) -> Double {
+        var sum = 0.0, start = 0
+        while start < x.count {
+            let count = Swift.min(x.count - start, Int(Int32.max))
+            sum += cblas_dasum(Int32(count), x.baseAddress! + start, 1)
+            start += count
+        }
+        return sum
+    }
+
     /// x ← a x.
     @inlinable
     public static func scal(_ a: Double, _ x: UnsafeMutableBufferPointer<Double>) {

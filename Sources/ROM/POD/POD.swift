@@ -11,6 +11,11 @@ import LinearAlgebra
 /// √(kε) σ₁ (k snapshots); a truncation that needs more is an error for it, and `.automatic`
 /// takes the SVD then (Euclidean product). Snapshots of any magnitude (1e-300 or 1e300) are
 /// scaled by a power of two before the products, exactly, and the singular values scaled back.
+///
+/// A third method, randomized (`RandomizedRangeFinder`: Halko–Martinsson–Tropp 2011 with the a
+/// posteriori estimate of Buhr–Smetana 2018), reads the snapshots a few times instead of forming
+/// SᵀMS, and stops when its estimate certifies the truncation. `.automatic` tries it on large
+/// tall matrices and takes the exact method where the estimate does not certify the tolerance.
 public struct POD: Sendable {
     /// How the POD is computed.
     public enum Method: Sendable, Equatable {
@@ -18,9 +23,36 @@ public struct POD: Sendable {
         case svd
         /// Eigen-decomposition of the correlation matrix SᵀMS, modes reorthonormalized.
         case snapshots
-        /// `snapshots` when there are at least twice as many rows as snapshots, else `svd`
-        /// (always `snapshots` for a weighted inner product).
+        /// A randomized range finder grown until its a posteriori estimate of
+        /// ‖(I − QQᵀM)S‖ certifies the truncation (with probability 1 − p, p =
+        /// `RandomizedOptions.failureProbability`; deterministic for the energy truncation),
+        /// then the SVD of QᵀMS; serial inner products. An error when the estimate cannot
+        /// certify the truncation with min(n, k) vectors.
+        case randomized
+        /// `randomized` for a serial product on a tall matrix of at least
+        /// `RandomizedOptions.automaticMinimumEntries` entries where its estimate certifies the
+        /// truncation within `automaticRankFraction` · k vectors; otherwise `snapshots` when there
+        /// are at least twice as many rows as snapshots, else `svd` (always `snapshots` for a
+        /// weighted or distributed inner product).
         case automatic
+
+        /// "svd", "snapshots", "randomized" or "automatic".
+        public var name: String {
+            switch self {
+            case .svd: return "svd"
+            case .snapshots: return "snapshots"
+            case .randomized: return "randomized"
+            case .automatic: return "automatic"
+            }
+        }
+    }
+
+    /// The seconds of one stage of the computation (e.g. "gram", "eigen", "sketch").
+    public struct StageTime: Sendable, Equatable {
+        /// The stage.
+        public let name: String
+        /// Its wall-clock seconds.
+        public let seconds: Double
     }
 
     /// How many modes are kept.
@@ -37,20 +69,62 @@ public struct POD: Sendable {
     public let modes: Matrix
     /// All singular values the method resolved, decreasing (beyond the kept ones too).
     public let singularValues: [Double]
-    /// The method used.
+    /// The method used (never `.automatic`).
     public let method: Method
+    /// For the randomized method, the a posteriori estimate of ‖(I − QQᵀM)S‖ (operator norm
+    /// from Euclidean ℝᵏ to (ℝⁿ, M)) for its range basis Q: every singular value is within it of
+    /// the exact one, and the kept modes' projection error is at most it plus σ_{N+1}. Nil for
+    /// the exact methods.
+    public let errorEstimate: Double?
+    /// Where the time went, stage by stage (the check of the snapshots first).
+    public let stages: [StageTime]
 
     /// Computes the POD of `snapshots`.
+    /// - Parameter randomized: the options of the randomized method (used by `.randomized` and
+    ///   `.automatic`).
     /// - Throws: `ROMError.empty`, `.notFinite` (with the index), `.invalidOption` for a bad
-    ///   truncation, and LAPACK failures.
+    ///   truncation or option, a randomized method that cannot certify the truncation, and
+    ///   LAPACK failures.
     public init(snapshots: Matrix, innerProduct: InnerProduct = .euclidean, truncation: Truncation,
-                method: Method = .automatic) throws {
+                method: Method = .automatic, randomized options: RandomizedOptions = RandomizedOptions()) throws {
+        var stages: [StageTime] = []
+        let clock = Stopwatch()
         guard snapshots.rows > 0, snapshots.columns > 0 else { throw ROMError.empty(what: "snapshot matrix") }
-        if let index = snapshots.firstNonFiniteIndex { throw ROMError.notFinite(what: "snapshot matrix", index: index) }
+        // One pass (BLAS dasum) for the finite check and the scale, a second only when the sum is
+        // not finite or not moderate.
+        let sum = snapshots.storage.withUnsafeBufferPointer { BLAS.absoluteSum($0) }
+        if !sum.isFinite, let index = snapshots.firstNonFiniteIndex { throw ROMError.notFinite(what: "snapshot matrix", index: index) }
+        let moderate = sum > Double(snapshots.storage.count) * 0x1p-200 && sum < 0x1p200
+        let largest = moderate ? 1 : snapshots.storage.withUnsafeBufferPointer { BLAS.maxAbs($0) }
         if let m = innerProduct.matrix, m.rows != snapshots.rows {
             throw ROMError.dimensionMismatch(what: "inner-product matrix order vs snapshot length", expected: snapshots.rows, found: m.rows)
         }
         try Self.validate(truncation)
+        try options.validate()
+        if method == .randomized && !innerProduct.isSerial {
+            throw ROMError.invalidOption(name: "POD method", detail: "the randomized method needs a serial inner product; use .snapshots")
+        }
+        let (scaled, scale) = Self.scaledToSafeRange(snapshots, largest: largest)
+        stages.append(StageTime(name: "check", seconds: clock.seconds))
+        let randomizedRank: Int? = method == .randomized ? snapshots.columns
+            : method == .automatic ? Self.automaticRandomizedRank(snapshots, innerProduct, truncation, options) : nil
+        if let rank = randomizedRank {
+            if let result = try Self.randomizedPOD(scaled, innerProduct, truncation, options, maximumRank: rank, stages: &stages) {
+                self.method = .randomized
+                modes = result.modes
+                singularValues = result.sigma.map { $0 * scale }
+                errorEstimate = result.estimate * scale
+                self.stages = stages
+                return
+            }
+            guard method == .automatic else {
+                throw ROMError.invalidOption(
+                    name: "POD method",
+                    detail: "the randomized range finder's estimate does not certify \(truncation) with \(Swift.min(snapshots.rows, snapshots.columns)) "
+                        + "vectors (its round-off floor is about \(Self.randomizedErrorFloor) σ₁); use .snapshots or .svd")
+            }
+            // Not certified within the cap: the exact method below (the time spent stays in `stages`).
+        }
         var chosen = method
         if chosen == .automatic {
             chosen = innerProduct.matrix != nil || !innerProduct.isSerial || snapshots.rows >= 2 * snapshots.columns ? .snapshots : .svd
@@ -69,16 +143,19 @@ public struct POD: Sendable {
             chosen = .svd
         }
         self.method = chosen
-        let (scaled, scale) = Self.scaledToSafeRange(snapshots)
+        errorEstimate = nil
         if chosen == .svd {
+            let svdClock = Stopwatch()
             let svd = try ThinSVD(scaled)
             singularValues = svd.singularValues.map { $0 * scale }
             let kept = Self.keptCount(svd.singularValues, truncation)
             modes = svd.u.columns(0..<kept)
+            stages.append(StageTime(name: "svd", seconds: svdClock.seconds))
         } else {
-            let (modes, sigma) = try Self.methodOfSnapshots(scaled, innerProduct, truncation)
+            let (modes, sigma) = try Self.methodOfSnapshots(scaled, innerProduct, truncation, stages: &stages)
             (self.modes, singularValues) = (modes, sigma.map { $0 * scale })
         }
+        self.stages = stages
     }
 
     /// The smallest σᵢ / σ₁ the method of snapshots resolves with k snapshots: √(kε).
@@ -96,9 +173,8 @@ public struct POD: Sendable {
     }
 
     /// S itself when its entries are of moderate size, else S · 2⁻ᵉ with 2ᵉ about its largest
-    /// magnitude (exact: a power of two), so SᵀMS neither overflows nor underflows; and 2ᵉ.
-    static func scaledToSafeRange(_ s: Matrix) -> (Matrix, Double) {
-        let largest = s.storage.withUnsafeBufferPointer { BLAS.maxAbs($0) }
+    /// magnitude `largest` (exact: a power of two), so SᵀMS neither overflows nor underflows; and 2ᵉ.
+    static func scaledToSafeRange(_ s: Matrix, largest: Double) -> (Matrix, Double) {
         guard largest > 0x1p-200 && largest < 0x1p200 else {
             guard largest > 0 else { return (s, 1) }
             let scale = Double(sign: .plus, exponent: largest.exponent, significand: 1)
@@ -137,10 +213,15 @@ public struct POD: Sendable {
         }
     }
 
-    private static func methodOfSnapshots(_ s: Matrix, _ product: InnerProduct, _ truncation: Truncation) throws
-        -> (Matrix, [Double]) {
+    private static func methodOfSnapshots(_ s: Matrix, _ product: InnerProduct, _ truncation: Truncation,
+                                          stages: inout [StageTime]) throws -> (Matrix, [Double]) {
+        var clock = Stopwatch()
         let correlation = product.gram(s)
+        stages.append(StageTime(name: "gram", seconds: clock.seconds))
+        clock = Stopwatch()
         let eigen = try SymmetricEigen(correlation)
+        stages.append(StageTime(name: "eigen", seconds: clock.seconds))
+        clock = Stopwatch()
         let k = s.columns
         // Descending order; eigenvalues below ε·λ₁ (k of them at most) are round-off.
         let lambda = eigen.values.reversed().map { Swift.max($0, 0) }
@@ -154,7 +235,10 @@ public struct POD: Sendable {
             v.setColumn(j, to: column.map { $0 / sigma[j] })
         }
         var modes = s * v
+        stages.append(StageTime(name: "modes", seconds: clock.seconds))
+        clock = Stopwatch()
         for _ in 0..<2 { modes = try choleskyQR(modes, product) }
+        stages.append(StageTime(name: "orthonormalization", seconds: clock.seconds))
         return (modes, sigma)
     }
 
