@@ -63,7 +63,9 @@ final class NonlinearMechanicsTests: XCTestCase {
     }
 
     /// Viscoplastic steps (isotropic hardening: CHOLMOD; Armstrong–Frederick with recovery: a
-    /// non-symmetric tangent, UMFPACK): the residual falls quadratically, r_{k+1} ≈ c r_k².
+    /// non-symmetric tangent, UMFPACK): the residual falls quadratically, r_{k+1} ≈ c r_k². Seen:
+    /// r = 0.20, 0.12, 0.048, 6.4e-3, 8.6e-5, 1.3e-8, 7e-14 (orders 1.9, 2.1, 2.1, 2.0) with
+    /// isotropic hardening; 0.096, 0.027, 1.9e-3, 8.6e-6, 1.5e-10, 3e-14 (orders 2.0, 2.1, 2.0) with AF.
     func testNewtonConvergesQuadraticallyOnAViscoplasticStep() throws {
         for kinematic in [false, true] {
             let (space, loading) = try rotatingBar(omega: 5000, temperature: 700)
@@ -74,16 +76,24 @@ final class NonlinearMechanicsTests: XCTestCase {
             let report = try XCTUnwrap(last)
             let p = try XCTUnwrap(solver.fields.stateField("p", of: solver.law))
             let r = report.residuals
-            let rates = (1..<(r.count - 1)).map { log(r[$0 + 1] / r[$0]) / log(r[$0] / r[$0 - 1]) }
+            let rates = (1..<(r.count - 1)).map { (k: Int) -> Double in order(r, k) }
             print("Newton (kinematic: \(kinematic)): p_max \(p.max()!), residuals \(r), convergence orders \(rates), LU \(report.usedLU)")
             XCTAssertGreaterThan(p.max()!, 1e-4)
             XCTAssertGreaterThanOrEqual(report.iterations, 3)
             XCTAssertEqual(report.usedLU, kinematic)
-            // The last ratio above round-off shows order 2 (≥ 1.6 allows for the noise of the last digits).
-            let meaningful = (1..<(r.count - 1)).filter { r[$0 + 1] > 1e-14 }
+            // Orders where r_{k+1} stays well above round-off (≈ 1e-13 here): 2, up to noise.
+            let meaningful = (1..<(r.count - 1)).filter { r[$0 + 1] > 1e-11 }
             let k = try XCTUnwrap(meaningful.last)
-            XCTAssertGreaterThanOrEqual(log(r[k + 1] / r[k]) / log(r[k] / r[k - 1]), 1.6, "residuals \(r)")
+            XCTAssertGreaterThanOrEqual(order(r, k), 1.8, "residuals \(r)")
+            for k in meaningful { XCTAssertGreaterThanOrEqual(order(r, k), 1.5, "residuals \(r)") }
         }
+    }
+
+    /// The convergence order log(r_{k+1}/r_k) / log(r_k/r_{k−1}) at iteration k.
+    func order(_ r: [Double], _ k: Int) -> Double {
+        let ahead: Double = log(r[k + 1] / r[k])
+        let behind: Double = log(r[k] / r[k - 1])
+        return ahead / behind
     }
 
     /// The assembled tangent against a central difference of the internal force in a random

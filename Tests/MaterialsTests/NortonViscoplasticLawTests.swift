@@ -149,7 +149,7 @@ final class NortonViscoplasticLawTests: XCTestCase {
     /// Below the threshold the law is LinearElasticLaw, to the last bit: stress, tangent, state.
     func testElasticLimitEqualsLinearElasticLaw() throws {
         let law = try chaboche()
-        let strain = [1.2e-3, -3e-4, 2e-4, 4e-4, -1e-4, 3e-4]
+        let strain = [6e-4, -1.5e-4, 1e-4, 2e-4, -0.5e-4, 1.5e-4]
         for (t, dt) in [(20.0, 1.0), (650.0, 10.0), (1000.0, 0.0)] {
             let vp = try law.update(strain: strain, temperature: t, timeStep: dt, previousState: law.initialState(temperature: t))
             let el = try law.elastic.update(strain: strain, temperature: t, timeStep: dt, previousState: [])
@@ -165,13 +165,13 @@ final class NortonViscoplasticLawTests: XCTestCase {
     func testHugeTrialStressDoesNotOverflow() throws {
         let law = try NortonViscoplasticLaw(elastic: LinearElasticLaw(youngsModulus: Self.e, poissonRatio: Self.nu),
                                             yieldStress: TemperatureTable(constant: 100), nortonK: TemperatureTable(constant: 50),
-                                            nortonN: TemperatureTable(constant: 40))
-        XCTAssertEqual(pow((Self.e - 100) / 50, 40), .infinity)
+                                            nortonN: TemperatureTable(constant: 100))
+        XCTAssertEqual(pow((Self.e - 100) / 50, 100), .infinity)
         let out = try law.update(strain: [1, 0, 0, 0, 0, 0], temperature: 20, timeStep: 1e4, previousState: law.initialState(temperature: 20))
         let dp = out.state[NortonViscoplasticLaw.pOffset]
         XCTAssertTrue(dp > 0 && dp.isFinite)
         let overstress = Voigt.vonMises(out.stress) - 100
-        XCTAssertEqual(50 * pow(dp / 1e4, 1.0 / 40), overstress, accuracy: 1e-9 * overstress)
+        XCTAssertEqual(50 * pow(dp / 1e4, 1.0 / 100), overstress, accuracy: 1e-9 * overstress)
         for s in out.stress + out.tangent { XCTAssertTrue(s.isFinite) }
     }
 
