@@ -18,15 +18,15 @@ struct BladeCase {
 
     /// A nickel-base superalloy at high temperature, unified Chaboche model (Norton flow,
     /// isotropic and Armstrong–Frederick kinematic hardening). The numbers are representative,
-    /// not one alloy's identification: elastic constants and expansion of the order of Inconel 718
-    /// and the cast Ni-base alloys (E from 205 GPa at 20 °C to 135 GPa at 1050 °C, secant α from
-    /// 12.5e-6 to 16.6e-6 /K), and viscoplastic parameters in the range of the published Chaboche
-    /// identifications of such alloys (Lemaitre & Chaboche, *Mechanics of Solid Materials*,
-    /// ch. 6; Chaboche's IN100 data): K from 1500 to 300 MPa·s^{1/n} (soft, so that creep shows within a 300 s cycle), n from 15 (cold) to 6 (hot).
+    /// chosen by us, not one alloy's identification: elastic constants and expansion of the order
+    /// of Inconel 718 and the cast Ni-base alloys (E from 205 GPa at 20 °C to 135 GPa at 1050 °C,
+    /// secant α from 12.5e-6 to 16.6e-6 /K), viscoplastic parameters of the form of Lemaitre &
+    /// Chaboche, *Mechanics of Solid Materials*, ch. 6, with a soft K (1500 to 300 MPa·s^{1/n}) so
+    /// that creep shows within a 300 s cycle, n from 15 (cold) to 6 (hot).
     ///
     /// `recovery: false` sets the Armstrong–Frederick recovery D to 0 (linear kinematic hardening):
     /// every tangent is then symmetric and the solver factors by CHOLMOD instead of UMFPACK.
-    static func law(recovery: Bool = true) throws -> NortonViscoplasticLaw {
+    static func law(recovery: Bool) throws -> NortonViscoplasticLaw {
         func table(_ values: [Double], _ name: String) throws -> TemperatureTable {
             try TemperatureTable(temperatures: temperatures, values: values, name: name)
         }
