@@ -24,6 +24,7 @@ let package = Package(
         .executable(name: "local-bases", targets: ["local-bases"]),
         .executable(name: "romkit-fuzz", targets: ["romkit-fuzz"]),
         .executable(name: "distributed-pod", targets: ["distributed-pod"]),
+        .executable(name: "turbine-blade", targets: ["turbine-blade"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -146,9 +147,14 @@ let package = Package(
             dependencies: ["FEM", "LinearAlgebra", "DriverOptions", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "cases/poisson"
         ),
+        .executableTarget(
+            name: "turbine-blade",
+            dependencies: ["FEM", "Materials", "LinearAlgebra", "DriverOptions", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "cases/turbine-blade"
+        ),
         .testTarget(
             name: "FEMTests",
-            dependencies: ["FEM", "LinearAlgebra", "TestSupport", .product(name: "ComplexModule", package: "swift-numerics")]
+            dependencies: ["FEM", "Materials", "LinearAlgebra", "TestSupport", .product(name: "ComplexModule", package: "swift-numerics")]
         ),
         .testTarget(name: "EIMTests", dependencies: ["EIM", "LinearAlgebra", "TestSupport"]),
         .executableTarget(
@@ -167,7 +173,7 @@ let package = Package(
         .testTarget(name: "DomainDecompTests", dependencies: ["DomainDecomp", "FEM", "ROM", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "ModuleTests", dependencies: ["FEM", "ROM", "EIM", "DomainDecomp"]),
         // End-to-end tests of the drivers: run each executable on a small case, compare its JSON.
-        .testTarget(name: "DriverTests", dependencies: ["rom-bench", "thermal-block", "matrix-functions", "nonintrusive-rb", "poisson", "eim-functions", "rom", "eifmm", "local-bases", "distributed-pod", "mpi-check", "ROM", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "DriverTests", dependencies: ["rom-bench", "thermal-block", "matrix-functions", "nonintrusive-rb", "poisson", "eim-functions", "rom", "eifmm", "local-bases", "distributed-pod", "turbine-blade", "mpi-check", "ROM", "LinearAlgebra", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

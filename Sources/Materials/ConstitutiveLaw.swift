@@ -98,7 +98,7 @@ public struct ConstitutiveLawDescription: Sendable, Equatable {
 public enum ConstitutiveLaws {
     /// The built-in laws, by ``DescribableConstitutiveLaw/lawName``. A law added to this module
     /// is listed here.
-    static let registered: [any DescribableConstitutiveLaw.Type] = [LinearElasticLaw.self]
+    static let registered: [any DescribableConstitutiveLaw.Type] = [LinearElasticLaw.self, NortonViscoplasticLaw.self]
 
     /// The names of the registered laws.
     public static var names: [String] { registered.map { $0.lawName } }

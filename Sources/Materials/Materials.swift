@@ -10,4 +10,6 @@
 /// - ``ConstitutiveLawDescription`` and ``ConstitutiveLaws``: a law as a name and named parameter
 ///   arrays, so a model file can carry it and rebuild it.
 /// - ``LinearElasticLaw``: isotropic thermoelasticity (the elastic limit of every law).
+/// - ``NortonViscoplasticLaw``: Norton elastoviscoplasticity with isotropic and Armstrong–Frederick
+///   kinematic hardening (the unified Chaboche model), radial return and consistent tangent.
 public enum MaterialsModule {}
