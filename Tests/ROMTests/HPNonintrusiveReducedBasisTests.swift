@@ -29,7 +29,7 @@ final class HPNonintrusiveReducedBasisTests: XCTestCase {
     }
 
     private func reduce(maxTerms: Int, maxBasis: Int, maxSubdomains: Int = 64) throws -> HPNonintrusiveReducedBasis.Result<Double> {
-        let local = try NonintrusiveReducedBasis(operatorTolerance: 1e-6, rightHandSideTolerance: 1e-10, tolerance: 1e-6, maxBasisSize: maxBasis)
+        let local = try NonintrusiveReducedBasis(operatorTolerance: 1e-6, rightHandSideTolerance: 1e-10, tolerance: 1e-4, maxBasisSize: maxBasis)
         let method = try HPNonintrusiveReducedBasis(local: local, maxTerms: maxTerms, splitComponents: [0, 1], interpolationSplitComponents: [1],
                                                     maxSubdomains: maxSubdomains)
         let samples = try Self.samples.get()
@@ -83,7 +83,7 @@ final class HPNonintrusiveReducedBasisTests: XCTestCase {
             XCTAssertLessThanOrEqual(subdomain.operatorTerms, 12)
             XCTAssertLessThanOrEqual(subdomain.basisSize, 10)
             XCTAssertLessThanOrEqual(subdomain.operatorError, 1e-6)
-            XCTAssertLessThanOrEqual(subdomain.maxIndicator, 1e-6, "subdomain \(i): the greedy's tolerance")
+            XCTAssertLessThanOrEqual(subdomain.maxIndicator, 1e-4, "subdomain \(i): the greedy's tolerance")
             XCTAssertEqual(subdomain.box, partition.boxes[i])
             // The local model on its own training parameters: the relative indicator within the
             // tolerance (what the greedy measured), from the magic entries of the sampled matrices.
@@ -144,7 +144,7 @@ final class HPNonintrusiveReducedBasisTests: XCTestCase {
             worst = max(worst, x.norm(zip(truth, reduced).map { $0 - $1 }) / x.norm(truth))
         }
         print("hp 1D: worst relative error in X on 30 fresh μ: \(worst)")
-        XCTAssertLessThan(worst, 1e-5)
+        XCTAssertLessThan(worst, 1e-3, "10× the greedy's tolerance on the relative indicator")
     }
 
     func testABadTreeInTheFileIsAnErrorNamingIt() throws {

@@ -10,8 +10,9 @@ enum PartitionMode: String, ExpressibleByArgument, CaseIterable {
     case global, hp
 }
 
-/// The options of `--partition hp` (`HPNonintrusiveReducedBasis`). Defaults measured on the bump
-/// at n = 100 (docs/benchmarks.md, "Nonintrusive RB": `nonintrusive-rb --json -`).
+/// The options of `--partition hp` (`HPNonintrusiveReducedBasis`). Defaults: the configuration
+/// measured on the bump at n = 100 (docs/benchmarks.md, "hp partition": 16 subdomains of
+/// 0.15 × 0.15 centres, d ≤ 40, N = 30); a larger `--max-subdomains` lets the splitting go on.
 struct HPOptions: ParsableArguments {
     static let defaultTolerance = 3e-5, defaultOperatorTolerance = 1e-5
 
@@ -25,11 +26,11 @@ struct HPOptions: ParsableArguments {
     @Option(name: .customLong("subdomain-terms"), help: "hp: d_max, the most local operator terms; a subdomain that needs more is split.")
     var terms = 40
 
-    @Option(name: .customLong("max-subdomains"), help: "hp: at most this many subdomains.")
-    var maxSubdomains = 64
+    @Option(name: .customLong("max-subdomains"), help: "hp: at most this many subdomains (beyond 2^initial-depth the splitting is adaptive).")
+    var maxSubdomains = 16
 
     @Option(name: .customLong("initial-depth"), help: "hp: bisections of the centres' box made before any box is tried (2^depth boxes to start).")
-    var initialDepth = 2
+    var initialDepth = 4
 
     func validate() throws {
         try ResourceBudget.check("--subdomain-grid", grid, in: 1...1_000, meaning: "centres per axis of a subdomain")
