@@ -42,7 +42,7 @@ struct OnlineCommand: ParsableCommand {
     @Option(help: "With --matrix: f(μ) (.npy or .mtx); without it, f's coefficients are interpolated at μ.")
     var rhs: String?
 
-    @Option(help: "Nonintrusive models: the magic entries (.npy), operator's then optionally the right-hand side's, in the order 'rom info' lists.")
+    @Option(help: "Nonintrusive models: the magic entries (.npy), operator's then optionally the right-hand side's, in the order 'rom info' lists (hp models: those of the subdomain of --mu).")
     var entries: String?
 
     @Option(help: "Timing: passes over the parameters (default: as many as fill about 0.05 s).")
@@ -64,7 +64,13 @@ struct OnlineCommand: ParsableCommand {
     func run() throws {
         var reduced = try OnlineModelFile.load(URL(fileURLWithPath: model)).model
         if matrix != nil || entries != nil {
-            guard let nonintrusive = reduced as? NonintrusiveModelEvaluator<Double> else {
+            var target = reduced as? NonintrusiveModelEvaluator<Double>
+            if let hp = reduced as? PartitionedNonintrusiveEvaluator<Double> {
+                // An hp model: the entries are those of the local model of μ's subdomain.
+                let mu = try ParameterInput.parse(self.mu!, space: hp.parameterSpace, place: "--mu")
+                target = mu.values.withUnsafeBufferPointer { hp.select($0) }
+            }
+            guard let nonintrusive = target else {
                 throw ToolError("--matrix and --entries need a nonintrusive model; \(model) is a '\(reduced.method)' model")
             }
             let given = try EntryQuery.entries(for: nonintrusive.model, matrix: matrix, rhs: rhs, entries: entries)

@@ -17,7 +17,8 @@ final class NonintrusiveRBDriverTests: XCTestCase {
     func testBumpReproducesStoredFigures() throws {
         let temporary = try TemporaryFolder("nonintrusive-rb-bump")
         defer { temporary.remove() }
-        let json = try run(["--n", "16", "--grid", "7", "--heights", "2", "--test", "8", "--max-basis", "30", "--out", temporary.url.path])
+        let json = try run(["--partition", "global", "--n", "16", "--grid", "7", "--heights", "2", "--test", "8", "--max-basis", "30",
+                            "--out", temporary.url.path])
         func number(_ key: String) throws -> Double { try XCTUnwrap(json[key] as? Double, "missing \(key)") }
         XCTAssertEqual(json["truth_dimension"] as? Int, 225)
         XCTAssertEqual(json["training_size"] as? Int, 99)
@@ -37,6 +38,34 @@ final class NonintrusiveRBDriverTests: XCTestCase {
         XCTAssertEqual(loaded.method, "nonintrusive-reduced-basis")
         XCTAssertEqual(loaded.model.reducedDimension, 30)
         try loaded.model.solve(Parameter([5, 0.5, 0.5]))
+        XCTAssertGreaterThan(loaded.model.errorEstimate, 0)
+    }
+
+    func testTheHPPartitionReproducesStoredFigures() throws {
+        let temporary = try TemporaryFolder("nonintrusive-rb-hp")
+        defer { temporary.remove() }
+        let json = try run(["--n", "16", "--heights", "2", "--subdomain-grid", "5", "--subdomain-terms", "20", "--subdomain-basis", "12",
+                            "--max-subdomains", "8", "--initial-depth", "2", "--operator-tol", "1e-4", "--tol", "1e-3", "--test", "8", "--out", temporary.url.path])
+        func number(_ key: String) throws -> Double { try XCTUnwrap(json[key] as? Double, "missing \(key)") }
+        XCTAssertEqual(json["partition"] as? String, "hp", "the bump's default")
+        XCTAssertEqual(json["truth_dimension"] as? Int, 225)
+        // The subdomain limit stops the splitting (the 15 × 15 mesh resolves the bump poorly): every
+        // subdomain keeps d = 20, N = 12, and the error is below the global model's with d = 50, N = 30.
+        XCTAssertEqual(json["subdomains"] as? Int, 8)
+        XCTAssertEqual(json["unconverged_subdomains"] as? Int, 8)
+        XCTAssertEqual(json["splits_for_interpolation"] as? Int, 4)
+        XCTAssertEqual(json["eim_terms"] as? Int, 20)
+        XCTAssertEqual(json["basis_size"] as? Int, 12)
+        XCTAssertEqual(json["rhs_eim_terms"] as? Int, 1, "f = 1 does not depend on μ")
+        XCTAssertEqual(try number("max_true_error"), 0.022138871921095656, accuracy: 1e-6)
+        XCTAssertEqual(try number("indicator_effectivity_min"), 1.0249850503797562, accuracy: 1e-4)
+        XCTAssertEqual(try number("indicator_effectivity_max"), 1.8894852649482248, accuracy: 1e-4)
+        for key in ["offline_seconds", "online_seconds_per_query", "fem_seconds_per_solve", "speedup"] {
+            XCTAssertGreaterThan(try number(key), 0, key)
+        }
+        let loaded = try OnlineModelFile.load(temporary.file("model.npz"))
+        XCTAssertEqual(loaded.method, "hp-nonintrusive-reduced-basis")
+        try loaded.model.solve(Parameter([5, 0.3, 0.7]))
         XCTAssertGreaterThan(loaded.model.errorEstimate, 0)
     }
 
@@ -64,6 +93,9 @@ final class NonintrusiveRBDriverTests: XCTestCase {
             XCTAssertNotEqual(result.status, 0)
             XCTAssertTrue(result.stderr.contains(option), result.stderr)
         }
+        let partition = try DriverProcess.run("nonintrusive-rb", ["--problem", "thermal-block", "--partition", "hp", "--quiet"])
+        XCTAssertNotEqual(partition.status, 0)
+        XCTAssertTrue(partition.stderr.contains("--partition hp"), partition.stderr)
         let missing = try DriverProcess.run("nonintrusive-rb", ["--matrices", "/nonexistent/family", "--quiet"])
         XCTAssertNotEqual(missing.status, 0)
         XCTAssertTrue(missing.stderr.contains("parameters.csv"), missing.stderr)

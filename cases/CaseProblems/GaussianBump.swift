@@ -26,7 +26,8 @@ public final class GaussianBump: MatrixFamily, @unchecked Sendable {
     private let assembler: Assembler
     private let load: [Double]
     private let lock = NSLock()
-    private var entryAssembler: (positions: [MatrixPosition], assembler: EntryAssembler)?
+    /// The entry assemblers made so far, one per set of positions (an hp model has one per subdomain).
+    private var entryAssemblers: [[MatrixPosition]: EntryAssembler] = [:]
 
     /// Builds the mesh, the space and X.
     public init(n: Int) throws {
@@ -73,16 +74,30 @@ public final class GaussianBump: MatrixFamily, @unchecked Sendable {
     /// Entries are cheap.
     public var evaluatesEntriesCheaply: Bool { true }
 
-    /// The entry assembler of `positions`, made once for the positions a model reads.
+    /// The entry assembler of `positions`, made once for each set of positions a model reads.
     private func entryAssembler(for positions: [MatrixPosition]) -> EntryAssembler {
         lock.lock()
         defer { lock.unlock() }
-        if let cached = entryAssembler, cached.positions == positions { return cached.assembler }
+        if let cached = entryAssemblers[positions] { return cached }
         let free = elimination.freeDofs
         let global = positions.map { (row: free[$0.row], column: free[$0.column]) }
         let made = EntryAssembler(space: space, positions: global, quadratureDegree: BilinearForm.diffusion(.function { _ in 1 }).quadratureDegree(for: 1))
-        entryAssembler = (positions, made)
+        entryAssemblers[positions] = made
         return made
+    }
+
+    /// The training set of a sub-box of the parameter box (a subdomain of the hp method): the
+    /// tensor grid of `heights` values of μ₀ and `grid` × `grid` centres, each spanning the box's
+    /// range, bounds included (one value: the middle).
+    public func trainingSet(heights: Int, grid: Int, in box: ParameterSpace) -> [Parameter] {
+        func axis(_ c: Int, _ count: Int) -> [Double] {
+            count > 1 ? (0..<count).map { $0 == count - 1 ? box.upper[c] : box.lower[c] + (box.upper[c] - box.lower[c]) * Double($0) / Double(count - 1) }
+                      : [(box.lower[c] + box.upper[c]) / 2]
+        }
+        let hs = axis(0, heights), xs = axis(1, grid), ys = axis(2, grid)
+        var set: [Parameter] = []
+        for h in hs { for y in ys { for x in xs { set.append(Parameter([h, x, y])) } } }
+        return set
     }
 
     /// The nodal field on the whole mesh (zero on the boundary).

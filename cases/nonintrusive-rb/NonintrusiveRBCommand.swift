@@ -11,7 +11,8 @@ import ROM
 ///
 /// Sample runs:
 /// ```
-/// nonintrusive-rb                                   # the Gaussian bump, n = 100
+/// nonintrusive-rb                                   # the Gaussian bump, n = 100, hp partition
+/// nonintrusive-rb --partition global                # the same with one global model
 /// nonintrusive-rb --problem thermal-block --export out/tb-family   # writes the family as .mtx files
 /// nonintrusive-rb --matrices out/tb-family --json -                # any family written by another code
 /// ```
@@ -53,11 +54,19 @@ struct NonintrusiveRBCommand: ParsableCommand {
     @Option(help: "Fresh test parameters (random).")
     var test = 50
 
-    @Option(help: "Greedy tolerance on the relative indicator.")
-    var tol = 1e-6
+    @Option(help: "Greedy tolerance on the relative indicator (default \(Self.defaultTolerance), hp: \(HPOptions.defaultTolerance)).")
+    var tol: Double?
 
-    @Option(name: .customLong("operator-tol"), help: "Relative tolerance of the operator's empirical interpolation.")
-    var operatorTolerance = 1e-7
+    @Option(name: .customLong("operator-tol"),
+            help: "Relative tolerance of the operator's empirical interpolation (default \(Self.defaultOperatorTolerance), hp: \(HPOptions.defaultOperatorTolerance)).")
+    var operatorTolerance: Double?
+
+    static let defaultTolerance = 1e-6, defaultOperatorTolerance = 1e-7
+
+    @Option(help: "bump: hp (split the centres' box into subdomains, one local model each) or global (one model); other problems: global.")
+    var partition: PartitionMode?
+
+    @OptionGroup var hp: HPOptions
 
     @Option(name: .customLong("max-basis"), help: "Largest basis.")
     var maxBasis = 60
@@ -100,7 +109,8 @@ struct NonintrusiveRBCommand: ParsableCommand {
                                        for: "--n \(n) (\(String(format: "%.2g", dofs)) unknowns) with \(String(format: "%.3g", samples)) training samples")
         if let a = stabilityConstant, !(a > 0 && a.isFinite) { throw ValidationError("--stability-constant must be a positive number, got \(a)") }
         if test < 0 { throw ValidationError("--test must be nonnegative, got \(test)") }
-        for (name, value) in [("--tol", tol), ("--operator-tol", operatorTolerance)] where !(value > 0 && value.isFinite) {
+        for (name, value) in [("--tol", tol), ("--operator-tol", operatorTolerance)].compactMap({ p in p.1.map { (p.0, $0) } })
+            where !(value > 0 && value.isFinite) {
             throw ValidationError("\(name) must be a positive number, got \(value)")
         }
     }
@@ -110,8 +120,10 @@ struct NonintrusiveRBCommand: ParsableCommand {
     func run() throws {
         let clock = Stopwatch()
         let alpha = stabilityConstant ?? (matrices == nil && problem == .thermalBlock ? 0.1 : 1)
-        let method = try NonintrusiveReducedBasis(operatorTolerance: operatorTolerance, rightHandSideTolerance: 1e-10, maxTerms: maxTerms,
-                                                  tolerance: tol, maxBasisSize: maxBasis, stabilityConstant: alpha)
+        if try usesHP() { return try runHP(clock: clock, alpha: alpha) }
+        let method = try NonintrusiveReducedBasis(operatorTolerance: operatorTolerance ?? Self.defaultOperatorTolerance, rightHandSideTolerance: 1e-10,
+                                                  maxTerms: maxTerms, tolerance: tol ?? Self.defaultTolerance, maxBasisSize: maxBasis,
+                                                  stabilityConstant: alpha)
         var figures: [(String, JSONValue)] = []
         let run: NonintrusiveRun
         if let matrices {
@@ -134,12 +146,13 @@ struct NonintrusiveRBCommand: ParsableCommand {
                 say("thermal block: \(block.dofs) dofs, sampling \(training.count) training parameters")
                 run = try NonintrusiveRun(family: family, training: training, innerProduct: block.problem.innerProduct.matrix!, method: method,
                                           test: test > 0 ? try block.problem.parameterSpace.random(count: test, seed: seed) : [], say: say)
-                let intrusive = try ReducedBasisGreedy(tolerance: tol, relative: true, maxBasisSize: maxBasis)
+                let intrusive = try ReducedBasisGreedy(tolerance: tol ?? Self.defaultTolerance, relative: true, maxBasisSize: maxBasis)
                     .run(problem: block.problem, trainingSet: training)
                 figures.append(("intrusive_basis_size", .int(intrusive.model.size)))
             }
             figures.append(("problem", .string(problem.rawValue)))
         }
+        figures.append(("partition", .string("global")))
         let folder = URL(fileURLWithPath: out)
         let model = folder.appendingPathComponent("model.npz")
         try OnlineModelFile.write(run.result.model, to: model, provenance: .init(

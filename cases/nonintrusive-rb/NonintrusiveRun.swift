@@ -92,7 +92,7 @@ struct NonintrusiveRun {
     }
 
     /// Mean seconds of `body(i)` over i < count, repeated to fill about 0.1 s.
-    private static func time(_ count: Int, _ body: (Int) throws -> Void) throws -> Double {
+    static func time(_ count: Int, _ body: (Int) throws -> Void) throws -> Double {
         var passes = 1
         while true {
             let clock = Stopwatch()

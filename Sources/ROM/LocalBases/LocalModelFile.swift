@@ -35,25 +35,23 @@ extension OnlineModelFile {
     /// `reduced-basis` file (expression coefficients, a `CoercivityBound`).
     public static func write(_ model: LocalReducedModel, to url: URL, provenance: Provenance, compressed: Bool = false) throws {
         let d = model.parameterSpace.dimension, k = model.clusterCount, m = model.trainingParameters.count
-        var arrays: [String: NPYArray] = [
+        var archive = NPZArchive(arrays: [
             "representative_parameters": NPYArray(Matrix(rows: d, columns: k, storage: model.representativeParameters.flatMap(\.values))),
             "training_parameters": NPYArray(Matrix(rows: d, columns: m, storage: model.trainingParameters.flatMap(\.values))),
             "training_labels": NPYArray(shape: [m], fortranOrder: true, elements: .int64(model.trainingLabels)),
-        ]
-        var entries: [String: Data] = [:]
+        ])
         for (c, local) in model.models.enumerated() {
             let (localArrays, header) = try contents(of: local, provenance: provenance)
-            for (name, array) in localArrays { arrays[clusterPrefix(c) + name] = array }
-            entries[clusterPrefix(c) + ModelArchive.headerEntry] = try ModelArchive.encodedHeader(header)
+            archive.insertMember(arrays: localArrays, header: try ModelArchive.encodedHeader(header), prefix: clusterPrefix(c))
         }
         let header = LocalHeader(format: formatName, version: formatVersion, method: localReducedBasesMethod,
                                  parameterSpace: model.parameterSpace, clustering: model.clusteringMethod,
                                  selection: model.selection.key, neighbours: model.selection.neighbours,
                                  sizes: ["clusters": k, "training": m, "N": model.largestSize, "truth_dimension": model.truthDimension],
                                  provenance: provenance)
-        entries[ModelArchive.headerEntry] = try ModelArchive.encodedHeader(header)
+        archive.otherEntries[ModelArchive.headerEntry] = try ModelArchive.encodedHeader(header)
         try AtomicFile.createParentFolder(of: url)
-        try NPZ.write(NPZArchive(arrays: arrays, otherEntries: entries), to: url, compressed: compressed)
+        try NPZ.write(archive, to: url, compressed: compressed)
     }
 
     /// Reads a dictionary of local models.
@@ -91,11 +89,9 @@ extension OnlineModelFile {
         let labels = try arrays.indices("training_labels", [m], in: 0..<k)
         let models = try (0..<k).map { c -> ReducedModel in
             let prefix = clusterPrefix(c)
-            guard let entry = archive.otherEntries[prefix + ModelArchive.headerEntry] else {
+            guard let local = archive.member(prefix: prefix, file: file) else {
                 throw arrays.invalid("the entry \(prefix)\(ModelArchive.headerEntry) of cluster \(c) is missing")
             }
-            var local = NPZArchive(otherEntries: [ModelArchive.headerEntry: entry], fileName: file)
-            for (name, array) in archive.arrays where name.hasPrefix(prefix) { local.arrays[String(name.dropFirst(prefix.count))] = array }
             return try read(local, file: "\(file) (cluster \(c))").model
         }
         func parameters(_ values: [Double], _ count: Int) -> [Parameter] {

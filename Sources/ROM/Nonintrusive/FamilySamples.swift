@@ -79,6 +79,25 @@ public struct FamilySamples<Element: Scalar>: Sendable {
         self.rightHandSides = rightHandSides
     }
 
+    /// The samples whose parameters lie in `box` (a sub-box of the family's), on the same pattern,
+    /// with `box` as their parameter space: the training set of a subdomain. Throws
+    /// `ROMError.empty` when none lies in it.
+    public func restricted(to box: ParameterSpace) throws -> FamilySamples {
+        let kept = parameters.indices.filter { (try? box.validate(parameters[$0])) != nil }
+        guard !kept.isEmpty else { throw ROMError.empty(what: "training set of the subdomain \(zip(box.lower, box.upper).map { "[\($0), \($1)]" }.joined(separator: " × "))") }
+        return FamilySamples(parameterSpace: box, parameters: kept.map { parameters[$0] }, pattern: pattern,
+                             values: kept.map { values[$0] }, rightHandSides: kept.map { rightHandSides[$0] })
+    }
+
+    private init(parameterSpace: ParameterSpace, parameters: [Parameter], pattern: CSRMatrix<Element>, values: [[Element]],
+                 rightHandSides: [[Element]]) {
+        self.parameterSpace = parameterSpace
+        self.parameters = parameters
+        self.pattern = pattern
+        self.values = values
+        self.rightHandSides = rightHandSides
+    }
+
     /// The union of the patterns, rows sorted.
     static func unionPattern(_ matrices: [CSRMatrix<Element>]) -> CSRMatrix<Element> {
         let first = matrices[0]

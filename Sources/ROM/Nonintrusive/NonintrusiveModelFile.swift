@@ -33,6 +33,14 @@ extension OnlineModelFile {
     /// Writes a nonintrusive model atomically.
     public static func write<Element: Scalar>(_ model: NonintrusiveReducedModel<Element>, to url: URL, provenance: Provenance,
                                               compressed: Bool = false) throws {
+        let (arrays, header) = contents(of: model, provenance: provenance)
+        try ModelArchive.write(arrays: arrays, header: header, to: url, compressed: compressed)
+    }
+
+    /// The arrays and the `model.json` header of a nonintrusive model file (what `write` stores;
+    /// an hp model stores one such pair per subdomain).
+    static func contents<Element: Scalar>(of model: NonintrusiveReducedModel<Element>, provenance: Provenance)
+        -> (arrays: [String: NPYArray], header: NonintrusiveHeader) {
         let n = model.size, d = model.operatorPositions.count, l = model.rightHandSideIndices.count, k = model.sketchSize
         var arrays: [String: NPYArray] = [
             "reduced_operators": .scalars(model.reducedOperators.flatMap(\.storage), shape: [n, n, d]),
@@ -56,7 +64,7 @@ extension OnlineModelFile {
         let header = NonintrusiveHeader(format: formatName, version: formatVersion, method: nonintrusiveMethod,
                                         scalar: Element.isComplex ? "complex128" : "float64", parameterSpace: model.parameterSpace,
                                         stabilityConstant: model.stabilityConstant, sizes: sizes, provenance: provenance)
-        try ModelArchive.write(arrays: arrays, header: header, to: url, compressed: compressed)
+        return (arrays, header)
     }
 
     /// Reads a nonintrusive model file of scalar `Element`.

@@ -94,12 +94,20 @@ public struct NonintrusiveReducedBasis: Sendable {
     /// basis and of the residual's dual norm (nil: Euclidean). `progress` receives one line per stage.
     public func reduce<Element: Scalar>(_ samples: FamilySamples<Element>, innerProduct: SparseMatrix?,
                                         progress: ((String) -> Void)? = nil) throws -> Result<Element> {
+        try reduce(samples, innerProduct: innerProduct, operatorInterpolation: nil, progress: progress)
+    }
+
+    /// The same with the operator's interpolation already made (`given`, on these samples): the
+    /// hp method checks the interpolation of a subdomain before it runs the greedy there.
+    func reduce<Element: Scalar>(_ samples: FamilySamples<Element>, innerProduct: SparseMatrix?,
+                                 operatorInterpolation given: MatrixEmpiricalInterpolation<Element>?,
+                                 progress: ((String) -> Void)?) throws -> Result<Element> {
         let n = samples.order
         let x = innerProduct ?? .identity(n)
         guard x.rows == n, x.columns == n else { throw ROMError.dimensionMismatch(what: "inner-product matrix order", expected: n, found: x.rows) }
         return try BLASRuntime.withThreadCount(1) {
             let clock = Stopwatch()
-            let operatorEIM = try MatrixEmpiricalInterpolation(samples: samples, tolerance: operatorTolerance, maxTerms: maxTerms)
+            let operatorEIM = try given ?? MatrixEmpiricalInterpolation(samples: samples, tolerance: operatorTolerance, maxTerms: maxTerms)
             progress?("operator interpolation: \(operatorEIM.terms) terms (+1 for the estimate), relative training error \(operatorEIM.values.errorHistory.last ?? 0)")
             let loadEIM = try VectorEmpiricalInterpolation(samples: samples.rightHandSides, tolerance: rightHandSideTolerance, maxTerms: maxTerms)
             progress?("right-hand side interpolation: \(loadEIM.terms) terms (+1)")

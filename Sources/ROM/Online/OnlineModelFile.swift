@@ -23,7 +23,7 @@ public enum OnlineModelFile {
     /// The `method` of a certified reduced basis model.
     public static let reducedBasisMethod = "reduced-basis"
     /// The methods this ROMKit reads, each answered by its `OnlineModel`.
-    public static let methods = [reducedBasisMethod, nonintrusiveMethod, localReducedBasesMethod, hyperReducedMechanicsMethod]
+    public static let methods = [reducedBasisMethod, nonintrusiveMethod, localReducedBasesMethod, hyperReducedMechanicsMethod, hpNonintrusiveMethod]
 
     /// Provenance recorded in the model: who made it, from what, when.
     public typealias Provenance = FileProvenance
@@ -153,6 +153,9 @@ public enum OnlineModelFile {
         case hyperReducedMechanicsMethod:
             let (model, provenance) = try readHyperReduced(archive, file: file)
             return Loaded(model: try HyperReducedModelEvaluator(model: model), method: header.method, provenance: provenance)
+        case hpNonintrusiveMethod:
+            let (model, provenance) = try readPartitionedNonintrusive(archive, file: file, as: Double.self)
+            return Loaded(model: PartitionedNonintrusiveEvaluator(model: model), method: header.method, provenance: provenance)
         default:
             throw ROMError.invalidModel(file: file, detail: "method '\(header.method)' is not one this ROMKit reads ("
                                         + methods.joined(separator: ", ") + ")")

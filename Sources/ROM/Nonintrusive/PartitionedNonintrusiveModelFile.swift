@@ -1,0 +1,107 @@
+import Foundation
+import LinearAlgebra
+
+/// The model file of the hp nonintrusive RB (method `hp-nonintrusive-reduced-basis`): the `.npz` +
+/// `model.json` container of `OnlineModelFile` with
+///
+///     partition_nodes (nodes, 4)        the tree of `ParameterPartition`, one row per node:
+///                                       component split (−1 for a leaf), value, first child
+///                                       (a leaf: its subdomain), second child (−1 for a leaf)
+///     subdomain_<i>/<array>, subdomain_<i>/model.json   subdomain i's local model, as its own
+///                                       `nonintrusive-reduced-basis` file would hold it
+///
+/// Loading checks the tree (`ParameterPartition.init(space:nodes:)`), then reads every local model
+/// with the checks of a nonintrusive file, naming the subdomain, and that its box is the
+/// subdomain's.
+extension OnlineModelFile {
+    /// The `method` of an hp nonintrusive reduced basis model.
+    public static let hpNonintrusiveMethod = "hp-nonintrusive-reduced-basis"
+
+    struct PartitionedHeader: Codable {
+        var format: String
+        var version: Int
+        var method: String
+        var scalar: String
+        var parameterSpace: ParameterSpace
+        var sizes: [String: Int]
+        var provenance: Provenance
+    }
+
+    private static func subdomainPrefix(_ i: Int) -> String { "subdomain_\(i)/" }
+
+    /// Writes an hp nonintrusive model atomically.
+    public static func write<Element: Scalar>(_ model: PartitionedNonintrusiveModel<Element>, to url: URL, provenance: Provenance,
+                                              compressed: Bool = false) throws {
+        let nodes = model.partition.nodes
+        var archive = NPZArchive(arrays: ["partition_nodes": NPYArray(Matrix(columns: [
+            nodes.map { Double($0.component) }, nodes.map(\.value), nodes.map { Double($0.first) }, nodes.map { Double($0.second) },
+        ]))])
+        for (i, local) in model.models.enumerated() {
+            let (arrays, header) = contents(of: local, provenance: provenance)
+            archive.insertMember(arrays: arrays, header: try ModelArchive.encodedHeader(header), prefix: subdomainPrefix(i))
+        }
+        let header = PartitionedHeader(format: formatName, version: formatVersion, method: hpNonintrusiveMethod,
+                                       scalar: Element.isComplex ? "complex128" : "float64", parameterSpace: model.parameterSpace,
+                                       sizes: ["subdomains": model.partition.count, "nodes": nodes.count, "N": model.largestSize,
+                                               "d": model.largestOperatorTerms, "truth_dimension": model.order],
+                                       provenance: provenance)
+        archive.otherEntries[ModelArchive.headerEntry] = try ModelArchive.encodedHeader(header)
+        try AtomicFile.createParentFolder(of: url)
+        try NPZ.write(archive, to: url, compressed: compressed)
+    }
+
+    /// Reads an hp nonintrusive model file of scalar `Element`.
+    public static func readPartitionedNonintrusive<Element: Scalar>(_ url: URL, as type: Element.Type = Double.self) throws
+        -> (model: PartitionedNonintrusiveModel<Element>, provenance: Provenance) {
+        try readPartitionedNonintrusive(try openArchive(url), file: url.lastPathComponent, as: type)
+    }
+
+    static func readPartitionedNonintrusive<Element: Scalar>(_ archive: NPZArchive, file: String, as type: Element.Type) throws
+        -> (model: PartitionedNonintrusiveModel<Element>, provenance: Provenance) {
+        let arrays = ModelArrayReader(archive: archive, file: file)
+        let header: PartitionedHeader
+        do {
+            guard let h = try ModelArchive.header(PartitionedHeader.self, in: archive) else { throw arrays.invalid("the entry model.json is missing") }
+            header = h
+        } catch let error as ROMError { throw error } catch {
+            throw arrays.invalid("model.json is not an hp nonintrusive model description (\(error))")
+        }
+        try checkFormat(header.format, header.version, file: file)
+        guard header.method == hpNonintrusiveMethod else { throw arrays.invalid("method is '\(header.method)', expected '\(hpNonintrusiveMethod)'") }
+        let scalar = Element.isComplex ? "complex128" : "float64"
+        guard header.scalar == scalar else { throw arrays.invalid("the model's scalar is \(header.scalar), read as \(scalar)") }
+        guard let count = header.sizes["nodes"], (1...ModelArrayReader.largestSize).contains(count) else {
+            throw arrays.invalid("model.json lacks a valid size 'nodes' (a whole number in 1...\(ModelArrayReader.largestSize))")
+        }
+        try arrays.checkProducts([("nodes·4", [count, 4])])
+        let table = try arrays.real("partition_nodes", [count, 4])
+        func whole(_ v: Double, _ k: Int) throws -> Int {
+            guard v.rounded() == v, abs(v) <= Double(ModelArrayReader.largestSize) else {
+                throw arrays.invalid("the array partition_nodes holds \(v) at index \(k), expected a whole number")
+            }
+            return Int(v)
+        }
+        var nodes: [ParameterPartition.Node] = []
+        for i in 0..<count {
+            nodes.append(ParameterPartition.Node(component: try whole(table[i], i), value: table[count + i],
+                                                 first: try whole(table[2 * count + i], 2 * count + i),
+                                                 second: try whole(table[3 * count + i], 3 * count + i)))
+        }
+        let partition: ParameterPartition
+        do { partition = try ParameterPartition(space: header.parameterSpace, nodes: nodes) } catch let error as ROMError {
+            throw arrays.invalid("\(error)")
+        }
+        let models = try (0..<partition.count).map { i -> NonintrusiveReducedModel<Element> in
+            let prefix = subdomainPrefix(i)
+            guard let member = archive.member(prefix: prefix, file: file) else {
+                throw arrays.invalid("the entry \(prefix)\(ModelArchive.headerEntry) of subdomain \(i) is missing")
+            }
+            return try readNonintrusive(member, file: "\(file) (subdomain \(i))", as: type).model
+        }
+        do {
+            return (try PartitionedNonintrusiveModel(partition: partition, models: models), header.provenance)
+        } catch let error as ROMError {
+            throw arrays.invalid("\(error)")
+        }
+    }
+}
