@@ -64,8 +64,9 @@ final class NonintrusiveRBDriverTests: XCTestCase {
     func testDuctReproducesStoredFiguresAndItsComplexModelAnswers() throws {
         let temporary = try TemporaryFolder("nonintrusive-rb-duct")
         defer { temporary.remove() }
+        let family = temporary.file("family").path
         let json = try run(["--problem", "duct", "--n", "40", "--frequencies", "21", "--resistivities", "3", "--test", "6",
-                            "--max-basis", "20", "--curve-points", "4", "--out", temporary.url.path])
+                            "--max-basis", "20", "--curve-points", "4", "--out", temporary.url.path, "--export", family])
         func number(_ key: String) throws -> Double { try XCTUnwrap(json[key] as? Double, "missing \(key)") }
         XCTAssertEqual(json["truth_dimension"] as? Int, 567)
         XCTAssertEqual(json["training_size"] as? Int, 63)
@@ -97,6 +98,17 @@ final class NonintrusiveRBDriverTests: XCTestCase {
         XCTAssertEqual((answer["coefficients"] as? [Double])?.count, 2 * 20, "interleaved real and imaginary parts")
         let written = try NPY.read(field)
         XCTAssertEqual(written.shape, [567])
+        // At the first training parameter (f, σ) = (200 Hz, 5 kPa·s/m²), the magic entries read from
+        // the exported complex MatrixMarket file and f(μ) give the answer of μ alone (the fit of
+        // the training coefficients is exact there).
+        let byMatrix = try DriverProcess.run("rom", ["online", model, "--mu", "200,5000", "--matrix", family + "/A_0000.mtx",
+                                                     "--rhs", family + "/f_0000.npy", "--json", "-"])
+        XCTAssertEqual(byMatrix.status, 0, byMatrix.stderr)
+        let byMu = try DriverProcess.run("rom", ["online", model, "--mu", "200,5000", "--json", "-"])
+        let a = try XCTUnwrap(try byMatrix.json()["coefficients"] as? [Double]), b = try XCTUnwrap(try byMu.json()["coefficients"] as? [Double])
+        XCTAssertEqual(a.count, b.count)
+        let scale = a.map(abs).max()!
+        XCTAssertLessThan(zip(a, b).map { abs($0 - $1) }.max()!, 1e-6 * scale)
         XCTAssertEqual(written.elements.typeName, "complex128")
     }
 
