@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "ROM", targets: ["ROM"]),
         .library(name: "EIM", targets: ["EIM"]),
         .library(name: "DomainDecomp", targets: ["DomainDecomp"]),
+        .library(name: "Materials", targets: ["Materials"]),
         .executable(name: "rom-bench", targets: ["rom-bench"]),
         .executable(name: "thermal-block", targets: ["thermal-block"]),
         .executable(name: "matrix-functions", targets: ["matrix-functions"]),
@@ -49,15 +50,17 @@ let package = Package(
         .target(
             name: "FEM",
             dependencies: [
-                "LinearAlgebra",
+                "LinearAlgebra", "Materials",
                 .product(name: "ComplexModule", package: "swift-numerics"),
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
         .target(name: "EIM", dependencies: ["LinearAlgebra"]),
+        // Constitutive laws at an integration point, shared by FEM's solver and ROM's online model.
+        .target(name: "Materials"),
         // ROMKit's own SIMD loops for small reduced orders (online queries), AVX2 chosen at run time.
         .target(name: "CSmallKernels", path: "Sources/CSmallKernels"),
-        .target(name: "ROM", dependencies: ["LinearAlgebra", "EIM", "CSmallKernels", .product(name: "ComplexModule", package: "swift-numerics"),
+        .target(name: "ROM", dependencies: ["LinearAlgebra", "EIM", "Materials", "CSmallKernels", .product(name: "ComplexModule", package: "swift-numerics"),
                                        .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "DomainDecomp", dependencies: ["LinearAlgebra", "FEM", "ROM", "CMetis", "CMPI",
                                                .product(name: "ComplexModule", package: "swift-numerics"),
@@ -116,6 +119,7 @@ let package = Package(
         .testTarget(name: "CaseProblemsTests", dependencies: ["CaseProblems", "ROM", "LinearAlgebra", "TestSupport",
                                                               .product(name: "ComplexModule", package: "swift-numerics"),
                                                               .product(name: "RealModule", package: "swift-numerics")]),
+        .testTarget(name: "MaterialsTests", dependencies: ["Materials"]),
         // The problems of the test cases, shared by their drivers and rom-bench (where FEM meets ROM).
         .target(name: "CaseProblems", dependencies: ["FEM", "ROM", "LinearAlgebra", .product(name: "ComplexModule", package: "swift-numerics"),
                                              .product(name: "RealModule", package: "swift-numerics")],

@@ -33,6 +33,7 @@ final class DistributedPODDriverTests: XCTestCase {
         var files = [Int: Matrix]()
         var singular = [Int: [Double]]()
         var iterations = [Int: Int]()
+        var hapodModes = [Int: Int]()
         for ranks in [1, 2, 4] {
             let folder = temporary.url.appendingPathComponent("\(ranks)")
             let run = try MPIProcess.run("distributed-pod", ranks: ranks, ["--n", "24", "--parts", "8", "--snapshots", "12", "--modes", "6",
@@ -49,6 +50,12 @@ final class DistributedPODDriverTests: XCTestCase {
             // The Schwarz PCG: the direct solution, the same iterations however many ranks share the parts.
             XCTAssertLessThan(try number("schwarz_diff_vs_direct"), 1e-10)
             iterations[ranks] = json["cg_iterations"] as? Int
+            // The incremental HAPOD (batches of 4, ε = 1e-4): within its a priori bound, equal to the serial HAPOD.
+            XCTAssertLessThanOrEqual(try number("hapod_projection_error"), try number("hapod_error_bound"))
+            XCTAssertLessThanOrEqual(try number("hapod_error_bound"), 1e-4)
+            XCTAssertGreaterThan(try number("hapod_projection_error"), 1e-7, "the truncation must discard something")
+            XCTAssertLessThan(try number("hapod_diff_vs_serial"), 1e-9, "\(ranks) ranks")
+            hapodModes[ranks] = json["hapod_modes"] as? Int
             // Parts do not depend on the ranks.
             XCTAssertEqual(json["edge_cut"] as? Int, 130)
             XCTAssertLessThanOrEqual(try number("imbalance"), 1.03)
@@ -58,6 +65,8 @@ final class DistributedPODDriverTests: XCTestCase {
         }
         XCTAssertEqual(iterations[2], iterations[1])
         XCTAssertEqual(iterations[4], iterations[1])
+        XCTAssertEqual(hapodModes[4], hapodModes[1])
+        XCTAssertEqual(hapodModes[2], hapodModes[1])
         let one = try XCTUnwrap(files[1]), four = try XCTUnwrap(files[4])
         XCTAssertEqual(four.rows, 1201)
         XCTAssertEqual(four.columns, 6)

@@ -6,6 +6,7 @@
 //   mpirun -np 4 distributed-pod --problem poisson3d --n 12 --parts 16 --inner-product mass --out out/dp
 //   mpirun -np 2 distributed-pod --problem poisson3d --n 16 --parts 16 --snapshot-solver schwarz
 //   distributed-pod --snapshots 64 --json -        one rank (no mpirun): the same files
+//   mpirun -np 2 distributed-pod --snapshots 64 --hapod-batch 8 --hapod-error 1e-5 --json -   the HAPOD in batches of 8
 import ArgumentParser
 import DomainDecomp
 import DriverOptions
@@ -28,6 +29,10 @@ struct DistributedPODCommand: ParsableCommand {
     var snapshotSolver = "parameter-parallel"
     @Option(help: "Layers of cells each Schwarz subdomain grows beyond its part.") var overlap = 1
     @Option(help: "Relative residual at which the Schwarz PCG stops.") var cgTolerance = 1e-12
+    @Option(help: "Snapshots per batch of the incremental HAPOD (0: no HAPOD).") var hapodBatch = 4
+    @Option(help: "HAPOD: the bound on the root-mean-square projection error of the snapshots (absolute, in the POD's inner product).")
+    var hapodError = 1e-4
+    @Option(help: "HAPOD: ω in (0, 1), the share of the error left to the final POD.") var hapodOmega = 0.9
     @Option(help: "Folder for the basis (.npy) and the parts (.pvtu).") var out = "out/distributed-pod"
     @OptionGroup var output: JSONOutputOption
     @OptionGroup var quiet: QuietOption
@@ -44,6 +49,9 @@ struct DistributedPODCommand: ParsableCommand {
         guard parts >= 1 else { throw ValidationError("--parts must be at least 1, got \(parts)") }
         guard snapshots >= 1 else { throw ValidationError("--snapshots must be at least 1, got \(snapshots)") }
         guard modes >= 1 else { throw ValidationError("--modes must be at least 1, got \(modes)") }
+        guard hapodBatch >= 0 else { throw ValidationError("--hapod-batch must be at least 0, got \(hapodBatch)") }
+        guard hapodError >= 0 && hapodError.isFinite else { throw ValidationError("--hapod-error must be finite and ≥ 0, got \(hapodError)") }
+        guard hapodOmega > 0 && hapodOmega < 1 else { throw ValidationError("--hapod-omega must lie in (0, 1), got \(hapodOmega)") }
     }
 
     func run() throws {

@@ -72,6 +72,9 @@ struct DistributedPODRun {
             tsqrSeconds = try world.allreduce(clock.seconds, .max)
         }
         progress("POD: \(pod.modes.columns) modes in \(podSeconds) s")
+        let hapodProduct = product?.innerProduct ?? DistributedInnerProduct.euclidean(distribution: distribution, communicator: world).innerProduct
+        let hapod = try options.hapodBatch > 0 ? incrementalHAPOD(snapshots.local, hapodProduct) : nil
+        let hapodModes = try hapod.map { try DistributedMatrix(communicator: world, distribution: distribution, local: $0.modes).gathered() } ?? nil
 
         // 6. Files in the global numbering (rank 0 gathers and writes).
         let folder = URL(fileURLWithPath: options.out)
@@ -136,8 +139,50 @@ struct DistributedPODRun {
         report.add("snapshot_solve_seconds", snapshotSolveSeconds)
         report.add("solve_seconds", schwarz.seconds)
         report.add("direct_solve_seconds", schwarz.directSeconds)
+        if let hapod, var modes = hapodModes {
+            // The same batches through the serial HAPOD of the gathered snapshots.
+            let serialHAPOD = try incrementalHAPOD(s, serialProduct)
+            var serialModes = serialHAPOD.modes
+            try DistributedPOD.normalizeSigns(&modes)
+            try DistributedPOD.normalizeSigns(&serialModes)
+            let count = Double(options.snapshots)
+            report.add("hapod_modes", modes.columns)
+            report.add("hapod_error_bound", (hapod.errorBound / count).squareRoot())
+            report.add("hapod_projection_error", (Self.squaredProjectionError(s, modes, serialProduct) / count).squareRoot())
+            // Modes weighted by their singular values (U Σ): a mode of a tiny σ is determined only to ε/σ.
+            func weighted(_ u: Matrix, _ sigma: [Double]) -> Matrix {
+                var w = u
+                for j in 0..<w.columns { for i in 0..<w.rows { w[i, j] *= sigma[j] } }
+                return w
+            }
+            report.add("hapod_diff_vs_serial", modes.columns == serialModes.columns
+                       ? Swift.max(Self.maxDifference(weighted(modes, hapod.singularValues), weighted(serialModes, serialHAPOD.singularValues)),
+                                   Self.relativeDifference(hapod.singularValues, serialHAPOD.singularValues))
+                       : .infinity)
+            report.add("hapod_seconds", hapod.seconds)
+        }
         summary.report = report
         return summary
+    }
+
+    /// The incremental HAPOD (HLR18) of the columns of `s` (this rank's rows) in batches of
+    /// `--hapod-batch`, collective through the inner product's reduction.
+    private func incrementalHAPOD(_ s: Matrix, _ product: InnerProduct) throws
+        -> (modes: Matrix, singularValues: [Double], errorBound: Double, seconds: Double) {
+        let batch = options.hapodBatch, steps = (s.columns + batch - 1) / batch
+        let clock = Stopwatch()
+        var hapod = try IncrementalHAPOD(dimension: s.rows, innerProduct: product, meanError: options.hapodError,
+                                         omega: options.hapodOmega, steps: steps)
+        for start in Swift.stride(from: 0, to: s.columns, by: batch) { try hapod.add(s.columns(start..<Swift.min(start + batch, s.columns))) }
+        let result = try hapod.finish()
+        return (result.modes, result.singularValues, result.errorBound, clock.seconds)
+    }
+
+    /// Σ_j ‖s_j − Φ Φᵀ M s_j‖²_M.
+    static func squaredProjectionError(_ s: Matrix, _ phi: Matrix, _ product: InnerProduct) -> Double {
+        let residual = s - phi * product.gram(phi, s)
+        let gram = product.gram(residual)
+        return (0..<gram.rows).reduce(0) { $0 + gram[$1, $1] }
     }
 
     struct SchwarzFigures {

@@ -19,8 +19,21 @@ int romkit_cholesky_lower(double *a, int n, int ld, double *inverse);
 /// x = L⁻ᵀ y for the factor, y (its row n) and reciprocals left by romkit_cholesky_lower.
 void romkit_solve_factored(const double *l, const double *inverse, int n, int ld, double *x);
 
-/// y = M c for M given row by row (rows × k); with upper ≠ 0, row i is read from column i on.
-void romkit_product_rows(const double *m, int rows, int k, int upper, const double *c, double *y);
+/// Y = M C for `count` columns c (leading dimension ldc) into y (leading dimension ldy): M column-major
+/// (rows × k, leading dimension ldm a multiple of four ≥ rows, zero padding rows); with upper ≠ 0,
+/// column j of M is zero below row j and the zeros are skipped. Each column's answer is the same,
+/// bit for bit, whatever `count`.
+void romkit_product_columns(const double *m, int rows, int k, int ldm, int upper, int count, const double *c, int ldc, double *y, int ldy);
+
+/// Four parameters at once, one per lane: out[4e + t] = Σ_l θ[4l + t] v[q·e + l] for e < count
+/// (v entry-major: the q coefficients of an entry side by side).
+void romkit_combine_lanes(const double *values, const double *theta, int q, int count, double *out);
+
+/// Four SPD systems at once, one per lane: entry (i, j), i ≥ j, of lane t's matrix at
+/// a[4(j·ld + i) + t] (lower triangle read, overwritten by the Cholesky factor), entry i of its
+/// right-hand side at f[4i + t]; lane t's solution goes to x[t·ldx + i], i < n ≤ 64. Returns -1,
+/// or 64·t + k for the first column k whose pivot is not positive (or NaN) in lane t.
+int romkit_cholesky_solve_lanes(double *a, const double *f, int n, int ld, double *x, int ldx);
 
 /// xᵀ y over n entries.
 double romkit_dot(int n, const double *x, const double *y);

@@ -90,13 +90,14 @@ public struct Assembler: Sendable {
     static func threaded(count: Int, cells: Int,
                          _ body: @Sendable (Range<Int>, UnsafeMutableBufferPointer<Double>) -> Void) -> [Double] {
         let parts = max(1, min(Parallelism.threadCount, cells / 2048))
-        var result = [Double](repeating: 0, count: count)
+        var result = [Double](hugePagesRepeating: 0, count: count)
         if parts == 1 {
             result.withUnsafeMutableBufferPointer { body(0..<cells, $0) }
             return result
         }
         let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: count * (parts - 1))
         defer { scratch.deallocate() }
+        adviseHugePages(UnsafeMutableRawBufferPointer(scratch))
         result.withUnsafeMutableBufferPointer { output in
             let out = UncheckedSendable(output), extra = UncheckedSendable(scratch)
             Parallelism.forEachChunk(of: parts, chunks: parts) { partRange in

@@ -20,77 +20,84 @@ public struct SparsityPattern: Sendable {
 
     /// Builds the pattern of the cells' dof lists (`localCount` dofs per cell, dofs in `0..<size`):
     /// entry (i, j) is stored when some cell holds both i and j.
+    ///
+    /// Rows are split into parts, one per thread, and every step runs part by part in parallel:
+    /// the dof → (cell, local index) incidences by a counting sort (each part sorts the dofs of
+    /// its rows), the length of each row, then, at offsets known from the lengths, each row's
+    /// sorted columns and the scatter entries of its incidences, written once into their final
+    /// arrays (advised for huge pages: a cold assembly touches them for the first time).
     public init(cellDofs: [Int], localCount: Int, size: Int) {
         precondition(localCount > 0 && cellDofs.count % localCount == 0, "SparsityPattern: \(cellDofs.count) dofs, \(localCount) per cell")
+        precondition(cellDofs.count < Int(Int32.max), "SparsityPattern: \(cellDofs.count) cell dofs exceed the 32-bit incidence map")
         let L = localCount, cellCount = cellDofs.count / L
         self.size = size
         self.localCount = L
-        // dof → (cell, local index) incidences, as flat positions into cellDofs (a counting sort).
-        var start = [Int](repeating: 0, count: size + 1)
-        var incidence = [Int](unsafeUninitializedCapacity: cellDofs.count) { _, count in count = cellDofs.count }
-        cellDofs.withUnsafeBufferPointer { dofs in
-            start.withUnsafeMutableBufferPointer { start in
-                for dof in dofs {
-                    precondition(dof >= 0 && dof < size, "SparsityPattern: dof \(dof) outside 0..<\(size)")
-                    start[dof + 1] += 1
-                }
-                for i in 0..<size { start[i + 1] += start[i] }
-                var next = Array(start)
-                next.withUnsafeMutableBufferPointer { next in
-                    incidence.withUnsafeMutableBufferPointer { incidence in
-                        for k in 0..<dofs.count { incidence[next[dofs[k]]] = k; next[dofs[k]] += 1 }
-                    }
-                }
-            }
-        }
-        // Rows in parallel parts: each part builds its rows' columns and the scatter entries of its
-        // incidences (positions local to the part), then the parts are concatenated and shifted.
         let parts = max(1, min(Parallelism.threadCount, size / 4096))
-        let chunks = PartResults(count: parts)
-        // Every entry is written below (each (cell, local row) incidence belongs to one row).
-        var scatter = [Int32](unsafeUninitializedCapacity: cellCount * L * L) { _, count in count = cellCount * L * L }
-        scatter.withUnsafeMutableBufferPointer { scatterBuffer in
-            let scatterOut = UncheckedSendable(scatterBuffer)
-            cellDofs.withUnsafeBufferPointer { dofs in
-            start.withUnsafeBufferPointer { start in
-            incidence.withUnsafeBufferPointer { incidence in
-                Parallelism.forEachChunk(of: parts, chunks: parts) { partRange in
-                    for part in partRange {
-                        let rows = (size * part / parts)..<(size * (part + 1) / parts)
-                        chunks.store(part, Self.buildRows(rows, dofs: dofs, start: start, incidence: incidence,
-                                                          localCount: L, size: size, scatter: scatterOut.value))
+        let partRows = (0..<parts).map { (size * $0 / parts)..<(size * ($0 + 1) / parts) }
+        var pointers = [Int](repeating: 0, count: size + 1)
+        var start = [Int](repeating: 0, count: size + 1)
+        var columns = [Int]()
+        let scatter = cellDofs.withUnsafeBufferPointer { dofs in
+            // 1. Incidences: start[i] ..< start[i + 1] index the positions in cellDofs holding dof i.
+            let incidence = start.withUnsafeMutableBufferPointer { startBuffer in
+                let starts = UncheckedSendable(startBuffer)
+                Parallelism.forEachChunk(of: parts, chunks: parts) { range in
+                    for part in range {
+                        let rows = partRows[part]
+                        for dof in dofs {
+                            precondition(dof >= 0 && dof < size, "SparsityPattern: dof \(dof) outside 0..<\(size)")
+                            if rows.contains(dof) { starts.value[dof + 1] += 1 }
+                        }
                     }
                 }
-            }}}
-        }
-        var pointers = [Int](repeating: 0, count: size + 1)
-        var columns = [Int]()
-        columns.reserveCapacity(chunks.results.reduce(0) { $0 + $1.columns.count })
-        var bases = [Int]()
-        for part in 0..<parts {
-            let chunk = chunks.results[part]
-            let base = columns.count, firstRow = size * part / parts
-            bases.append(base)
-            for (r, end) in chunk.rowEnds.enumerated() { pointers[firstRow + r + 1] = base + end }
-            columns.append(contentsOf: chunk.columns)
-        }
-        precondition(columns.count < Int(Int32.max), "SparsityPattern: \(columns.count) entries exceed the 32-bit scatter map")
-        if parts > 1 {
-            scatter.withUnsafeMutableBufferPointer { scatterBuffer in
-                let out = UncheckedSendable(scatterBuffer)
-                start.withUnsafeBufferPointer { start in
-                incidence.withUnsafeBufferPointer { incidence in
-                    Parallelism.forEachChunk(of: parts, chunks: parts) { partRange in
-                        for part in partRange where bases[part] > 0 {
-                            let shift = Int32(bases[part])
-                            let rows = (size * part / parts)..<(size * (part + 1) / parts)
-                            for p in start[rows.lowerBound]..<start[rows.upperBound] {
-                                let k = incidence[p]
-                                for b in 0..<L { out.value[k * L + b] += shift }
+                for i in 0..<size { startBuffer[i + 1] += startBuffer[i] }
+                return [Int32](hugePagesUninitializedCount: dofs.count) { incidenceBuffer in
+                    let out = UncheckedSendable(incidenceBuffer)
+                    Parallelism.forEachChunk(of: parts, chunks: parts) { range in
+                        for part in range {
+                            let rows = partRows[part]
+                            let next = UnsafeMutableBufferPointer<Int>.allocate(capacity: rows.count)
+                            defer { next.deallocate() }
+                            _ = next.initialize(from: starts.value[rows])
+                            for k in 0..<dofs.count where rows.contains(dofs[k]) {
+                                let slot = dofs[k] - rows.lowerBound
+                                out.value[next[slot]] = Int32(truncatingIfNeeded: k)
+                                next[slot] += 1
                             }
                         }
                     }
-                }}
+                }
+            }
+            return start.withUnsafeBufferPointer { start in
+                incidence.withUnsafeBufferPointer { incidence in
+                    // 2. Row lengths (into pointers[i + 1]), then the row starts.
+                    pointers.withUnsafeMutableBufferPointer { pointerBuffer in
+                        let lengths = UncheckedSendable(pointerBuffer)
+                        Parallelism.forEachChunk(of: parts, chunks: parts) { range in
+                            for part in range {
+                                Self.countRows(partRows[part], dofs: dofs, start: start, incidence: incidence, localCount: L,
+                                               size: size, lengths: lengths.value)
+                            }
+                        }
+                        for i in 0..<size { pointerBuffer[i + 1] += pointerBuffer[i] }
+                    }
+                    precondition(pointers[size] < Int(Int32.max), "SparsityPattern: \(pointers[size]) entries exceed the 32-bit scatter map")
+                    // 3. Columns and scatter entries, at their final places.
+                    return pointers.withUnsafeBufferPointer { pointers in
+                        [Int32](hugePagesUninitializedCount: cellCount * L * L) { scatterBuffer in
+                            let scatterOut = UncheckedSendable(scatterBuffer)
+                            columns = [Int](hugePagesUninitializedCount: pointers[size]) { columnBuffer in
+                                let columnsOut = UncheckedSendable(columnBuffer)
+                                Parallelism.forEachChunk(of: parts, chunks: parts) { range in
+                                    for part in range {
+                                        Self.fillRows(partRows[part], dofs: dofs, start: start, incidence: incidence, localCount: L,
+                                                      size: size, pointers: pointers, columns: columnsOut.value, scatter: scatterOut.value)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
         rowPointers = pointers
@@ -98,52 +105,60 @@ public struct SparsityPattern: Sendable {
         self.scatter = scatter
     }
 
-    /// The columns of `rows` (positions local to this part) and the scatter entries of their
-    /// incidences.
-    private static func buildRows(_ rows: Range<Int>, dofs: UnsafeBufferPointer<Int>, start: UnsafeBufferPointer<Int>,
-                                  incidence: UnsafeBufferPointer<Int>, localCount L: Int, size: Int,
-                                  scatter: UnsafeMutableBufferPointer<Int32>) -> (columns: [Int], rowEnds: [Int]) {
-        let seen = UnsafeMutableBufferPointer<Int>.allocate(capacity: size)
-        let position = UnsafeMutableBufferPointer<Int32>.allocate(capacity: size)
-        let rowBuffer = UnsafeMutableBufferPointer<Int>.allocate(capacity: 64 * L)
-        defer { seen.deallocate(); position.deallocate(); rowBuffer.deallocate() }
+    /// The number of distinct columns of each row of `rows`, into `lengths[i + 1]`.
+    private static func countRows(_ rows: Range<Int>, dofs: UnsafeBufferPointer<Int>, start: UnsafeBufferPointer<Int>,
+                                  incidence: UnsafeBufferPointer<Int32>, localCount L: Int, size: Int,
+                                  lengths: UnsafeMutableBufferPointer<Int>) {
+        let seen = UnsafeMutableBufferPointer<Int32>.allocate(capacity: size)
+        defer { seen.deallocate() }
         seen.initialize(repeating: -1)
-        var columns = [Int](), rowEnds = [Int]()
-        columns.reserveCapacity((start[rows.upperBound] - start[rows.lowerBound]) * L / 2)
-        rowEnds.reserveCapacity(rows.count)
-        var row = rowBuffer
         for i in rows {
+            let row = Int32(truncatingIfNeeded: i)
             var length = 0
-            let incidenceCount = start[i + 1] - start[i]
-            if incidenceCount * L > row.count {
-                if row.baseAddress != rowBuffer.baseAddress { row.deallocate() }
-                row = .allocate(capacity: incidenceCount * L)
-            }
             for p in start[i]..<start[i + 1] {
-                let first = incidence[p] - incidence[p] % L
-                for b in 0..<L {
-                    let column = dofs[first + b]
-                    if seen[column] != i { seen[column] = i; row[length] = column; length += 1 }
+                let k = Int(incidence[p]), first = k - k % L
+                for b in 0..<L where seen[dofs[first + b]] != row {
+                    seen[dofs[first + b]] = row
+                    length += 1
+                }
+            }
+            lengths[i + 1] = length
+        }
+    }
+
+    /// The sorted columns of each row of `rows` at `pointers[i]`, and the scatter entries of
+    /// their incidences.
+    private static func fillRows(_ rows: Range<Int>, dofs: UnsafeBufferPointer<Int>, start: UnsafeBufferPointer<Int>,
+                                 incidence: UnsafeBufferPointer<Int32>, localCount L: Int, size: Int, pointers: UnsafeBufferPointer<Int>,
+                                 columns: UnsafeMutableBufferPointer<Int>, scatter: UnsafeMutableBufferPointer<Int32>) {
+        let seen = UnsafeMutableBufferPointer<Int32>.allocate(capacity: size)
+        let position = UnsafeMutableBufferPointer<Int32>.allocate(capacity: size)
+        defer { seen.deallocate(); position.deallocate() }
+        seen.initialize(repeating: -1)
+        for i in rows {
+            let row = Int32(truncatingIfNeeded: i), rowStart = pointers[i]
+            var length = 0
+            for p in start[i]..<start[i + 1] {
+                let k = Int(incidence[p]), first = k - k % L
+                for b in 0..<L where seen[dofs[first + b]] != row {
+                    seen[dofs[first + b]] = row
+                    columns[rowStart + length] = dofs[first + b]
+                    length += 1
                 }
             }
             // Insertion sort: rows hold a few dozen columns.
-            for x in 1..<max(length, 1) {
-                let value = row[x]
+            for x in (rowStart + 1)..<max(rowStart + length, rowStart + 1) {
+                let value = columns[x]
                 var y = x - 1
-                while y >= 0 && row[y] > value { row[y + 1] = row[y]; y -= 1 }
-                row[y + 1] = value
+                while y >= rowStart && columns[y] > value { columns[y + 1] = columns[y]; y -= 1 }
+                columns[y + 1] = value
             }
-            let rowStart = columns.count
-            for offset in 0..<length { position[row[offset]] = Int32(truncatingIfNeeded: rowStart + offset) }
-            columns.append(contentsOf: UnsafeBufferPointer(rebasing: row[0..<length]))
-            rowEnds.append(columns.count)
+            for offset in rowStart..<(rowStart + length) { position[columns[offset]] = Int32(truncatingIfNeeded: offset) }
             for p in start[i]..<start[i + 1] {
-                let k = incidence[p], first = k - k % L
+                let k = Int(incidence[p]), first = k - k % L
                 for b in 0..<L { scatter[k * L + b] = position[dofs[first + b]] }
             }
         }
-        if row.baseAddress != rowBuffer.baseAddress { row.deallocate() }
-        return (columns, rowEnds)
     }
 
     /// Number of stored entries.
@@ -167,20 +182,3 @@ public struct SparsityPattern: Sendable {
     }
 
 }
-
-/// Per-part results written by concurrent parts into distinct slots (raw storage: concurrent
-/// writes into one Swift array property would be overlapping accesses).
-final class PartResults: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<(columns: [Int], rowEnds: [Int])>
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: ([], []))
-    }
-    deinit {
-        _ = slots.deinitialize()
-        slots.deallocate()
-    }
-    var results: UnsafeMutableBufferPointer<(columns: [Int], rowEnds: [Int])> { slots }
-    func store(_ part: Int, _ result: (columns: [Int], rowEnds: [Int])) { slots[part] = result }
-}
-

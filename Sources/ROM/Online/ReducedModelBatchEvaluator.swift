@@ -23,11 +23,15 @@ public struct ReducedModelAnswers: Sendable {
 /// `ReducedModelEvaluator.solve` per μ, to round-off, at a throughput no single-query loop has.
 ///
 /// The block is split over `threads` threads, each taking its columns in sub-blocks of
-/// `blockSize` parameters: Θ = (θ(μ_j))_j, then the affine sums of all of them as one `dgemm`
-/// each, [A_N(μ_j)]_j = [A_1^N … A_Q^N] Θ and [f_N(μ_j)]_j = [f_1^N … f_P^N] Θ', a Cholesky and
-/// two triangular solves per μ by `SmallReducedKernel`, the residual coefficients c(μ_j), the
-/// estimator's product y_j = B c(μ_j) (or G c(μ_j)) by the single query's kernel, ‖r(μ_j)‖ =
-/// ‖y_j‖₂, and the outputs as one last `dgemm`. Models the fused kernel does not take (nonsymmetric, N > 64, the
+/// `blockSize` parameters: Θ = (θ(μ_j))_j and α_LB(μ_j), then four parameters at a time, one
+/// per SIMD lane (`SmallReducedKernel.combineLanes`, `choleskySolveLanes`): the lower triangle
+/// of A_N(μ) = Σ_q θ_q A_q^N and f_N(μ), the Cholesky factorization with the forward solve, and
+/// the back solve — four independent systems side by side, so the square-root/divide chain of
+/// one factorization no longer serializes it; then the residual coefficients c(μ_j), the
+/// estimator's product Y = B C (or G C) with three columns sharing each load of B, ‖r(μ_j)‖ =
+/// ‖y_j‖₂, and the outputs as one `dgemm`. The answers equal the single query's to round-off
+/// (the lane factorization sums in LAPACK's scalar order, the single query in its own); a
+/// failing μ is re-solved alone, so its error names the same column. Models the fused kernel does not take (nonsymmetric, N > 64, the
 /// empirical interpolation estimator) are answered by one `ReducedModelEvaluator` per thread.
 ///
 /// OpenBLAS runs on one thread inside `solve` when `threads` > 1 (the count is process-wide: do
@@ -38,22 +42,24 @@ public final class ReducedModelBatchEvaluator: @unchecked Sendable {
     public let model: ReducedModel
     /// Threads a block is spread over.
     public let threads: Int
-    /// Parameters per sub-block of a thread: its workspace (A_N of all of them) should stay in
-    /// the L2 cache. The default 32 (n²·32·8 bytes = 135 KB at N = 23) was the fastest of 8–256 on
-    /// this project's 2-core machine (`rom-bench online --batch-block`).
+    /// Parameters per sub-block of a thread: its workspace (C and Y = B C, K and R numbers per
+    /// parameter) should stay in the L1/L2 cache (`rom-bench online --batch-block` measures it).
     public let blockSize: Int
 
     private let n: Int, q: Int, p: Int, k: Int, r: Int
     /// The leading dimension of the systems (`SmallReducedKernel.stride`).
     private let stride: Int
-    /// Read-only after `init`, shared by the threads: [A_1^N … A_Q^N] (N·stride × Q, zero padding rows), [f_1^N … f_P^N]
-    /// (N × P), the outputs' l_k^N as rows (outputs × N), B (R × K) for `.orthonormalized` or
-    /// G (K × K) for `.standard` row by row, and θ(μ̄) of the stability bound.
-    private let operators: UnsafeMutableBufferPointer<Double>, rightHandSides: UnsafeMutableBufferPointer<Double>
+    /// Read-only after `init`, shared by the threads: [A_1^N … A_Q^N] (N·stride × Q, zero
+    /// padding rows; a failing μ's re-solve), the same entry-major (the Q coefficients of an entry
+    /// side by side: the lanes' affine sum), [f_1^N … f_P^N] entry-major (N × P as P per entry),
+    /// the outputs' l_k^N as rows (outputs × N), B (R × K) for `.orthonormalized` or G (K × K)
+    /// for `.standard` column by column, and θ(μ̄) of the stability bound.
+    private let operators: UnsafeMutableBufferPointer<Double>, operatorsByEntry: UnsafeMutableBufferPointer<Double>
+    private let rightHandSidesByEntry: UnsafeMutableBufferPointer<Double>
     private let outputRows: UnsafeMutableBufferPointer<Double>, estimator: UnsafeMutableBufferPointer<Double>
     private let referenceThetas: UnsafeMutableBufferPointer<Double>
-    /// Whether B is upper trapezoidal (`SmallReducedKernel.rows(of:)`).
-    private let estimatorIsUpper: Bool
+    /// The estimator's leading dimension and whether it is upper trapezoidal (`SmallReducedKernel.columns(of:)`).
+    private let estimatorLeadingDimension: Int, estimatorIsUpper: Bool
     private let fused: Bool
 
     /// An evaluator of `model` spreading blocks over `threads` threads.
@@ -78,10 +84,15 @@ public final class ReducedModelBatchEvaluator: @unchecked Sendable {
             for j in 0..<n { for i in 0..<n { padded[l * n * ld + j * ld + i] = a[i, j] } }
         }
         operators = copy(padded)
-        rightHandSides = copy(model.reducedRightHandSides.flatMap { $0 })
+        var byEntry = [Double](repeating: 0, count: q * n * ld)
+        for l in 0..<q { for e in 0..<(n * ld) { byEntry[e * q + l] = padded[l * n * ld + e] } }
+        operatorsByEntry = copy(byEntry)
+        var rhsByEntry = [Double](repeating: 0, count: p * n)
+        for (l, f) in model.reducedRightHandSides.enumerated() { for i in 0..<n { rhsByEntry[i * p + l] = f[i] } }
+        rightHandSidesByEntry = copy(rhsByEntry)
         outputRows = copy(Matrix(rows: n, columns: model.reducedOutputs.count, storage: model.reducedOutputs.flatMap { $0 }).transposed.storage)
-        let rows = SmallReducedKernel.rows(of: estimatorMatrix)
-        (estimator, estimatorIsUpper) = (copy(rows.rowMajor), rows.isUpper)
+        let columns = SmallReducedKernel.columns(of: estimatorMatrix)
+        (estimator, estimatorLeadingDimension, estimatorIsUpper) = (copy(columns.columnMajor), columns.leadingDimension, columns.isUpper)
         referenceThetas = copy([Double](repeating: 1, count: q))
         if let reference = model.coercivityBound.referenceParameter {
             reference.withUnsafeBufferPointer { model.operatorCoefficients.evaluate($0, into: referenceThetas) }
@@ -89,7 +100,7 @@ public final class ReducedModelBatchEvaluator: @unchecked Sendable {
     }
 
     deinit {
-        for buffer in [operators, rightHandSides, outputRows, estimator, referenceThetas] { buffer.deallocate() }
+        for buffer in [operators, operatorsByEntry, rightHandSidesByEntry, outputRows, estimator, referenceThetas] { buffer.deallocate() }
     }
 
     /// The answers at the parameters `mus` (one per entry).
@@ -173,7 +184,7 @@ public final class ReducedModelBatchEvaluator: @unchecked Sendable {
     private func solve(_ columns: Range<Int>, _ target: Target) throws {
         guard fused else { return try solveOneByOne(columns, target) }
         let b = blockSize
-        let sizes = [q * b, p * b, n * stride * b, k * b, r * b, n]
+        let sizes = [q * b, p * b, 4 * n * stride, k * b, r * b, n, 4 * q, 4 * p, 4 * n, 4 * n]
         let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: sizes.reduce(0, +) + 1)
         defer { buffer.deallocate() }
         buffer.initialize(repeating: 0)
@@ -183,7 +194,9 @@ public final class ReducedModelBatchEvaluator: @unchecked Sendable {
             return buffer.baseAddress! + offset
         }
         let workspace = Workspace(thetas: view(sizes[0]), rhsThetas: view(sizes[1]), systems: view(sizes[2]),
-                                  residualCoefficients: view(sizes[3]), projected: view(sizes[4]), inverseDiagonal: view(sizes[5]))
+                                  residualCoefficients: view(sizes[3]), projected: view(sizes[4]), inverseDiagonal: view(sizes[5]),
+                                  laneThetas: view(sizes[6]), laneRHSThetas: view(sizes[7]), laneRightHandSides: view(sizes[8]),
+                                  laneSolutions: view(sizes[9]))
         var start = columns.lowerBound
         while start < columns.upperBound {
             let count = Swift.min(b, columns.upperBound - start)
@@ -192,17 +205,21 @@ public final class ReducedModelBatchEvaluator: @unchecked Sendable {
         }
     }
 
-    /// A thread's workspace for one sub-block of b parameters: Θ (Q×b), Θ' (P×b), the b systems
-    /// (N·stride × b), C (K×b), Y = B C (R×b), 1/L[k,k] (N).
+    /// A thread's workspace for one sub-block of b parameters: Θ (Q×b), Θ' (P×b), four systems
+    /// side by side (4 · N·stride, lane-interleaved; a re-solve's single system uses the first
+    /// N·stride), C (K×b), Y = B C (R×b), 1/L[k,k] (N), and the four lanes' θ (4Q), θ' (4P),
+    /// f_N (4N) and solutions (4N).
     private struct Workspace {
         let thetas: UnsafeMutablePointer<Double>, rhsThetas: UnsafeMutablePointer<Double>, systems: UnsafeMutablePointer<Double>
         let residualCoefficients: UnsafeMutablePointer<Double>, projected: UnsafeMutablePointer<Double>
-        /// 1 / L[k,k] of the last factorization (N).
+        /// 1 / L[k,k] of the last single factorization (N).
         let inverseDiagonal: UnsafeMutablePointer<Double>
+        let laneThetas: UnsafeMutablePointer<Double>, laneRHSThetas: UnsafeMutablePointer<Double>
+        let laneRightHandSides: UnsafeMutablePointer<Double>, laneSolutions: UnsafeMutablePointer<Double>
     }
 
-    /// Parameters `start ..< start + count`: Θ and α_LB per μ, the affine sums as `dgemm`s, the
-    /// solves, c(μ) and B c(μ), the norms, the outputs as one `dgemm`.
+    /// Parameters `start ..< start + count`: Θ and α_LB per μ, the systems four at a time in SIMD
+    /// lanes, C = (c(μ_j))_j and B C, the norms, the outputs as one `dgemm`.
     private func solveBlock(_ start: Int, _ count: Int, _ w: Workspace, _ target: Target) throws {
         let d = model.parameterSpace.dimension, outputCount = model.reducedOutputs.count
         // Θ, Θ', α_LB: checked per μ before any solve, as the single-query path does.
@@ -221,28 +238,16 @@ public final class ReducedModelBatchEvaluator: @unchecked Sendable {
             }
         }
         let u = target.coefficients.baseAddress! + start * n
-        BLAS.gemm(m: n * stride, n: count, k: q, a: operators.baseAddress!, b: w.thetas, c: w.systems)
-        if p > 0 {
-            BLAS.gemm(m: n, n: count, k: p, a: rightHandSides.baseAddress!, b: w.rhsThetas, c: u)
-        } else {
-            u.update(repeating: 0, count: n * count)
+        for first in Swift.stride(from: 0, to: count, by: 4) {
+            try solveLanes(first, count, w, u, start)
         }
         for j in 0..<count {
-            let a = w.systems + j * n * stride, uj = u + j * n
-            for i in 0..<n { a[i * stride + n] = uj[i] }
-            if let column = SmallReducedKernel.choleskyLower(a, order: n, leadingDimension: stride, inverse: w.inverseDiagonal) {
-                throw IndexedFailure(index: start + j, error: LinearAlgebraError.notPositiveDefinite(column: column, routine: "ROMKit small Cholesky"))
-            }
-            SmallReducedKernel.solveFactored(a, inverse: w.inverseDiagonal, order: n, leadingDimension: stride, into: uj)
             SmallReducedKernel.residualCoefficients(rightHandSideThetas: w.rhsThetas + j * p, terms: p, thetas: w.thetas + j * q,
-                                                    operatorTerms: q, solution: uj, order: n, into: w.residualCoefficients + j * k)
+                                                    operatorTerms: q, solution: u + j * n, order: n, into: w.residualCoefficients + j * k)
         }
-        // y = B c(μ) per μ by the single query's own product, so the bounds are the single
-        // query's bit for bit (one dgemm over the block would sum in another order).
-        for j in 0..<count {
-            SmallReducedKernel.product(rowMajor: estimator.baseAddress!, rows: r, columns: k, upper: estimatorIsUpper,
-                                       w.residualCoefficients + j * k, into: w.projected + j * r)
-        }
+        SmallReducedKernel.product(columnMajor: estimator.baseAddress!, rows: r, columns: k, leadingDimension: estimatorLeadingDimension,
+                                   upper: estimatorIsUpper, count: count, w.residualCoefficients, leadingDimensionC: k,
+                                   into: w.projected, leadingDimensionY: r)
         let orthonormalized = model.residualNormMethod == .orthonormalized
         for j in 0..<count {
             let y = w.projected + j * r, uj = u + j * n
@@ -256,6 +261,52 @@ public final class ReducedModelBatchEvaluator: @unchecked Sendable {
         if outputCount > 0 {
             BLAS.gemm(m: outputCount, n: count, k: n, a: outputRows.baseAddress!, b: u, c: target.outputs.baseAddress! + start * outputCount)
         }
+    }
+
+    /// Parameters `first ..< first + 4` of the sub-block (the last group padded with its last
+    /// parameter, whose answers are dropped): their lower triangles of A_N(μ) and f_N(μ) lane by
+    /// lane, then the four factorizations and solves at once into u.
+    private func solveLanes(_ first: Int, _ count: Int, _ w: Workspace, _ u: UnsafeMutablePointer<Double>, _ start: Int) throws {
+        let lanes = Swift.min(4, count - first)
+        for t in 0..<4 {
+            let j = first + Swift.min(t, lanes - 1)
+            for l in 0..<q { w.laneThetas[4 * l + t] = w.thetas[j * q + l] }
+            for l in 0..<p { w.laneRHSThetas[4 * l + t] = w.rhsThetas[j * p + l] }
+        }
+        for column in 0..<n {
+            let e = column * stride + column
+            SmallReducedKernel.combineLanes(operatorsByEntry.baseAddress! + e * q, thetas: w.laneThetas, terms: q, count: n - column,
+                                            into: w.systems + 4 * e)
+        }
+        if p > 0 {
+            SmallReducedKernel.combineLanes(rightHandSidesByEntry.baseAddress!, thetas: w.laneRHSThetas, terms: p, count: n,
+                                            into: w.laneRightHandSides)
+        } else {
+            w.laneRightHandSides.update(repeating: 0, count: 4 * n)
+        }
+        if SmallReducedKernel.choleskySolveLanes(w.systems, rightHandSides: w.laneRightHandSides, order: n, leadingDimension: stride,
+                                                 into: w.laneSolutions, leadingDimensionX: n) != nil {
+            // Some lane failed: re-solve the group's parameters alone, in order, so the first
+            // failing one reports the single query's error (its own column).
+            for t in 0..<lanes { try solveAlone(first + t, w, u, start) }
+            return
+        }
+        (u + first * n).update(from: w.laneSolutions, count: lanes * n)
+    }
+
+    /// Parameter j of the sub-block by the single query's kernels (affine sum, Cholesky, solves).
+    private func solveAlone(_ j: Int, _ w: Workspace, _ u: UnsafeMutablePointer<Double>, _ start: Int) throws {
+        let a = w.systems
+        SmallReducedKernel.affineSum(operators.baseAddress!, thetas: w.thetas + j * q, terms: q, order: n, leadingDimension: stride, into: a)
+        for i in 0..<n {
+            var sum = 0.0
+            for l in 0..<p { sum += rightHandSidesByEntry[i * p + l] * w.rhsThetas[j * p + l] }
+            a[i * stride + n] = sum
+        }
+        if let column = SmallReducedKernel.choleskyLower(a, order: n, leadingDimension: stride, inverse: w.inverseDiagonal) {
+            throw IndexedFailure(index: start + j, error: LinearAlgebraError.notPositiveDefinite(column: column, routine: "ROMKit small Cholesky"))
+        }
+        SmallReducedKernel.solveFactored(a, inverse: w.inverseDiagonal, order: n, leadingDimension: stride, into: u + j * n)
     }
 
     /// The models the fused kernel does not take: one single-query evaluator on this thread.

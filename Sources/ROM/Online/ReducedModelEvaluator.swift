@@ -196,19 +196,21 @@ public final class ReducedModelEvaluator {
     }
 
     /// The fused path's copies: A_1 … A_Q padded to `SmallReducedKernel.stride` rows, the system
-    /// in the same layout, the estimator matrix row by row (B, or G for `.standard`).
+    /// in the same layout, the estimator matrix column by column (B, or G for `.standard`).
     private struct FusedData {
         let stride: Int
         let operators: UnsafeMutableBufferPointer<Double>
         let system: UnsafeMutableBufferPointer<Double>
         /// 1 / L[k,k] of the last factorization.
         let inverseDiagonal: UnsafeMutableBufferPointer<Double>
-        let estimatorRows: UnsafeMutableBufferPointer<Double>
+        let estimatorColumns: UnsafeMutableBufferPointer<Double>
+        /// The estimator's leading dimension (its rows rounded up to four).
+        let estimatorLeadingDimension: Int
         /// Whether B is upper trapezoidal (it is R of a QR): the product skips its zeros.
         let isUpper: Bool
 
         init(model: ReducedModel, estimator: Matrix) {
-            let n = model.size, k = estimator.columns, ld = SmallReducedKernel.stride(order: n)
+            let n = model.size, ld = SmallReducedKernel.stride(order: n)
             stride = ld
             operators = .allocate(capacity: model.reducedOperators.count * n * ld + 1)
             operators.initialize(repeating: 0)
@@ -219,15 +221,15 @@ public final class ReducedModelEvaluator {
             system.initialize(repeating: 0)
             inverseDiagonal = .allocate(capacity: n)
             inverseDiagonal.initialize(repeating: 0)
-            let rows = SmallReducedKernel.rows(of: estimator)
-            estimatorRows = .allocate(capacity: Swift.max(estimator.rows * k, 1))
-            estimatorRows.initialize(repeating: 0)
-            _ = estimatorRows.initialize(from: rows.rowMajor)
-            isUpper = rows.isUpper
+            let columns = SmallReducedKernel.columns(of: estimator)
+            estimatorColumns = .allocate(capacity: Swift.max(columns.columnMajor.count, 1))
+            estimatorColumns.initialize(repeating: 0)
+            _ = estimatorColumns.initialize(from: columns.columnMajor)
+            (estimatorLeadingDimension, isUpper) = (columns.leadingDimension, columns.isUpper)
         }
 
         func deallocate() {
-            for buffer in [operators, system, inverseDiagonal, estimatorRows] { buffer.deallocate() }
+            for buffer in [operators, system, inverseDiagonal, estimatorColumns] { buffer.deallocate() }
         }
     }
 
@@ -250,7 +252,8 @@ public final class ReducedModelEvaluator {
         SmallReducedKernel.residualCoefficients(rightHandSideThetas: rhsThetas.baseAddress!, terms: p, thetas: thetas.baseAddress!,
                                                 operatorTerms: q, solution: u, order: n, into: c)
         let rows = estimatorMatrix.rows, y = projected.baseAddress!
-        SmallReducedKernel.product(rowMajor: fused.estimatorRows.baseAddress!, rows: rows, columns: k, upper: fused.isUpper, c, into: y)
+        SmallReducedKernel.product(columnMajor: fused.estimatorColumns.baseAddress!, rows: rows, columns: k,
+                                   leadingDimension: fused.estimatorLeadingDimension, upper: fused.isUpper, c, into: y)
         residualNorm = model.residualNormMethod == .orthonormalized
             ? SmallReducedKernel.dot(rows, y, y).squareRoot()
             : Swift.max(SmallReducedKernel.dot(k, c, y), 0).squareRoot()

@@ -4,7 +4,8 @@ import LinearAlgebra
 /// The fused online kernel of a small symmetric reduced model (N ≤ `largestOrder`): the affine
 /// sum A_N(μ) = Σ_q θ_q A_q^N, a Cholesky factorization L Lᵀ = A_N(μ) with the forward solve
 /// L y = f_N(μ) folded in (f_N as one more row), the back solve Lᵀ u_N = y, and the product y = B c(μ) of the estimator, all on contiguous
-/// caller storage (matrices column-major with `stride(order:)` rows, zero padding).
+/// caller storage (matrices column-major with `stride(order:)` rows, zero padding); and, for
+/// blocks of parameters, the same solve on four systems at once, one per SIMD lane.
 ///
 /// At these orders LAPACK's and BLAS's call overhead (argument checks, blocking, dispatch) costs
 /// more than their flops: the thermal block's query (N = 23, Q = 4, K = 93) is about 8,000
@@ -67,26 +68,50 @@ enum SmallReducedKernel {
         }
     }
 
-    /// y = M c for M given row by row (`rowMajor`, rows × columns); with `upper`, M is upper
-    /// trapezoidal and row i is read from column i on.
+    /// Y = M C for `count` columns of C (leading dimension `ldc`) into Y (leading dimension
+    /// `ldy`), M column-major with leading dimension `ldm` (a multiple of four, zero padding
+    /// rows); with `upper`, M is upper trapezoidal and its zeros are skipped. Three columns of C
+    /// share each load of M; every column's answer is the one-column answer bit for bit.
     @inline(__always)
-    static func product(rowMajor m: UnsafePointer<Double>, rows: Int, columns k: Int, upper: Bool,
-                        _ c: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>) {
-        romkit_product_rows(m, Int32(rows), Int32(k), upper ? 1 : 0, c, y)
+    static func product(columnMajor m: UnsafePointer<Double>, rows: Int, columns k: Int, leadingDimension ldm: Int, upper: Bool,
+                        count: Int = 1, _ c: UnsafePointer<Double>, leadingDimensionC ldc: Int = 0,
+                        into y: UnsafeMutablePointer<Double>, leadingDimensionY ldy: Int = 0) {
+        romkit_product_columns(m, Int32(rows), Int32(k), Int32(ldm), upper ? 1 : 0, Int32(count), c, Int32(ldc), y, Int32(ldy))
     }
 
-    /// The estimator matrix row by row for `product(rowMajor:…)`, and whether it is upper
-    /// trapezoidal (B is R of a QR; checked, never assumed).
-    static func rows(of m: Matrix) -> (rowMajor: [Double], isUpper: Bool) {
-        var rowMajor = [Double](repeating: 0, count: m.rows * m.columns)
+    /// The estimator matrix column by column for `product(columnMajor:…)`, its leading dimension
+    /// (rows rounded up to four) and whether it is upper trapezoidal (B is R of a QR; checked,
+    /// never assumed).
+    static func columns(of m: Matrix) -> (columnMajor: [Double], leadingDimension: Int, isUpper: Bool) {
+        let ldm = Swift.max((m.rows + 3) & ~3, 4)
+        var columnMajor = [Double](repeating: 0, count: ldm * m.columns)
         var upper = true
-        for i in 0..<m.rows {
-            for j in 0..<m.columns {
-                rowMajor[i * m.columns + j] = m[i, j]
+        for j in 0..<m.columns {
+            for i in 0..<m.rows {
+                columnMajor[j * ldm + i] = m[i, j]
                 if j < i && m[i, j] != 0 { upper = false }
             }
         }
-        return (rowMajor, upper)
+        return (columnMajor, ldm, upper)
+    }
+
+    /// Four parameters at once, one per SIMD lane: `out[4e + t] = Σ_l θ[4l + t] v[q e + l]` for
+    /// e < `count`, with v entry-major (the q coefficients of an entry side by side).
+    @inline(__always)
+    static func combineLanes(_ values: UnsafePointer<Double>, thetas: UnsafePointer<Double>, terms q: Int, count: Int,
+                             into out: UnsafeMutablePointer<Double>) {
+        romkit_combine_lanes(values, thetas, Int32(q), Int32(count), out)
+    }
+
+    /// Four SPD systems at once, one per lane: entry (i, j), i ≥ j, of lane t at
+    /// `a[4(j·ld + i) + t]`, its right-hand side at `f[4i + t]`; lane t's solution to
+    /// `x[t·ldx + i]`. Returns nil, or the (lane, column) of a pivot that is not positive.
+    @inline(__always)
+    static func choleskySolveLanes(_ a: UnsafeMutablePointer<Double>, rightHandSides f: UnsafePointer<Double>, order n: Int,
+                                   leadingDimension ld: Int, into x: UnsafeMutablePointer<Double>, leadingDimensionX ldx: Int)
+        -> (lane: Int, column: Int)? {
+        let code = Int(romkit_cholesky_solve_lanes(a, f, Int32(n), Int32(ld), x, Int32(ldx)))
+        return code < 0 ? nil : (code / 64, code % 64)
     }
 
     /// xᵀ y over `count` entries.
