@@ -90,6 +90,8 @@ let package = Package(
             dependencies: [
                 "ROM", "LinearAlgebra", "DriverOptions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ComplexModule", package: "swift-numerics"),
+                .product(name: "RealModule", package: "swift-numerics"),
             ],
             path: "Sources/rom"
         ),
@@ -115,9 +117,14 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ROMTests", dependencies: ["ROM", "LinearAlgebra", "Materials", "TestSupport"]),
+        .testTarget(name: "CaseProblemsTests", dependencies: ["CaseProblems", "ROM", "LinearAlgebra", "TestSupport",
+                                                              .product(name: "ComplexModule", package: "swift-numerics"),
+                                                              .product(name: "RealModule", package: "swift-numerics")]),
         .testTarget(name: "MaterialsTests", dependencies: ["Materials"]),
         // The problems of the test cases, shared by their drivers and rom-bench (where FEM meets ROM).
-        .target(name: "CaseProblems", dependencies: ["FEM", "ROM", "LinearAlgebra"], path: "cases/CaseProblems"),
+        .target(name: "CaseProblems", dependencies: ["FEM", "ROM", "LinearAlgebra", .product(name: "ComplexModule", package: "swift-numerics"),
+                                             .product(name: "RealModule", package: "swift-numerics")],
+                path: "cases/CaseProblems"),
         .executableTarget(
             name: "matrix-functions",
             dependencies: ["CaseProblems", "ROM", "LinearAlgebra", "DriverOptions",
@@ -133,7 +140,8 @@ let package = Package(
         .executableTarget(
             name: "nonintrusive-rb",
             dependencies: ["CaseProblems", "FEM", "ROM", "LinearAlgebra", "DriverOptions",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "ComplexModule", package: "swift-numerics"), .product(name: "RealModule", package: "swift-numerics")],
             path: "cases/nonintrusive-rb"
         ),
         .executableTarget(

@@ -1,4 +1,6 @@
 import ArgumentParser
+import ComplexModule
+import RealModule
 import DriverOptions
 import Foundation
 import LinearAlgebra
@@ -64,18 +66,8 @@ struct OnlineCommand: ParsableCommand {
     func run() throws {
         var reduced = try OnlineModelFile.load(URL(fileURLWithPath: model)).model
         if matrix != nil || entries != nil {
-            var target = reduced as? NonintrusiveModelEvaluator<Double>
-            if let hp = reduced as? PartitionedNonintrusiveEvaluator<Double> {
-                // An hp model: the entries are those of the local model of μ's subdomain.
-                let mu = try ParameterInput.parse(self.mu!, space: hp.parameterSpace, place: "--mu")
-                target = mu.values.withUnsafeBufferPointer { hp.select($0) }
-            }
-            guard let nonintrusive = target else {
-                throw ToolError("--matrix and --entries need a nonintrusive model; \(model) is a '\(reduced.method)' model")
-            }
-            let given = try EntryQuery.entries(for: nonintrusive.model, matrix: matrix, rhs: rhs, entries: entries)
             let mu = try ParameterInput.parse(self.mu!, space: reduced.parameterSpace, place: "--mu")
-            reduced = EntryQuery(evaluator: nonintrusive, operatorEntries: given.operator, rightHandSideEntries: given.rightHandSide, mu: mu)
+            reduced = try EntryQuery(reduced, mu: mu, matrix: matrix, rhs: rhs, entries: entries, file: model)
         }
         if field != nil && !reduced.canReconstruct {
             throw ToolError("--field: \(model) was saved without its basis, so no field can be reconstructed")
@@ -121,7 +113,12 @@ struct OnlineCommand: ParsableCommand {
         let url = URL(fileURLWithPath: path)
         try AtomicFile.createParentFolder(of: url)
         let fields = try reduced.reconstruct(columns: queries.answers.map(\.coefficients))
-        if mu != nil {
+        if reduced.isComplex {
+            // Interleaved (re, im) columns of 2n reals: written as complex128, (n,) or (n, count).
+            let n = fields.rows / 2
+            let values = (0..<(n * fields.columns)).map { i in Complex(fields.storage[2 * i], fields.storage[2 * i + 1]) }
+            try NPY.write(NPYArray(shape: mu != nil ? [n] : [n, fields.columns], fortranOrder: true, elements: .complex128(values)), to: url)
+        } else if mu != nil {
             try NPY.write(fields.column(0), to: url)
         } else {
             try NPY.write(fields, to: url)

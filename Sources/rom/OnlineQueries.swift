@@ -19,6 +19,8 @@ struct OnlineQueries {
 
     let names: [String]
     let estimateKind: ErrorEstimateKind
+    /// Whether the coefficients are complex (interleaved real and imaginary parts).
+    let isComplex: Bool
     let answers: [Answer]
     /// Mean seconds of one query (reduced solve, estimate and outputs), over `queriesTimed` queries.
     let secondsPerQuery: Double
@@ -31,6 +33,7 @@ struct OnlineQueries {
     init(model evaluator: any OnlineModel, parameters: [(line: Int?, mu: Parameter)], passes: Int?) throws {
         names = evaluator.parameterSpace.names
         estimateKind = evaluator.errorEstimateKind
+        isComplex = evaluator.isComplex
         var answers: [Answer] = []
         answers.reserveCapacity(parameters.count)
         if parameters.count == 1, let (line, mu) = parameters.first {
@@ -89,6 +92,7 @@ struct OnlineQueries {
         if let line = a.line { members.append(("line", .int(line))) }
         members += [
             ("mu", .numbers(a.mu.values)), ("coefficients", .numbers(a.coefficients)),
+        ] + (isComplex ? [("complex", JSONValue.bool(true))] : []) + [
             ("error_estimate", .number(a.errorEstimate)),
         ] + a.details.map { ($0.name, JSONValue.number($0.value)) } + [
             ("outputs", .numbers(a.outputs)), ("output_bounds", .numbers(a.outputBounds)),
@@ -101,7 +105,7 @@ struct OnlineQueries {
         let n = answers.first?.coefficients.count ?? 0, k = answers.first?.outputs.count ?? 0
         var header = ["line"] + names + ["error_estimate"] + (answers.first?.details.map(\.name) ?? [])
         for j in 0..<k { header += ["output_\(j)", "output_\(j)_bound"] }
-        header += (0..<n).map { "u_\($0)" }
+        header += isComplex ? (0..<(n / 2)).flatMap { ["u_\($0)_re", "u_\($0)_im"] } : (0..<n).map { "u_\($0)" }
         var out = header.joined(separator: ",") + "\n"
         for a in answers {
             var fields = ["\(a.line ?? 0)"] + a.mu.values.map { "\($0)" }
@@ -116,7 +120,13 @@ struct OnlineQueries {
     /// The human-readable answer to one query.
     func text(_ a: Answer, model: String) -> String {
         var out = "model: \(model)\nmu: " + zip(names, a.mu.values).map { "\($0) = \($1)" }.joined(separator: ", ") + "\n"
-        out += "reduced coefficients u_N (N = \(a.coefficients.count)):\n  " + a.coefficients.map { String(format: "%.10e", $0) }.joined(separator: "\n  ") + "\n"
+        if isComplex {
+            let n = a.coefficients.count / 2
+            out += "reduced coefficients u_N (N = \(n), complex: real imaginary):\n  "
+                + (0..<n).map { String(format: "%.10e %.10e", a.coefficients[2 * $0], a.coefficients[2 * $0 + 1]) }.joined(separator: "\n  ") + "\n"
+        } else {
+            out += "reduced coefficients u_N (N = \(a.coefficients.count)):\n  " + a.coefficients.map { String(format: "%.10e", $0) }.joined(separator: "\n  ") + "\n"
+        }
         let parts = Dictionary(a.details.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
         if estimateKind == .certifiedBound, let r = parts["residual_norm"], let alpha = parts["coercivity_lower_bound"] {
             out += String(format: "error estimate Δ(μ) = %.4e  (residual dual norm %.4e / coercivity lower bound %.6g)\n",

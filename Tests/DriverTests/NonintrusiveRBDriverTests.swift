@@ -87,6 +87,60 @@ final class NonintrusiveRBDriverTests: XCTestCase {
         XCTAssertEqual(files["training_size"] as? Int, 60)
     }
 
+    /// The lined duct (complex Helmholtz, P2 on 40 × 3 squares: 567 dofs; 21 × 3 training parameters, N = 20) against stored figures; its complex model
+    /// file through `rom info` and `rom online` (coefficients as interleaved real and imaginary
+    /// parts, the field as complex128).
+    func testDuctReproducesStoredFiguresAndItsComplexModelAnswers() throws {
+        let temporary = try TemporaryFolder("nonintrusive-rb-duct")
+        defer { temporary.remove() }
+        let family = temporary.file("family").path
+        let json = try run(["--problem", "duct", "--n", "40", "--frequencies", "21", "--resistivities", "3", "--test", "6",
+                            "--max-basis", "20", "--curve-points", "4", "--out", temporary.url.path, "--export", family])
+        func number(_ key: String) throws -> Double { try XCTUnwrap(json[key] as? Double, "missing \(key)") }
+        XCTAssertEqual(json["truth_dimension"] as? Int, 567)
+        XCTAssertEqual(json["training_size"] as? Int, 63)
+        XCTAssertEqual(json["eim_terms"] as? Int, 5, "K, M, i(B_in + B_out), B_lined, i B_lined")
+        XCTAssertEqual(json["rhs_eim_terms"] as? Int, 1, "f = −2ik b_in")
+        XCTAssertEqual(json["truth_solver"] as? String, "UMFPACK")
+        XCTAssertEqual(json["basis_size"] as? Int, 20)
+        XCTAssertLessThan(try number("operator_error"), 1e-12)
+        XCTAssertEqual(try number("max_true_error"), 0.006653360030999195, accuracy: 1e-6)
+        XCTAssertEqual(try number("max_pressure_error"), 0.006136335011292807, accuracy: 1e-6)
+        XCTAssertEqual(try number("tl_max_error_db"), 0.01881702594018897, accuracy: 1e-5)
+        XCTAssertEqual(try number("tl_max_db"), 14.13019554644628, accuracy: 1e-6)
+        for key in ["offline_seconds", "online_seconds_per_query", "fem_seconds_per_solve", "speedup", "indicator_effectivity_min"] {
+            XCTAssertGreaterThan(try number(key), 0, key)
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: temporary.file("report.html").path))
+        // rom info and rom online read the complex model.
+        let model = temporary.file("model.npz").path
+        let info = try DriverProcess.run("rom", ["info", model, "--json", "-"])
+        XCTAssertEqual(info.status, 0, info.stderr)
+        let sizes = try XCTUnwrap(try info.json()["sizes"] as? [String: Any])
+        XCTAssertEqual(sizes["N"] as? Int, 20)
+        XCTAssertEqual(sizes["d"] as? Int, 5)
+        let field = temporary.file("field.npy")
+        let online = try DriverProcess.run("rom", ["online", model, "--mu", "1000,20000", "--json", "-", "--field", field.path])
+        XCTAssertEqual(online.status, 0, online.stderr)
+        let answer = try online.json()
+        XCTAssertEqual(answer["complex"] as? Bool, true)
+        XCTAssertEqual((answer["coefficients"] as? [Double])?.count, 2 * 20, "interleaved real and imaginary parts")
+        let written = try NPY.read(field)
+        XCTAssertEqual(written.shape, [567])
+        // At the first training parameter (f, σ) = (200 Hz, 5 kPa·s/m²), the magic entries read from
+        // the exported complex MatrixMarket file and f(μ) give the answer of μ alone (the fit of
+        // the training coefficients is exact there).
+        let byMatrix = try DriverProcess.run("rom", ["online", model, "--mu", "200,5000", "--matrix", family + "/A_0000.mtx",
+                                                     "--rhs", family + "/f_0000.npy", "--json", "-"])
+        XCTAssertEqual(byMatrix.status, 0, byMatrix.stderr)
+        let byMu = try DriverProcess.run("rom", ["online", model, "--mu", "200,5000", "--json", "-"])
+        let a = try XCTUnwrap(try byMatrix.json()["coefficients"] as? [Double]), b = try XCTUnwrap(try byMu.json()["coefficients"] as? [Double])
+        XCTAssertEqual(a.count, b.count)
+        let scale = a.map(abs).max()!
+        XCTAssertLessThan(zip(a, b).map { abs($0 - $1) }.max()!, 1e-6 * scale)
+        XCTAssertEqual(written.elements.typeName, "complex128")
+    }
+
     func testBadOptionsAreErrorsNamingThem() throws {
         for (option, value) in [("--n", "1"), ("--tol", "-1"), ("--stability-constant", "0")] {
             let result = try DriverProcess.run("nonintrusive-rb", [option, value, "--quiet"])

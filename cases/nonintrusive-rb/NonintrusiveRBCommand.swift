@@ -15,6 +15,7 @@ import ROM
 /// nonintrusive-rb --partition global                # the same with one global model
 /// nonintrusive-rb --problem thermal-block --export out/tb-family   # writes the family as .mtx files
 /// nonintrusive-rb --matrices out/tb-family --json -                # any family written by another code
+/// nonintrusive-rb --problem duct --json -                          # the lined duct, complex Helmholtz
 /// ```
 /// Steps: (1) the family: assembled by FEM, which the driver then forgets (only `matrix(at:)`,
 /// `rightHandSide(at:)` and, online, `entries(at:positions:)` are used), or read from a folder;
@@ -31,16 +32,26 @@ struct NonintrusiveRBCommand: ParsableCommand {
     enum Problem: String, ExpressibleByArgument, CaseIterable {
         case bump
         case thermalBlock = "thermal-block"
+        case duct
     }
 
-    @Option(help: "The family assembled by FEM: bump (non-affine diffusion) or thermal-block (affine, 2×2 blocks).")
+    @Option(help: "The family assembled by FEM: bump (non-affine diffusion), thermal-block (affine, 2×2 blocks) or duct (lined duct, complex Helmholtz in (f, σ)).")
     var problem: Problem = .bump
 
     @Option(help: "Read the family from this folder (A_0000.mtx …, f_0000.npy …, parameters.csv) instead of assembling one.")
     var matrices: String?
 
-    @Option(help: "Squares per side of the mesh.")
+    @Option(help: "Squares per side of the mesh (duct: along the 1 m duct; across its 8 cm height n·0.08, at least 2).")
     var n = 100
+
+    @Option(help: "duct: frequencies of the training grid (evenly over 200–2000 Hz).")
+    var frequencies = 61
+
+    @Option(help: "duct: flow resistivities of the training grid (evenly in log σ over 5–50 kPa·s/m²).")
+    var resistivities = 5
+
+    @Option(name: .customLong("curve-points"), help: "duct: frequencies of each TL curve of the report (3 σ; 0: no curves).")
+    var curvePoints = 91
 
     @Option(help: "bump: centres per axis of the training grid.")
     var grid = 17
@@ -96,6 +107,9 @@ struct NonintrusiveRBCommand: ParsableCommand {
         try ResourceBudget.check("--grid", grid, in: 1...10_000, meaning: "centres per axis")
         try ResourceBudget.check("--heights", heights, in: 1...10_000, meaning: "heights per centre")
         try ResourceBudget.check("--train", train, in: 1...10_000_000, meaning: "the training set size")
+        try ResourceBudget.check("--frequencies", frequencies, in: 1...100_000, meaning: "training frequencies")
+        try ResourceBudget.check("--resistivities", resistivities, in: 1...10_000, meaning: "training resistivities")
+        try ResourceBudget.check("--curve-points", curvePoints, in: 0...100_000, meaning: "points per TL curve")
         try ResourceBudget.check("--max-basis", maxBasis, in: 1...10_000, meaning: "the basis size")
         try ResourceBudget.check("--test", test, in: 0...1_000_000, meaning: "the test set size")
         try OutputPreflight.checkFolder(out, option: "--out")
@@ -103,9 +117,12 @@ struct NonintrusiveRBCommand: ParsableCommand {
         try OutputPreflight.checkDistinct([("--out", out + "/model.npz")] + (output.json.map { [("--json", $0)] } ?? []))
         // Each training sample keeps its matrix (about 7 entries of 16 bytes per unknown) and its
         // load; the basis and the test truths one vector each.
-        let dofs = Double(n + 1) * Double(n + 1)
-        let samples = matrices != nil ? 0 : problem == .bump ? Double(grid) * Double(grid) * Double(heights) : Double(train)
-        try ResourceBudget.checkMemory(dofs * (samples * 120 + 8 * Double(maxBasis + test) + 1024),
+        // The duct: P2 on n × ductRows squares, about 14 complex entries (16 bytes each) per unknown.
+        let duct = matrices == nil && problem == .duct
+        let dofs = duct ? Double(2 * n + 1) * Double(2 * ductRows + 1) : Double(n + 1) * Double(n + 1)
+        let samples = matrices != nil ? 0 : problem == .bump ? Double(grid) * Double(grid) * Double(heights)
+            : duct ? Double(frequencies) * Double(resistivities) : Double(train)
+        try ResourceBudget.checkMemory(dofs * (samples * (duct ? 240 : 120) + 16 * Double(maxBasis + test) + 1024),
                                        for: "--n \(n) (\(String(format: "%.2g", dofs)) unknowns) with \(String(format: "%.3g", samples)) training samples")
         if let a = stabilityConstant, !(a > 0 && a.isFinite) { throw ValidationError("--stability-constant must be a positive number, got \(a)") }
         if test < 0 { throw ValidationError("--test must be nonnegative, got \(test)") }
@@ -114,6 +131,9 @@ struct NonintrusiveRBCommand: ParsableCommand {
             throw ValidationError("\(name) must be a positive number, got \(value)")
         }
     }
+
+    /// The duct's squares across its height.
+    var ductRows: Int { Swift.max(2, Int((Double(n) * LinedDuct.Geometry().height / LinedDuct.Geometry().length).rounded())) }
 
     func say(_ line: String) { if !progress.quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) } }
 
@@ -125,43 +145,60 @@ struct NonintrusiveRBCommand: ParsableCommand {
                                                   maxTerms: maxTerms, tolerance: tol ?? Self.defaultTolerance, maxBasisSize: maxBasis,
                                                   stabilityConstant: alpha)
         var figures: [(String, JSONValue)] = []
-        let run: NonintrusiveRun
         if let matrices {
             let family = try MatrixMarketFamily<Double>(folder: URL(fileURLWithPath: matrices))
             say("read \(family.samples.parameters.count) samples of order \(family.order) from \(matrices)")
-            run = try NonintrusiveRun(samples: family.samples, innerProduct: family.innerProduct, method: method, say: say)
+            let run = try NonintrusiveRun(samples: family.samples, innerProduct: family.innerProduct, method: method, say: say)
             figures.append(("problem", .string("matrices")))
-        } else {
-            switch problem {
-            case .bump:
-                let bump = try GaussianBump(n: n)
-                let training = bump.trainingSet(heights: heights, grid: grid)
-                say("bump: \(bump.order) dofs, sampling \(training.count) training parameters")
-                run = try NonintrusiveRun(family: bump, training: training, innerProduct: bump.innerProduct, method: method,
-                                          test: test > 0 ? try bump.parameterSpace.random(count: test, seed: seed) : [], say: say)
-            case .thermalBlock:
-                let block = try ThermalBlock(blocks: 2, n: n)
-                let family = ProblemMatrixFamily(block.problem)
-                let training = try block.problem.parameterSpace.random(count: train, seed: seed + 1)
-                say("thermal block: \(block.dofs) dofs, sampling \(training.count) training parameters")
-                run = try NonintrusiveRun(family: family, training: training, innerProduct: block.problem.innerProduct.matrix!, method: method,
-                                          test: test > 0 ? try block.problem.parameterSpace.random(count: test, seed: seed) : [], say: say)
-                let intrusive = try ReducedBasisGreedy(tolerance: tol ?? Self.defaultTolerance, relative: true, maxBasisSize: maxBasis)
-                    .run(problem: block.problem, trainingSet: training)
-                figures.append(("intrusive_basis_size", .int(intrusive.model.size)))
-            }
-            figures.append(("problem", .string(problem.rawValue)))
+            return try finish(run, figures: figures, clock: clock)
         }
-        figures.append(("partition", .string("global")))
+        func random(_ space: ParameterSpace) throws -> [Parameter] { test > 0 ? try space.random(count: test, seed: seed) : [] }
+        switch problem {
+        case .bump:
+            let bump = try GaussianBump(n: n)
+            let training = bump.trainingSet(heights: heights, grid: grid)
+            say("bump: \(bump.order) dofs, sampling \(training.count) training parameters")
+            let run = try NonintrusiveRun(family: bump, training: training, innerProduct: bump.innerProduct, method: method,
+                                          test: try random(bump.parameterSpace), say: say)
+            try finish(run, figures: [("problem", .string(problem.rawValue))], clock: clock)
+        case .thermalBlock:
+            let block = try ThermalBlock(blocks: 2, n: n)
+            let family = ProblemMatrixFamily(block.problem)
+            let training = try block.problem.parameterSpace.random(count: train, seed: seed + 1)
+            say("thermal block: \(block.dofs) dofs, sampling \(training.count) training parameters")
+            let run = try NonintrusiveRun(family: family, training: training, innerProduct: block.problem.innerProduct.matrix!, method: method,
+                                          test: try random(block.problem.parameterSpace), say: say)
+            let intrusive = try ReducedBasisGreedy(tolerance: tol ?? Self.defaultTolerance, relative: true, maxBasisSize: maxBasis)
+                .run(problem: block.problem, trainingSet: training)
+            try finish(run, figures: [("intrusive_basis_size", .int(intrusive.model.size)), ("problem", .string(problem.rawValue))], clock: clock)
+        case .duct:
+            let duct = try LinedDuctFamily(nx: n, ny: ductRows)
+            let training = duct.trainingSet(frequencies: frequencies, resistivities: resistivities)
+            say("duct: \(duct.order) complex dofs (P2, \(n) × \(ductRows) squares), sampling \(training.count) training parameters")
+            var run = try NonintrusiveRun(family: duct, training: training, innerProduct: duct.innerProduct, method: method,
+                                          test: try random(duct.parameterSpace), keepTestFields: true, say: say)
+            let space = duct.parameterSpace
+            let study = try DuctStudy(family: duct, run: run, curveResistivities: [space.lower[1], (space.lower[1] * space.upper[1]).squareRoot(), space.upper[1]],
+                                      curvePoints: curvePoints)
+            run.add(figures: study.figures, lines: study.lines)
+            let report = URL(fileURLWithPath: out).appendingPathComponent("report.html")
+            try study.report(run: run, family: duct, command: CommandLine.arguments.joined(separator: " ")).write(to: report)
+            try finish(run, figures: [("problem", .string(problem.rawValue)), ("report", .string(report.path))], clock: clock)
+        }
+    }
+
+    /// Writes the model (and the exported family), then the JSON figures and the summary.
+    private func finish<Element: MatrixMarketScalar>(_ run: NonintrusiveRun<Element>, figures: [(String, JSONValue)], clock: Stopwatch) throws {
         let folder = URL(fileURLWithPath: out)
         let model = folder.appendingPathComponent("model.npz")
         try OnlineModelFile.write(run.result.model, to: model, provenance: .init(
             creator: "nonintrusive-rb", command: CommandLine.arguments.joined(separator: " "),
             details: ["problem": matrices ?? problem.rawValue, "samples": "\(run.samples.parameters.count)"]))
         if let export {
-            try MatrixMarketFamily<Double>.write(run.samples, innerProduct: run.innerProduct, to: URL(fileURLWithPath: export))
+            try MatrixMarketFamily<Element>.write(run.samples, innerProduct: run.innerProduct, to: URL(fileURLWithPath: export))
             say("wrote the family to \(export)")
         }
+        var figures = figures + [("partition", .string("global"))]
         figures += [("truth_dimension", .int(run.samples.order)), ("training_size", .int(run.samples.parameters.count)),
                     ("model", .string(model.path))]
         figures += run.result.figures + run.testFigures + [("driver_seconds", .number(clock.seconds))]

@@ -120,6 +120,20 @@ public struct Mesh: Sendable, Equatable {
         return copy
     }
 
+    /// The same mesh with each boundary facet's tag set to `tag(midpoint, current tag)` (e.g. a
+    /// lined part of a duct's wall).
+    public func taggingFacets(_ tag: (SIMD3<Double>, Int) -> Int) -> Mesh {
+        let d = dimension
+        let tags = (0..<facetCount).map { f -> Int in
+            var midpoint = SIMD3<Double>()
+            for node in boundaryFacets[(f * d)..<((f + 1) * d)] { midpoint += point(node) }
+            return tag(midpoint / Double(d), boundaryTags[f])
+        }
+        // swiftlint:disable:next force_try
+        return try! Mesh(dimension: dimension, coordinates: coordinates, cells: cells, regions: regions,
+                         boundaryFacets: boundaryFacets, boundaryTags: tags)
+    }
+
     /// The same mesh with its boundary facets replaced by every exterior facet (a facet of exactly
     /// one cell), all tagged `tag`, oriented as in their cell.
     public func withExteriorFacets(tag: Int = 0) -> Mesh {

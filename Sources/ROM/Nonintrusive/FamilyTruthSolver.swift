@@ -6,23 +6,26 @@ import LinearAlgebra
 /// UMFPACK otherwise (real unsymmetric or indefinite, and complex). The choice is made on the
 /// first matrix: symmetric real matrices are tried with CHOLMOD, and a failed factorization
 /// (a later matrix not positive definite, or not symmetric) switches the family to UMFPACK.
-final class FamilyTruthSolver<Element: Scalar> {
+/// The drivers time their truth solves with it (the same solver the greedy used).
+public final class FamilyTruthSolver<Element: Scalar> {
     private let pattern: CSRMatrix<Element>
     private var cholesky: CholeskyFactorization?
     private var usesCholesky: Bool
     /// Seconds spent in factorizations and solves.
-    private(set) var seconds = 0.0
+    public private(set) var seconds = 0.0
 
-    init(pattern: CSRMatrix<Element>, firstValues: [Element]) {
+    /// The solver of the family whose matrices have `pattern`'s structure; `firstValues` (a first
+    /// matrix's values) choose CHOLMOD or UMFPACK.
+    public init(pattern: CSRMatrix<Element>, firstValues: [Element]) {
         self.pattern = pattern
         usesCholesky = (pattern.withValues(firstValues) as? SparseMatrix)?.isSymmetric(tolerance: 1e-13) ?? false
     }
 
     /// "CHOLMOD" or "UMFPACK".
-    var name: String { usesCholesky ? "CHOLMOD" : "UMFPACK" }
+    public var name: String { usesCholesky ? "CHOLMOD" : "UMFPACK" }
 
     /// u with A u = f, A the pattern with `values`.
-    func solve(values: [Element], rightHandSide f: [Element]) throws -> [Element] {
+    public func solve(values: [Element], rightHandSide f: [Element]) throws -> [Element] {
         let clock = Stopwatch()
         defer { seconds += clock.seconds }
         if usesCholesky, let real = values as? [Double], let load = f as? [Double] {

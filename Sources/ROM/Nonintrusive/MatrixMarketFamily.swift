@@ -121,7 +121,7 @@ public protocol MatrixMarketScalar: Scalar {
     static func readMatrixMarket(_ url: URL) throws -> CSRMatrix<Self>
     /// Writes a sparse matrix.
     static func writeMatrixMarket(_ a: CSRMatrix<Self>, to url: URL) throws
-    /// Reads a vector from a `.npy` file.
+    /// Reads a vector from a `.npy` file (complex: complex128 of shape (n,), or float64 (n, 2)).
     static func readVector(_ url: URL) throws -> [Self]
     /// Writes a vector as `.npy` (complex: as MatrixMarket is the only complex format we write, a
     /// `.npy` of shape (n, 2) with real and imaginary parts).
@@ -150,6 +150,16 @@ extension Complex: MatrixMarketScalar where RealType == Double {
     public static func writeMatrixMarket(_ a: ComplexSparseMatrix, to url: URL) throws { try MatrixMarket.write(a, to: url) }
     public static func readVector(_ url: URL) throws -> [Complex<Double>] {
         let array = try NPY.read(url)
+        if case .complex128(let z) = array.elements {
+            // numpy's own complex vector (complex128, shape (n,)).
+            guard array.shape.count == 1 || (array.shape.count == 2 && array.shape.contains(1)) else {
+                throw FileFormatError.invalidInput(file: url.lastPathComponent, detail: "shape \(array.shape), expected a vector")
+            }
+            if let bad = z.firstIndex(where: { !$0.isFinite }) {
+                throw FileFormatError.invalidInput(file: url.lastPathComponent, detail: "a NaN or infinite value at index \(bad)")
+            }
+            return z
+        }
         let values = try array.matrixOrder()
         guard array.shape.count == 2, array.shape[1] == 2 else {
             throw FileFormatError.invalidInput(file: url.lastPathComponent, detail: "shape \(array.shape), expected (n, 2): real and imaginary parts")

@@ -1,10 +1,24 @@
 import LinearAlgebra
 
 extension NonintrusiveModelEvaluator: OnlineModel where Element == Double {
+    /// β, γ interpolated in μ (or the entry source's entries).
+    public func solve(components mu: UnsafeBufferPointer<Double>) throws {
+        if entrySource != nil { try solve(Parameter(Array(mu))) } else { try solve(interpolating: mu) }
+    }
+    /// No outputs.
+    public var outputs: [Double] { [] }
+    /// No outputs.
+    public func outputErrorEstimate(_ k: Int) -> Double? { nil }
+}
+
+/// What a nonintrusive model says of itself, real or complex (`ComplexNonintrusiveModel` passes it on).
+extension NonintrusiveModelEvaluator {
     /// "nonintrusive-reduced-basis".
     public var method: String { OnlineModelFile.nonintrusiveMethod }
     /// "nonintrusive reduced basis (matrix EIM), Galerkin".
-    public var methodDescription: String { "nonintrusive reduced basis (matrix EIM), Galerkin" }
+    public var methodDescription: String {
+        "nonintrusive reduced basis (matrix EIM), " + (Element.isComplex ? "Hermitian Galerkin, complex" : "Galerkin")
+    }
     /// The model's parameter box.
     public var parameterSpace: ParameterSpace { model.parameterSpace }
     /// N.
@@ -15,21 +29,13 @@ extension NonintrusiveModelEvaluator: OnlineModel where Element == Double {
     public var errorEstimateKind: ErrorEstimateKind { .indicator }
     /// Whether the basis is kept.
     public var canReconstruct: Bool { model.basis != nil }
-    /// β, γ interpolated in μ (or the entry source's entries).
-    public func solve(components mu: UnsafeBufferPointer<Double>) throws {
-        if entrySource != nil { try solve(Parameter(Array(mu))) } else { try solve(interpolating: mu) }
-    }
-    /// No outputs.
-    public var outputs: [Double] { [] }
-    /// No outputs.
-    public func outputErrorEstimate(_ k: Int) -> Double? { nil }
     /// The sketched residual and interpolation error of the last query.
     public var estimateDetails: [(name: String, value: Double)] {
         [("residual_norm", residualNorm), ("interpolation_error_norm", interpolationErrorNorm)]
     }
     /// N, d, d_f, k, n.
     public var sizes: [ModelSize] {
-        [ModelSize(key: "N", value: model.size, meaning: "reduced basis size"),
+        [ModelSize(key: "N", value: model.size, meaning: Element.isComplex ? "reduced basis size (complex vectors)" : "reduced basis size"),
          ModelSize(key: "d", value: model.operatorTerms, meaning: "operator interpolation terms (+1 magic entry for the estimate)"),
          ModelSize(key: "d_f", value: model.rightHandSideTerms, meaning: "right-hand side interpolation terms (+1 for the estimate)"),
          ModelSize(key: "k", value: model.sketchSize, meaning: "rows of the residual sketch"),

@@ -25,8 +25,13 @@ public protocol OnlineModel: AnyObject {
     var methodDescription: String { get }
     /// The parameter box the model answers on.
     var parameterSpace: ParameterSpace { get }
-    /// The reduced dimension N.
+    /// The reduced dimension N: the length of `coefficients` (2N for a complex model, `isComplex`).
     var reducedDimension: Int { get }
+    /// Whether the model is complex: then `coefficients` holds the N complex coefficients as 2N
+    /// real numbers, real and imaginary parts interleaved (re₀, im₀, re₁, im₁, …: numpy's
+    /// `view(complex)` of them), and `reconstruct` takes and returns fields the same way.
+    /// Default: false.
+    var isComplex: Bool { get }
     /// Number of outputs s_k(μ).
     var outputCount: Int { get }
     /// What `errorEstimate` is.
@@ -105,6 +110,9 @@ public struct ModelFact: Sendable {
 }
 
 extension OnlineModel {
+    /// Real.
+    public var isComplex: Bool { false }
+
     /// The fields of every answer: the columns of V U.
     public func reconstruct(columns coefficients: [[Double]]) throws -> Matrix {
         Matrix(columns: try coefficients.map { try reconstruct($0) })

@@ -1,3 +1,5 @@
+import ComplexModule
+import RealModule
 import Foundation
 import LinearAlgebra
 
@@ -122,6 +124,11 @@ public enum OnlineModelFile {
         var method: String
     }
 
+    /// The `scalar` key of a model file ("float64" or "complex128"; absent: real).
+    struct ScalarHeader: Codable {
+        var scalar: String?
+    }
+
     /// Reads a model file of any method this ROMKit knows (`methods`) and returns its online
     /// model: what `rom online` and `rom info` use. Throws `ROMError.invalidModel` for a file that
     /// is not a model, a version or a method it does not read, and whatever the method's reader finds.
@@ -145,6 +152,12 @@ public enum OnlineModelFile {
             let contents = try read(archive, file: file)
             return Loaded(model: ReducedModelEvaluator(model: contents.model), method: header.method, provenance: contents.provenance)
         case nonintrusiveMethod:
+            // An unreadable scalar key is left to the real reader, which names the problem.
+            if (try? ModelArchive.header(ScalarHeader.self, in: archive))??.scalar == "complex128" {
+                let (model, provenance) = try readNonintrusive(archive, file: file, as: Complex<Double>.self)
+                return Loaded(model: ComplexNonintrusiveModel(NonintrusiveModelEvaluator(model: model)), method: header.method,
+                              provenance: provenance)
+            }
             let (model, provenance) = try readNonintrusive(archive, file: file, as: Double.self)
             return Loaded(model: NonintrusiveModelEvaluator(model: model), method: header.method, provenance: provenance)
         case localReducedBasesMethod:
