@@ -52,8 +52,8 @@ struct HPRun {
         let selected = test.map { mu in mu.values.withUnsafeBufferPointer { evaluator.select($0) } }
         let entries = try test.indices.map { try family.entries(at: test[$0], positions: selected[$0].model.operatorPositions) }
         let loads = try test.indices.map { try family.rightHandSideEntries(at: test[$0], indices: selected[$0].model.rightHandSideIndices) }
-        let solveOnly = try NonintrusiveRun.time(test.count) { try selected[$0].solve(operatorEntries: entries[$0], rightHandSideEntries: loads[$0]) }
-        let query = try NonintrusiveRun.time(test.count) { i in
+        let solveOnly = try NonintrusiveRun<Double>.time(test.count) { try selected[$0].solve(operatorEntries: entries[$0], rightHandSideEntries: loads[$0]) }
+        let query = try NonintrusiveRun<Double>.time(test.count) { i in
             let local = test[i].values.withUnsafeBufferPointer { evaluator.select($0) }
             try local.solve(operatorEntries: try family.entries(at: test[i], positions: local.model.operatorPositions),
                             rightHandSideEntries: try family.rightHandSideEntries(at: test[i], indices: local.model.rightHandSideIndices))
