@@ -22,7 +22,7 @@ extension OnlineModelFile {
     /// The `method` of a hyper-reduced mechanics model.
     public static let hyperReducedMechanicsMethod = "hyper-reduced-mechanics"
 
-    struct HyperReducedHeader: Codable {
+    struct HyperReducedHeader: Codable, MethodModelHeader {
         struct Gappy: Codable {
             var field: String
             var modes: Int
@@ -82,23 +82,8 @@ extension OnlineModelFile {
 
     static func readHyperReduced(_ archive: NPZArchive, file: String) throws -> (model: HyperReducedModel, provenance: Provenance) {
         let arrays = ModelArrayReader(archive: archive, file: file)
-        let header: HyperReducedHeader
-        do {
-            guard let h = try ModelArchive.header(HyperReducedHeader.self, in: archive) else { throw arrays.invalid("the entry model.json is missing") }
-            header = h
-        } catch let error as ROMError { throw error } catch {
-            throw arrays.invalid("model.json is not a hyper-reduced model description (\(error))")
-        }
-        try checkFormat(header.format, header.version, file: file)
-        guard header.method == hyperReducedMechanicsMethod else {
-            throw arrays.invalid("method is '\(header.method)', expected '\(hyperReducedMechanicsMethod)'")
-        }
-        func size(_ key: String, atLeast minimum: Int) throws -> Int {
-            guard let value = header.sizes[key], value >= minimum, value <= ModelArrayReader.largestSize else {
-                throw arrays.invalid("model.json lacks a valid size '\(key)' (a whole number in \(minimum)...\(ModelArrayReader.largestSize))")
-            }
-            return value
-        }
+        let header = try checkedHeader(HyperReducedHeader.self, in: archive, arrays: arrays, method: hyperReducedMechanicsMethod, describing: "a hyper-reduced model")
+        func size(_ key: String, atLeast minimum: Int) throws -> Int { try arrays.size(key, in: header.sizes, atLeast: minimum) }
         let k = try size("K", atLeast: 1), n = try size("N", atLeast: 1), t = try size("T", atLeast: 1)
         let m = try size("M", atLeast: 0), dofs = try size("truth_dimension", atLeast: 0)
         try arrays.checkProducts([("6·K·N", [6, k, n]), ("N·T", [n, t]), ("K·T", [k, t])])

@@ -17,7 +17,7 @@ extension OnlineModelFile {
     /// The `method` of a dictionary of local reduced models.
     public static let localReducedBasesMethod = "local-reduced-bases"
 
-    struct LocalHeader: Codable {
+    struct LocalHeader: Codable, MethodModelHeader {
         var format: String
         var version: Int
         var method: String
@@ -61,23 +61,8 @@ extension OnlineModelFile {
 
     static func readLocal(_ archive: NPZArchive, file: String) throws -> (model: LocalReducedModel, provenance: Provenance) {
         let arrays = ModelArrayReader(archive: archive, file: file)
-        let header: LocalHeader
-        do {
-            guard let h = try ModelArchive.header(LocalHeader.self, in: archive) else { throw arrays.invalid("the entry model.json is missing") }
-            header = h
-        } catch let error as ROMError { throw error } catch {
-            throw arrays.invalid("model.json is not a local reduced bases description (\(error))")
-        }
-        try checkFormat(header.format, header.version, file: file)
-        guard header.method == localReducedBasesMethod else {
-            throw arrays.invalid("method is '\(header.method)', expected '\(localReducedBasesMethod)'")
-        }
-        func size(_ key: String, atLeast minimum: Int) throws -> Int {
-            guard let value = header.sizes[key], value >= minimum, value <= ModelArrayReader.largestSize else {
-                throw arrays.invalid("model.json lacks a valid size '\(key)' (a whole number in \(minimum)...\(ModelArrayReader.largestSize))")
-            }
-            return value
-        }
+        let header = try checkedHeader(LocalHeader.self, in: archive, arrays: arrays, method: localReducedBasesMethod, describing: "a local reduced bases")
+        func size(_ key: String, atLeast minimum: Int) throws -> Int { try arrays.size(key, in: header.sizes, atLeast: minimum) }
         let k = try size("clusters", atLeast: 1), m = try size("training", atLeast: 0), d = header.parameterSpace.dimension
         try arrays.checkProducts([("dimension·clusters", [d, k]), ("dimension·training", [d, m])])
         let selection: ClusterSelection

@@ -19,7 +19,7 @@ extension OnlineModelFile {
     /// The `method` of a nonintrusive reduced basis model.
     public static let nonintrusiveMethod = "nonintrusive-reduced-basis"
 
-    struct NonintrusiveHeader: Codable {
+    struct NonintrusiveHeader: Codable, MethodModelHeader {
         var format: String
         var version: Int
         var method: String
@@ -77,23 +77,11 @@ extension OnlineModelFile {
     static func readNonintrusive<Element: Scalar>(_ archive: NPZArchive, file: String, as type: Element.Type) throws
         -> (model: NonintrusiveReducedModel<Element>, provenance: Provenance) {
         let arrays = ModelArrayReader(archive: archive, file: file)
-        let header: NonintrusiveHeader
-        do {
-            guard let h = try ModelArchive.header(NonintrusiveHeader.self, in: archive) else { throw arrays.invalid("the entry model.json is missing") }
-            header = h
-        } catch let error as ROMError { throw error } catch {
-            throw arrays.invalid("model.json is not a nonintrusive model description (\(error))")
-        }
-        guard header.method == nonintrusiveMethod else { throw arrays.invalid("method is '\(header.method)', expected '\(nonintrusiveMethod)'") }
+        let header = try checkedHeader(NonintrusiveHeader.self, in: archive, arrays: arrays, method: nonintrusiveMethod, describing: "a nonintrusive model")
         let scalar = Element.isComplex ? "complex128" : "float64"
         guard header.scalar == scalar else { throw arrays.invalid("the model's scalar is \(header.scalar), read as \(scalar)") }
         // Sizes: nonnegative, and no product of them overflows or exceeds what the file holds.
-        func size(_ key: String) throws -> Int {
-            guard let value = header.sizes[key], value >= 0, value <= ModelArrayReader.largestSize else {
-                throw arrays.invalid("model.json lacks a valid size '\(key)' (a whole number in 0...\(ModelArrayReader.largestSize))")
-            }
-            return value
-        }
+        func size(_ key: String) throws -> Int { try arrays.size(key, in: header.sizes) }
         let n = try size("N"), d = try size("d") + 1, l = try size("d_f") + 1, k = try size("k")
         let order = try size("truth_dimension"), training = try size("training")
         let dim = header.parameterSpace.dimension

@@ -17,7 +17,7 @@ extension OnlineModelFile {
     /// The `method` of an hp nonintrusive reduced basis model.
     public static let hpNonintrusiveMethod = "hp-nonintrusive-reduced-basis"
 
-    struct PartitionedHeader: Codable {
+    struct PartitionedHeader: Codable, MethodModelHeader {
         var format: String
         var version: Int
         var method: String
@@ -59,20 +59,10 @@ extension OnlineModelFile {
     static func readPartitionedNonintrusive<Element: Scalar>(_ archive: NPZArchive, file: String, as type: Element.Type) throws
         -> (model: PartitionedNonintrusiveModel<Element>, provenance: Provenance) {
         let arrays = ModelArrayReader(archive: archive, file: file)
-        let header: PartitionedHeader
-        do {
-            guard let h = try ModelArchive.header(PartitionedHeader.self, in: archive) else { throw arrays.invalid("the entry model.json is missing") }
-            header = h
-        } catch let error as ROMError { throw error } catch {
-            throw arrays.invalid("model.json is not an hp nonintrusive model description (\(error))")
-        }
-        try checkFormat(header.format, header.version, file: file)
-        guard header.method == hpNonintrusiveMethod else { throw arrays.invalid("method is '\(header.method)', expected '\(hpNonintrusiveMethod)'") }
+        let header = try checkedHeader(PartitionedHeader.self, in: archive, arrays: arrays, method: hpNonintrusiveMethod, describing: "an hp nonintrusive model")
         let scalar = Element.isComplex ? "complex128" : "float64"
         guard header.scalar == scalar else { throw arrays.invalid("the model's scalar is \(header.scalar), read as \(scalar)") }
-        guard let count = header.sizes["nodes"], (1...ModelArrayReader.largestSize).contains(count) else {
-            throw arrays.invalid("model.json lacks a valid size 'nodes' (a whole number in 1...\(ModelArrayReader.largestSize))")
-        }
+        let count = try arrays.size("nodes", in: header.sizes, atLeast: 1)
         try arrays.checkProducts([("nodes·4", [count, 4])])
         let table = try arrays.real("partition_nodes", [count, 4])
         func whole(_ v: Double, _ k: Int) throws -> Int {
