@@ -3,7 +3,8 @@
 // bounds, beside the exact CHOLMOD values (one symbolic analysis) and stochastic Lanczos quadrature.
 //
 // Sample runs:
-//   matrix-functions --json -                   200 × 200 squares (40,401 unknowns), 100 test κ
+//   matrix-functions --json -                   200 × 200 squares (40,401 unknowns), 100 test κ, 8 subdomains
+//   matrix-functions --pieces 1 --degree 4 --training 200 --json -   one interpolation over the whole box
 //   matrix-functions --n 40 --test 20 --json -  a small case
 //   matrix-functions --problem thermal-block --n 100 --json -   the thermal block's A(μ), μ ∈ [0.1, 1]⁴
 import ArgumentParser
@@ -20,9 +21,12 @@ struct MatrixFunctions: ParsableCommand {
 
     @Option(help: "The matrices: matern (Q(κ), κ ∈ [1, 100]) or thermal-block (A(μ) = Σ μ_b A_b, 2×2 blocks).") var problem = "matern"
     @Option(help: "Squares per side of the unit-square mesh.") var n = 200
-    @Option(help: "Training parameters of the greedy (a uniform grid in log₁₀ κ; seeded random points for the thermal block).") var training = 200
+    @Option(help: "Training parameters of the greedy per subdomain (a uniform grid in log₁₀ κ; seeded random points for the thermal block).") var training = 40
     @Option(help: "Fresh test parameters.") var test = 100
-    @Option(help: "p: the largest degree of the interpolated powers (4: the most accurate on the default case, docs/matrix-functions.md).") var degree = 4
+    @Option(help: "p: the largest degree of the interpolated powers.") var degree = 6
+    @Option(help: "Equal pieces each parameter component is cut into (one interpolation per subdomain; default 8 for matern, 1 for thermal-block).") var pieces: Int?
+    @Option(help: "Step 1's scaling: reference (relative to A at each subdomain's centre; semidefinite terms) or gershgorin.") var scaling = "reference"
+    @Option(help: "Relative tolerance of the intrusive RB greedy for bᵀA⁻¹b (its certified output bound over the training grid).") var rbTolerance = 1e-10
     @Option(help: "SLQ Rademacher probes.") var probes = 30
     @Option(help: "SLQ Lanczos steps per probe.") var lanczos = 25
     @Option(help: "Seed of the test parameters and of the SLQ probes.") var seed: UInt64 = 7
@@ -35,6 +39,10 @@ struct MatrixFunctions: ParsableCommand {
         }
         guard training >= 2, test >= 1 else { throw ValidationError("--training must be ≥ 2 and --test ≥ 1") }
         guard degree >= 1 else { throw ValidationError("--degree must be at least 1, got \(degree)") }
+        guard (pieces ?? 1) >= 1 else { throw ValidationError("--pieces must be at least 1, got \(pieces!)") }
+        guard ["reference", "gershgorin"].contains(scaling) else {
+            throw ValidationError("--scaling must be reference or gershgorin, got '\(scaling)'")
+        }
         guard probes >= 1, lanczos >= 1 else { throw ValidationError("--probes and --lanczos must be positive") }
     }
 
@@ -61,16 +69,33 @@ struct MatrixFunctions: ParsableCommand {
         let identity = SparseMatrix.identity(dofs)
         let lowest = try CoercivityBound.smallestGeneralizedEigenvalue(decomposition.matrix(at: reference), identity)
         let stability = CoercivityBound.minTheta(reference: reference.values, referenceConstant: lowest)
-        // A uniform grid in one dimension, random points (seeded) in several.
-        let trainingSet = space.dimension == 1 ? try space.uniformGrid(pointsPerComponent: training)
-            : try space.random(count: training, seed: seed &+ 2)
-        progress("greedy over \(trainingSet.count) training μ, degree \(degree)")
-        let model = try MatrixPowerInterpolation(parameterSpace: space, decomposition: decomposition, training: trainingSet,
-                                                 stability: stability, left: b, right: b, options: .init(degree: degree))
+        // One interpolation per subdomain, each over its own training set.
+        let cuts = [Int](repeating: pieces ?? (problem == "matern" ? 8 : 1), count: space.dimension)
+        let local = MatrixPowerInterpolation.Options(degree: degree, scaling: scaling == "reference" ? .reference : .gershgorin)
+        let model = try PartitionedMatrixPowerInterpolation(
+            parameterSpace: space, decomposition: decomposition, stability: stability, left: b, right: b,
+            options: .init(pieces: cuts, trainingPerSubdomain: training, seed: seed &+ 2, local: local)) { [self] i, count in
+                progress("subdomain \(i + 1)/\(count): greedy over \(training) training μ, degree \(degree)")
+            }
         let offlineSeconds = offline.seconds
-        progress("\(model.terms) terms in \(String(format: "%.1f", offlineSeconds)) s")
+        progress("\(model.partition.count) subdomains, \(model.totalTerms) terms (at most \(model.maxTerms) per subdomain) in \(String(format: "%.1f", offlineSeconds)) s")
 
-        // 3. The test set: CHOLMOD (exact), the interpolation with its bounds, SLQ.
+        // 2b. The classical intrusive alternative for bᵀA(μ)⁻¹b: the ROM core's RB greedy on
+        //     A(μ)u = b with the output bᵀu and its certified bound ‖b‖ Δ_N(μ) (Euclidean X, min-θ).
+        progress("intrusive RB for bᵀA⁻¹b, tolerance \(rbTolerance)")
+        let rbClock = Stopwatch()
+        let rbProblem = try AffineProblem(
+            parameterSpace: space,
+            decomposition: AffineDecomposition(operators: decomposition.operators, coefficients: decomposition.operatorCoefficients,
+                                               rightHandSides: [b], rightHandSideCoefficients: [ParameterFunction.constant(1)], outputs: [b]),
+            innerProduct: .weighted(by: identity), coercivityBound: stability)
+        let rbTraining = space.dimension == 1 ? try space.uniformGrid(pointsPerComponent: 200) : try space.random(count: 200, seed: seed &+ 3)
+        let rb = try ReducedBasisGreedy(tolerance: rbTolerance, relative: true, maxBasisSize: 60).run(problem: rbProblem, trainingSet: rbTraining)
+        let rbOfflineSeconds = rbClock.seconds
+        let rbEvaluator = ReducedModelEvaluator(model: rb.model)
+        progress("RB basis size \(rb.model.size) in \(String(format: "%.1f", rbOfflineSeconds)) s")
+
+        // 3. The test set: CHOLMOD (exact), the interpolation with its bounds, SLQ, the RB output.
         let testSet = try space.random(count: test, seed: seed &+ 1)
         let exact = try ParametricCholesky(parameterSpace: space, decomposition: decomposition)
         _ = try exact.factor(at: testSet[0])  // the symbolic analysis, shared by every μ
@@ -78,6 +103,7 @@ struct MatrixFunctions: ParsableCommand {
         var cholmodSeconds = 0.0, slqSeconds = 0.0
         var worst = Worst()
         var logDets: [Double] = []
+        var rbWorst = (relative: 0.0, bound: 0.0, holds: true)
         for (k, mu) in testSet.enumerated() {
             if k % 10 == 0 { progress("test μ \(k + 1)/\(testSet.count)") }
             let logDet = try Stopwatch.accumulate(into: &cholmodSeconds) { try exact.logDeterminant(at: mu) }
@@ -89,6 +115,11 @@ struct MatrixFunctions: ParsableCommand {
             let a = decomposition.matrix(at: mu)
             let estimate = try Stopwatch.accumulate(into: &slqSeconds) { try slq.logDeterminant(of: a) }
             logDets.append(logDet)
+            try rbEvaluator.solve(mu)
+            let rbError = abs(rbEvaluator.outputs[0] - quadratic)
+            rbWorst.relative = max(rbWorst.relative, rbError / abs(quadratic))
+            rbWorst.bound = max(rbWorst.bound, rbEvaluator.outputBound(0) / abs(quadratic))
+            if !(rbError <= rbEvaluator.outputBound(0)) { rbWorst.holds = false }
             worst.update(logDet: (abs(e.logDeterminant - logDet), e.logDeterminantBound, abs(logDet)),
                          quadratic: (abs(e.quadraticForm! - quadratic), e.quadraticFormBound!, abs(quadratic)),
                          inverse: (inverseError, e.inverseBound!, BLAS.nrm2(x)),
@@ -102,8 +133,17 @@ struct MatrixFunctions: ParsableCommand {
             online = min(online, clock.seconds / Double(testSet.count))
         }
 
+        var rbOnline = Double.infinity
+        for _ in 0..<5 {
+            let clock = Stopwatch()
+            for mu in testSet { try rbEvaluator.solve(mu) }
+            rbOnline = min(rbOnline, clock.seconds / Double(testSet.count))
+        }
+
         var report = JSONReport()
-        report.add("terms", model.terms)
+        report.add("terms", model.maxTerms)
+        report.add("subdomains", model.partition.count)
+        report.add("total_terms", model.totalTerms)
         report.add("dofs", dofs)
         report.add("logdet_max_rel_error", worst.logDet.relative)
         report.add("logdet_max_abs_error", worst.logDet.absolute)
@@ -118,9 +158,15 @@ struct MatrixFunctions: ParsableCommand {
         report.add("slq_max_rel_error", worst.slq)
         report.add("slq_seconds_per_query", slqSeconds / Double(testSet.count))
         report.add("offline_seconds", offlineSeconds)
+        report.add("rb_basis_size", rb.model.size)
+        report.add("rb_quadratic_form_max_rel_error", rbWorst.relative)
+        report.add("rb_quadratic_form_max_bound", rbWorst.bound)
+        report.add("rb_bound_holds", rbWorst.holds)
+        report.add("rb_seconds_per_query", rbOnline)
+        report.add("rb_offline_seconds", rbOfflineSeconds)
         report.add("logdet_min", logDets.min()!)
         report.add("logdet_max", logDets.max()!)
-        report.add("greedy_error_history", model.errorHistory)
+        report.add("greedy_error_history", model.models[0].errorHistory)
         try report.emit(json: output.json)
     }
 

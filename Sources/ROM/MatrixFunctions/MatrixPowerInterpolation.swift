@@ -8,21 +8,37 @@ import LinearAlgebra
 /// log-determinants" (arXiv 1710.02488). The steps below are our reconstruction of the method
 /// (*derived*: the tests check the interpolation property and the bounds against dense values).
 ///
-/// 1. Scale: α ≥ max_μ λ_max(A(μ)) (Gershgorin, α = max over the training set of Σ_q |θ_q| ‖A_q‖_∞),
-///    N(μ) = I − A(μ)/α = I − Σ_q φ_q(μ) A_q with φ = θ/α, spectrum in [0, 1).
-/// 2. Powers: N(μ)^k is a combination of the monomials φ(μ)^x, |x| ≤ k, with matrix coefficients
+/// 1. Scale, in one of two ways (`Options.Scaling`):
+///    - *reference* (the default; every A_q positive semidefinite, θ_q > 0 on the box): with μ̄ the
+///      box's centre, A(μ̄) = L̄L̄ᵀ and B_q = θ_q(μ̄) L̄⁻¹A_qL̄⁻ᵀ (positive semidefinite, Σ_q B_q = I),
+///      L̄⁻¹A(μ)L̄⁻ᵀ = Σ_q r_q(μ) B_q with r_q = θ_q(μ)/θ_q(μ̄), so
+///      log det A(μ) = c + log det(I − N(μ)), c = log det A(μ̄) + n log α,
+///      N(μ) = Σ_q ψ_q(μ) B_q, ψ_q = 1 − r_q(μ)/α, α = max over the training set of max_q r_q.
+///      The spectrum of N lies in [min_q ψ_q, max_q ψ_q] and every product of B's has norm ≤ 1:
+///      the bound of step 4 needs neither a matrix norm nor an eigenvalue, and it does not degrade
+///      as the mesh is refined, only as the box widens (hence `PartitionedMatrixPowerInterpolation`).
+///      Nothing of L̄ is formed: only log det A(μ̄) enters.
+///    - *Gershgorin* (any symmetric terms): α ≥ max_μ λ_max(A(μ)) (α = max over the training set of
+///      Σ_q |θ_q| ‖A_q‖_∞), N(μ) = I − A(μ)/α = I − Σ_q φ_q(μ) A_q with φ = θ/α, spectrum in [0, 1),
+///      c = n log α.
+///    Below, v(μ) is ψ(μ) or φ(μ).
+/// 2. Powers: N(μ)^k is a combination of the monomials v(μ)^x, |x| ≤ k, with matrix coefficients
 ///    that do not depend on μ. Run the EIM greedy (`EmpiricalInterpolation`, symmetric
-///    formulation) on the family (x, μ) ↦ φ(μ)^x over the monomials of degree ≤ p and the training
+///    formulation) on the family (x, μ) ↦ v(μ)^x over the monomials of degree ≤ p and the training
 ///    set: it picks d monomials x_i and d parameters μ_j with
-///    φ(μ)^x ≈ Σ_j λ_j(μ) φ(μ_j)^x,  λ(μ) = F⁻¹ (φ(μ)^{x_i})_i,  F_ij = φ(μ_j)^{x_i}.
+///    v(μ)^x ≈ Σ_j λ_j(μ) v(μ_j)^x,  λ(μ) = F⁻¹ (v(μ)^{x_i})_i,  F_ij = v(μ_j)^{x_i}.
 ///    So N(μ)^k ≈ Σ_j λ_j(μ) N(μ_j)^k for every k ≤ p.
 /// 3. Limits: every limit of a matrix power series passes through the linear combination:
-///    log det A(μ) = n log α − Σ_k tr N(μ)^k / k ≈ n log α + Σ_j λ_j(μ) (log det A(μ_j) − n log α),
+///    log det A(μ) = c − Σ_k tr N(μ)^k / k ≈ c + Σ_j λ_j(μ) (log det A(μ_j) − c),
 ///    A(μ)⁻¹ = α⁻¹ Σ_k N(μ)^k ≈ Σ_j λ_j(μ) A(μ_j)⁻¹, hence A(μ)⁻¹c ≈ Σ_j λ_j y_j with
 ///    y_j = A(μ_j)⁻¹ c and bᵀA(μ)⁻¹c ≈ Σ_j λ_j bᵀy_j. Offline: d CHOLMOD factorizations
 ///    (`ParametricCholesky`); online: d monomials, one d × d solve, a d-term sum.
 /// 4. Bounds, online:
-///    - log det: with δ_x(μ) = φ(μ)^x − Σ_j λ_j φ(μ_j)^x and ‖A_q‖₂ ≤ ‖A_q‖_∞ = a_q,
+///    - log det, reference scaling: with δ_x(μ) = ψ(μ)^x − Σ_j λ_j ψ(μ_j)^x and N^k = Σ_{|x|=k} ψ^x C_x,
+///      C_x the sum of the |x|!/x! products of B's with x_q factors B_q (|tr C_x| ≤ n |x|!/x!), the
+///      first p terms differ by at most Σ_{1≤|x|≤p} n (|x|!/x!) |δ_x(μ)| / |x|; the tail as below
+///      with ρ(μ) = max_q |ψ_q(μ)|.
+///    - log det, Gershgorin scaling: with δ_x(μ) = φ(μ)^x − Σ_j λ_j φ(μ_j)^x and ‖A_q‖₂ ≤ ‖A_q‖_∞ = a_q,
 ///      |tr of the monomial's matrix coefficient| ≤ n (|x|!/x!) a^x, so the first p terms of the
 ///      series differ by at most Σ_{|x|≤p} n w_{|x|} (|x|!/x!) a^x |δ_x(μ)|,
 ///      w_i = Σ_{k=max(i,1)}^{p} C(k, i)/k; the terms k > p by at most
@@ -47,13 +63,27 @@ public struct MatrixPowerInterpolation: Sendable {
         public var eim: EIMOptions
         /// The largest number of monomials accepted (C(p + Q, Q)).
         public var maxMonomials: Int
+        /// How N(μ) is formed from A(μ) (step 1).
+        public var scaling: Scaling
 
-        /// Options (degree 16, EIM to 1e-22 absolute).
-        public init(degree: Int = 16, eim: EIMOptions = EIMOptions(tolerance: 1e-22, relative: false),
-                    maxMonomials: Int = 200_000) {
+        /// Step 1's two ways.
+        public enum Scaling: Sendable, Equatable {
+            /// Relative to A(μ̄), μ̄ the box's centre: every A_q positive semidefinite and every
+            /// θ_q(μ) > 0 (the min-θ setting); a bound that does not depend on the mesh.
+            case reference
+            /// N = I − A(μ)/α with α from Gershgorin's theorem: any symmetric terms; a bound that
+            /// degrades with the condition number of A(μ).
+            case gershgorin
+        }
+
+        /// Options (degree 16, the reference scaling). Without `eim`, the greedy stops at an
+        /// absolute error of 1e-14 for the reference scaling (its monomials lie in [−1, 1]: below
+        /// that it would pick round-off) and 1e-22 for Gershgorin's.
+        public init(degree: Int = 16, eim: EIMOptions? = nil, maxMonomials: Int = 200_000, scaling: Scaling = .reference) {
             self.degree = degree
-            self.eim = eim
+            self.eim = eim ?? EIMOptions(tolerance: scaling == .reference ? 1e-14 : 1e-22, relative: false)
             self.maxMonomials = maxMonomials
+            self.scaling = scaling
         }
     }
 
@@ -81,7 +111,11 @@ public struct MatrixPowerInterpolation: Sendable {
     public let dimension: Int
     /// α, the scaling of step 1.
     public let scaling: Double
-    /// a_q = ‖A_q‖_∞.
+    /// θ(μ̄) of the reference scaling (nil: Gershgorin).
+    public let referenceCoefficients: [Double]?
+    /// c of step 3: log det A(μ̄) + n log α (reference) or n log α (Gershgorin).
+    public let offset: Double
+    /// a_q = ‖A_q‖_∞ (used by the Gershgorin scaling).
     public let termNorms: [Double]
     /// p.
     public let degree: Int
@@ -131,14 +165,28 @@ public struct MatrixPowerInterpolation: Sendable {
         // Step 1: the scaling.
         let norms = decomposition.operators.map(Self.infinityNorm)
         let thetas = training.map { decomposition.operatorCoefficients(at: $0) }
-        let alpha = thetas.map { zip($0, norms).reduce(0) { $0 + abs($1.0) * $1.1 } }.max()!
-        guard alpha > 0, alpha.isFinite else { throw ROMError.invalidOption(name: "matrix functions", detail: "A(μ) is zero on the training set") }
-        // Step 2: the greedy over the monomials of φ = θ/α.
+        let alpha: Double, reference: [Double]?, offset: Double
+        switch options.scaling {
+        case .gershgorin:
+            alpha = thetas.map { zip($0, norms).reduce(0) { $0 + abs($1.0) * $1.1 } }.max()!
+            guard alpha > 0, alpha.isFinite else { throw ROMError.invalidOption(name: "matrix functions", detail: "A(μ) is zero on the training set") }
+            reference = nil
+            offset = Double(n) * log(alpha)
+        case .reference:
+            let centre = Parameter(zip(parameterSpace.lower, parameterSpace.upper).map { ($0 + $1) / 2 })
+            let thetaBar = decomposition.operatorCoefficients(at: centre)
+            try Self.checkReferenceScaling(decomposition: decomposition, centre: thetaBar, training: training, thetas: thetas)
+            alpha = thetas.map { theta in zip(theta, thetaBar).map { $0 / $1 }.max()! }.max()!
+            reference = thetaBar
+            offset = try exact.logDeterminant(at: centre) + Double(n) * log(alpha)
+        }
+        let variables = { (theta: [Double]) in Self.variables(theta, scaling: alpha, reference: reference) }
+        // Step 2: the greedy over the monomials of v(μ).
         let exponents = try Self.monomials(variables: q, degree: options.degree, limit: options.maxMonomials)
         var g = Matrix(rows: exponents.count, columns: training.count)
         for (j, theta) in thetas.enumerated() {
-            let phi = theta.map { $0 / alpha }
-            for (i, x) in exponents.enumerated() { g[i, j] = Self.monomial(phi, x) }
+            let v = variables(theta)
+            for (i, x) in exponents.enumerated() { g[i, j] = Self.monomial(v, x) }
         }
         let greedy = try EmpiricalInterpolation(snapshots: g, options: options.eim)
         let symmetric = try greedy.symmetricFormulation(snapshots: g)
@@ -154,6 +202,8 @@ public struct MatrixPowerInterpolation: Sendable {
         coefficients = decomposition.operatorCoefficients
         dimension = n
         scaling = alpha
+        referenceCoefficients = reference
+        self.offset = offset
         termNorms = norms
         degree = options.degree
         monomials = exponents
@@ -165,6 +215,7 @@ public struct MatrixPowerInterpolation: Sendable {
         interpolation = symmetric
         boundWeights = exponents.map { x in
             let i = x.reduce(0, +)
+            guard reference == nil else { return i == 0 ? 0 : Double(n) * Self.multinomial(x) / Double(i) }
             return Double(n) * Self.seriesWeight(degree: i, p: options.degree) * Self.multinomial(x) * Self.monomial(norms, x)
         }
         switch (left, right) {
@@ -193,17 +244,16 @@ public struct MatrixPowerInterpolation: Sendable {
     public func evaluate(at mu: Parameter) throws -> Evaluation {
         try parameterSpace.validate(mu)
         let theta = coefficients(mu)
-        let phi = theta.map { $0 / scaling }
-        let values = interpolation.points.map { Self.monomial(phi, monomials[$0]) }
+        let v = Self.variables(theta, scaling: scaling, reference: referenceCoefficients)
+        let values = interpolation.points.map { Self.monomial(v, monomials[$0]) }
         let lambda = try interpolation.coefficients(values)
         let n = Double(dimension)
-        let logAlpha = log(scaling)
-        var logDet = n * logAlpha
-        for (l, value) in zip(lambda, logDeterminants) { logDet += l * (value - n * logAlpha) }
+        var logDet = offset
+        for (l, value) in zip(lambda, logDeterminants) { logDet += l * (value - offset) }
         // Step 4, log det: the interpolated powers, then the tail of the series.
         var head = 0.0
         for (i, x) in monomials.enumerated() {
-            var delta = Self.monomial(phi, x)
+            var delta = Self.monomial(v, x)
             for j in 0..<lambda.count { delta -= lambda[j] * interpolation.basis[i, j] }
             head += boundWeights[i] * abs(delta)
         }
@@ -243,8 +293,12 @@ public struct MatrixPowerInterpolation: Sendable {
         }
     }
 
-    /// ρ ≥ the spectral radius of N = I − A/α: its spectrum lies in [1 − G/α, 1 − λ_LB/α].
+    /// ρ ≥ the spectral radius of N: reference, max_q |ψ_q|; Gershgorin, N = I − A/α has its
+    /// spectrum in [1 − G/α, 1 − λ_LB/α].
     private func spectralRadius(theta: [Double], lower: Double) -> Double {
+        if referenceCoefficients != nil {
+            return Self.variables(theta, scaling: scaling, reference: referenceCoefficients).map(abs).max() ?? 0
+        }
         let gershgorin = zip(theta, termNorms).reduce(0) { $0 + abs($1.0) * $1.1 }
         return max(1 - lower / scaling, gershgorin / scaling - 1)
     }
@@ -256,6 +310,33 @@ public struct MatrixPowerInterpolation: Sendable {
         var partial = 0.0, power = 1.0
         for k in 1...degree { power *= rho; partial += power / Double(k) }
         return max(-log1p(-rho) - partial, 0)
+    }
+
+    /// v(μ) of step 1: ψ_q = 1 − θ_q/(α θ_q(μ̄)) (reference) or φ_q = θ_q/α (Gershgorin).
+    static func variables(_ theta: [Double], scaling alpha: Double, reference: [Double]?) -> [Double] {
+        guard let reference else { return theta.map { $0 / alpha } }
+        return zip(theta, reference).map { 1 - $0 / (alpha * $1) }
+    }
+
+    /// The reference scaling's conditions that can be checked cheaply: θ_q > 0 at the centre and on
+    /// the training set, and no negative diagonal entry in any A_q (a necessary condition of
+    /// semidefiniteness; the rest is the caller's promise, as for the min-θ bound).
+    static func checkReferenceScaling(decomposition: AffineDecomposition, centre: [Double], training: [Parameter],
+                                      thetas: [[Double]]) throws {
+        func refuse(_ detail: String) -> ROMError {
+            .invalidOption(name: "reference scaling", detail: detail + " (it needs positive θ_q and semidefinite A_q; use the Gershgorin scaling)")
+        }
+        for (k, value) in centre.enumerated() where !(value > 0 && value.isFinite) { throw refuse("θ_\(k)(μ̄) = \(value) at the box's centre") }
+        for (mu, theta) in zip(training, thetas) {
+            for (k, value) in theta.enumerated() where !(value > 0 && value.isFinite) { throw refuse("θ_\(k) = \(value) at training μ = \(mu.values)") }
+        }
+        for (k, a) in decomposition.operators.enumerated() {
+            for i in 0..<a.rows {
+                for e in a.rowPointers[i]..<a.rowPointers[i + 1] where a.columnIndices[e] == i && a.values[e] < 0 {
+                    throw refuse("A_\(k) has the negative diagonal entry \(a.values[e]) in row \(i)")
+                }
+            }
+        }
     }
 
     /// ‖A‖_∞ = max_i Σ_j |a_ij| ≥ ‖A‖₂ for a symmetric A.

@@ -81,6 +81,35 @@ public struct ParameterPartition: Sendable, Equatable {
         self.boxes = boxes.map { $0! }
     }
 
+    /// The tensor partition that cuts component k of `space` into `pieces[k]` equal intervals
+    /// (∏ pieces subdomains), as a tree of bisections at the cuts; leaves numbered depth first.
+    public static func tensor(space: ParameterSpace, pieces: [Int]) throws -> ParameterPartition {
+        guard pieces.count == space.dimension, pieces.allSatisfy({ $0 >= 1 }) else {
+            throw ROMError.invalidOption(name: "pieces", detail: "\(pieces): expected \(space.dimension) counts ≥ 1")
+        }
+        var nodes: [Node] = []
+        var leaves = 0
+        func build(_ low: [Int], _ high: [Int]) -> Int {
+            let index = nodes.count
+            guard let c = (0..<pieces.count).first(where: { high[$0] - low[$0] > 1 }) else {
+                nodes.append(.leaf(leaves))
+                leaves += 1
+                return index
+            }
+            nodes.append(.leaf(-1))
+            let cut = (low[c] + high[c]) / 2
+            var firstHigh = high, secondLow = low
+            firstHigh[c] = cut
+            secondLow[c] = cut
+            let first = build(low, firstHigh), second = build(secondLow, high)
+            let value = space.lower[c] + (space.upper[c] - space.lower[c]) * Double(cut) / Double(pieces[c])
+            nodes[index] = Node(component: c, value: value, first: first, second: second)
+            return index
+        }
+        _ = build([Int](repeating: 0, count: pieces.count), pieces)
+        return try ParameterPartition(space: space, nodes: nodes)
+    }
+
     /// The two halves of `box` split at `value` of component `c`.
     static func halves(of box: ParameterSpace, component c: Int, at value: Double) throws -> (ParameterSpace, ParameterSpace) {
         var upper = box.upper, lower = box.lower
