@@ -159,9 +159,7 @@ struct HighFidelityCommand: ParsableCommand {
         return Summary(report: report, hfSeconds: hfSeconds, dofs: space.dofCount, integrationPoints: solver.points.count)
     }
 
-    func say(_ message: String) {
-        if !progress.quiet { FileHandle.standardError.write(Data("turbine-blade hf: \(message)\n".utf8)) }
-    }
+    func say(_ message: String) { progress.say(message, from: "turbine-blade hf") }
 }
 
 /// The displacement and point fields at the end of one step (what the files of a step hold).

@@ -113,7 +113,5 @@ struct OfflineCommand: ParsableCommand {
         return Summary(report: report, reduction: reduction)
     }
 
-    func say(_ message: String) {
-        if !progress.quiet { FileHandle.standardError.write(Data("turbine-blade offline: \(message)\n".utf8)) }
-    }
+    func say(_ message: String) { progress.say(message, from: "turbine-blade offline") }
 }

@@ -134,7 +134,5 @@ struct OnlineCommand: ParsableCommand {
         return Summary(report: report, romSeconds: romSeconds, comparison: comparison, modes: model.points.modeCount, reducedPoints: model.points.count)
     }
 
-    func say(_ message: String) {
-        if !progress.quiet { FileHandle.standardError.write(Data("turbine-blade online: \(message)\n".utf8)) }
-    }
+    func say(_ message: String) { progress.say(message, from: "turbine-blade online") }
 }

@@ -63,7 +63,11 @@ struct StudyCommand: ParsableCommand {
 
     func folder(_ level: Double) -> String { out + "/hf-" + String(format: "%g", level) }
 
-    var common: [String] { ["--size", "\(size)", "--steps-per-cycle", "\(stepsPerCycle)", "--no-series"] + (progress.quiet ? ["--quiet"] : []) }
+    /// `--quiet` for the stages when this run is quiet.
+    var quietFlag: [String] { progress.quiet ? ["--quiet"] : [] }
+
+    /// The options of every stage (i) run of the study.
+    var common: [String] { ["--size", "\(size)", "--steps-per-cycle", "\(stepsPerCycle)", "--no-series"] + quietFlag }
 
     func run() throws {
         BLASRuntime.warnOnceIfGenericCore()
@@ -76,14 +80,14 @@ struct StudyCommand: ParsableCommand {
         // 2. Stage (ii) from the training folders.
         let offline = try OfflineCommand.parse(["--hf"] + trainingLevels.map(folder) + ["--out", out + "/" + Self.modelName,
                                                 "--pod-tolerance", "\(podTolerance)", "--ecm-tolerance", "\(ecmTolerance)"]
-                                               + (progress.quiet ? ["--quiet"] : [])).execute()
+                                               + quietFlag).execute()
         // 3. Stage (i) at the test level, the reference.
         let reference = try HighFidelityCommand.parse(["--out", folder(temperatureLevel), "--temperature-level", "\(temperatureLevel)",
                                                        "--cycles", "\(cycles)"] + common).execute()
         // 4. Stage (iii) at the test level, compared with the reference.
         let online = try OnlineCommand.parse(["--model", out + "/" + Self.modelName, "--temperature-level", "\(temperatureLevel)",
                                               "--cycles", "\(cycles)", "--compare-hf", folder(temperatureLevel)]
-                                             + (progress.quiet ? ["--quiet"] : [])).execute()
+                                             + quietFlag).execute()
         guard let comparison = online.comparison else { return }
 
         let t = offline.reduction.timings
