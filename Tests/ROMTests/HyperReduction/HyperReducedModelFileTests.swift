@@ -74,6 +74,18 @@ final class HyperReducedModelFileTests: XCTestCase {
         XCTAssertThrowsError(try online.solve(Parameter([8])))
     }
 
+    /// Positions of the wrong count or not finite are errors naming them.
+    func testBadPositionsAreErrors() throws {
+        let modes = Matrix(rows: 12, columns: 1, repeating: 1)
+        XCTAssertThrowsError(try ReducedIntegrationPoints(strainModes: modes, weights: [1, 1], pointIndices: [0, 1], positions: [0, 0, 0])) {
+            XCTAssertTrue("\($0)".contains("positions"), "\($0)")
+        }
+        XCTAssertThrowsError(try ReducedIntegrationPoints(strainModes: modes, weights: [1, 1], pointIndices: [0, 1], positions: [0, 0, 0, 0, .nan, 0])) {
+            XCTAssertTrue("\($0)".contains("positions"), "\($0)")
+        }
+        XCTAssertNoThrow(try ReducedIntegrationPoints(strainModes: modes, weights: [1, 1], pointIndices: [0, 1], positions: [0, 0, 0, 1, 2, 3]))
+    }
+
     /// Truncated, corrupted and tampered files are refused with `ROMError.invalidModel`.
     func testDamagedFilesAreErrors() throws {
         let url = temporary.file("model.npz")
