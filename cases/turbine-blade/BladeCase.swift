@@ -1,3 +1,4 @@
+import ArgumentParser
 import FEM
 import Foundation
 import Materials
@@ -18,6 +19,15 @@ struct BladeCase {
 
     /// Temperatures of the material tables (°C).
     static let temperatures: [Double] = [20, 400, 650, 800, 950, 1050]
+
+    /// Throws a `ValidationError` naming `option` unless the peak temperature `level` lies in the
+    /// material tables' range.
+    static func validate(temperatureLevel level: Double, option: String) throws {
+        let low = temperatures.first!, high = temperatures.last!
+        guard (low...high).contains(level) else {
+            throw ValidationError("\(option) \(level): must lie in " + String(format: "%g…%g", low, high) + " °C (the material tables' range)")
+        }
+    }
 
     /// A nickel-base superalloy at high temperature, unified Chaboche model (Norton flow,
     /// isotropic and Armstrong–Frederick kinematic hardening). The numbers are representative,

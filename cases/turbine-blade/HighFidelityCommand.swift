@@ -59,9 +59,7 @@ struct HighFidelityCommand: ParsableCommand {
         try ResourceBudget.check("--size", size, in: 500...2_000_000, meaning: "the displacement unknowns")
         try ResourceBudget.check("--cycles", cycles, in: 1...10_000, meaning: "the flight cycles")
         try ResourceBudget.check("--steps-per-cycle", stepsPerCycle, in: 4...100_000, meaning: "the time steps per cycle")
-        guard (20...1050).contains(temperatureLevel) else {
-            throw ValidationError("--temperature-level \(temperatureLevel): must lie in 20…1050 °C (the material tables' range)")
-        }
+        try BladeCase.validate(temperatureLevel: temperatureLevel, option: "--temperature-level")
         guard tolerance > 0, tolerance < 1 else { throw ValidationError("--tolerance must lie in (0, 1)") }
         if let mesh { guard FileManager.default.isReadableFile(atPath: mesh) else { throw ValidationError("--mesh \(mesh): no readable file") } }
         // Per unknown: the P2 tangent (≈ 80 entries per row), the Cholesky factor's fill (a few

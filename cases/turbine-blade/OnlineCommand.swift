@@ -37,9 +37,7 @@ struct OnlineCommand: ParsableCommand {
 
     func validate() throws {
         guard FileManager.default.isReadableFile(atPath: model) else { throw ValidationError("--model \(model): no readable file") }
-        guard (20...1050).contains(temperatureLevel) else {
-            throw ValidationError("--temperature-level \(temperatureLevel): must lie in 20…1050 °C (the material tables' range)")
-        }
+        try BladeCase.validate(temperatureLevel: temperatureLevel, option: "--temperature-level")
         try ResourceBudget.check("--cycles", cycles, in: 1...1_000_000, meaning: "the flight cycles")
         if let compareHf { guard FileManager.default.fileExists(atPath: compareHf) else { throw ValidationError("--compare-hf \(compareHf): no such folder") } }
         if let fields { try OutputPreflight.checkFolder(fields, option: "--fields") }

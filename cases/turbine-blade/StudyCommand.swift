@@ -47,9 +47,8 @@ struct StudyCommand: ParsableCommand {
 
     func validate() throws {
         guard !trainingLevels.isEmpty else { throw ValidationError("--training-levels needs at least one level") }
-        for level in trainingLevels + [temperatureLevel] where !(20...1050).contains(level) {
-            throw ValidationError("--training-levels / --temperature-level \(level): must lie in 20…1050 °C (the material tables' range)")
-        }
+        for level in trainingLevels { try BladeCase.validate(temperatureLevel: level, option: "--training-levels") }
+        try BladeCase.validate(temperatureLevel: temperatureLevel, option: "--temperature-level")
         guard Set(trainingLevels).count == trainingLevels.count, !trainingLevels.contains(temperatureLevel) else {
             throw ValidationError("--training-levels must be distinct and differ from --temperature-level \(temperatureLevel)")
         }
