@@ -157,7 +157,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "turbine-blade",
-            dependencies: ["FEM", "Materials", "LinearAlgebra", "DriverOptions", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["FEM", "ROM", "Materials", "LinearAlgebra", "DriverOptions", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "cases/turbine-blade"
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 
 /// `--json PATH`: the figures of a run as one JSON object, to PATH or `-` for stdout. Shared by
@@ -25,4 +26,9 @@ public struct QuietOption: ParsableArguments {
 
     /// Progress shown unless asked.
     public init() {}
+
+    /// Writes the progress line "`source`: `message`" on stderr, unless quiet.
+    public func say(_ message: String, from source: String) {
+        if !quiet { FileHandle.standardError.write(Data("\(source): \(message)\n".utf8)) }
+    }
 }

@@ -1,20 +1,33 @@
+import ArgumentParser
 import FEM
 import Foundation
 import Materials
 
-/// The turbine-blade case: geometry, material and flight cycle, shared by the three stages (the
-/// offline and online stages rebuild the same law and loads from these numbers, never from the
-/// high-fidelity run's memory).
+/// The turbine-blade case: geometry, material and flight cycle of stage (i). Stage (i) records
+/// them in its `case.json` (``BladeLoadCase``), from which the offline and online stages rebuild
+/// the same law and loads, never from the high-fidelity run's memory.
 ///
 /// Units: mm, MPa, s, °C, tonne (density in t/mm³, so ρω²r is in N/mm³).
 struct BladeCase {
     /// The NACA 6418 section, 40 mm chord, 60 mm span, 20° twist.
     static func geometry() throws -> BladeGeometry {
-        try BladeGeometry(naca: "6418", chord: 40, span: 60, twist: 20 * Double.pi / 180)
+        try BladeGeometry(naca: naca, chord: 40, span: 60, twist: 20 * Double.pi / 180)
     }
+
+    /// The section's NACA digits.
+    static let naca = "6418"
 
     /// Temperatures of the material tables (°C).
     static let temperatures: [Double] = [20, 400, 650, 800, 950, 1050]
+
+    /// Throws a `ValidationError` naming `option` unless the peak temperature `level` lies in the
+    /// material tables' range.
+    static func validate(temperatureLevel level: Double, option: String) throws {
+        let low = temperatures.first!, high = temperatures.last!
+        guard (low...high).contains(level) else {
+            throw ValidationError("\(option) \(level): must lie in " + String(format: "%g…%g", low, high) + " °C (the material tables' range)")
+        }
+    }
 
     /// A nickel-base superalloy at high temperature, unified Chaboche model (Norton flow,
     /// isotropic and Armstrong–Frederick kinematic hardening). The numbers are representative,
@@ -57,21 +70,16 @@ struct BladeCase {
     /// The flight cycle: 300 s, ramp up 20 %, dwell 60 %, ramp down 20 %.
     static func cycle() throws -> FlightCycle { try FlightCycle(period: 300, rampUp: 0.2, dwell: 0.6, rampDown: 0.2) }
 
-    /// The loads at peak temperature `peak` (°C): ω(t) = ω_max level(t) about the engine axis
-    /// (parallel to x, at `hubRadius` below the root), and
-    /// T(x, t) = T₀ + level(t) (peak − T₀) · (0.45 + 0.55 sin(π z / 2L)) · (1 − 0.3 c(x)), hottest
-    /// at the tip's leading edge (c the chordwise position from leading to trailing edge, 0 to 1),
-    /// the clamped root at about half the peak's rise.
-    static func loading(peak: Double, geometry: BladeGeometry) throws -> MechanicsLoading {
-        let cycle = try cycle()
-        let span = geometry.span, chord = geometry.chord, pivot = geometry.pivot
-        let omega = peakAngularVelocity, ambient = ambient
-        return try MechanicsLoading(
-            density: density, axisPoint: SIMD3(0, 0, -hubRadius), axisDirection: SIMD3(1, 0, 0),
-            angularVelocity: { t in omega * cycle.level(at: t) },
-            temperature: { x, t in
-                let c = min(max(x.x / chord + pivot, 0), 1)
-                return ambient + cycle.level(at: t) * (peak - ambient) * (0.45 + 0.55 * sin(Double.pi * min(max(x.z / span, 0), 1) / 2)) * (1 - 0.3 * c)
-            })
+    /// The load case of a run at peak temperature `temperatureLevel` (what `case.json` records).
+    static func loadCase(temperatureLevel: Double, cycles: Int, stepsPerCycle: Int, order: Int, recovery: Bool,
+                         clampedTags: [Int] = [BladeGeometry.Tag.root]) throws -> BladeLoadCase {
+        let cycle = try cycle(), geometry = try geometry()
+        let law = try law(recovery: recovery).lawDescription
+        return BladeLoadCase(
+            temperatureLevel: temperatureLevel, cycles: cycles, stepsPerCycle: stepsPerCycle, order: order, clampedTags: clampedTags,
+            law: .init(name: law.name, parameters: law.parameters),
+            blade: .init(naca: naca, chord: geometry.chord, span: geometry.span, twist: geometry.twist),
+            density: density, hubRadius: hubRadius, peakAngularVelocity: peakAngularVelocity, ambient: ambient,
+            cycle: .init(period: cycle.period, rampUp: cycle.rampUp, dwell: cycle.dwell, rampDown: cycle.rampDown))
     }
 }

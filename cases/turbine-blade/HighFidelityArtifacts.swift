@@ -4,11 +4,15 @@ import LinearAlgebra
 import Materials
 
 /// The files of stage (i), all written atomically under one folder:
+/// - `mesh.msh`: the mesh (Gmsh 2.2: vertices, tetrahedra, tagged boundary facets), from which
+///   the offline stage rebuilds the same space and dof numbering;
+/// - `case.json`: the load case (``BladeLoadCase``: law, loads, cycle, steps);
 /// - `mesh.vtu`: the mesh with quadratic cells on the P2 nodes (the node order of the dofs:
 ///   dof 3·node + component), region tags as cell data;
 /// - `u_0000.npy`, `u_0001.npy`, …: the displacement at t_k (u_0000 = 0 at t = 0), one float64
-///   vector of 3 · nodes entries each: all that the offline stage reads;
+///   vector of 3 · nodes entries each;
 /// - `times.npy`: t_0 … t_N (the loading's clock, needed to replay the law);
+/// All that the offline stage reads: `mesh.msh`, `case.json`, `times.npy` and the `u_*.npy`.
 /// - `blade.pvd` with `blade_0000.vtu`, …: u (point data), σ_vM and p (cell means over the
 ///   integration points) for ParaView.
 struct HighFidelityArtifacts {
@@ -19,17 +23,22 @@ struct HighFidelityArtifacts {
 
     /// The names written for a run of `steps` steps.
     static func fileNames(steps: Int, series: Bool) -> [String] {
-        var names = ["mesh.vtu", "times.npy"] + (0...steps).map(displacementName)
+        var names = [meshName, BladeLoadCase.fileName, "mesh.vtu", "times.npy"] + (0...steps).map(displacementName)
         if series { names += ["blade.pvd"] + (0...steps).map(seriesName) }
         return names
     }
 
+    /// The mesh the offline stage reads.
+    static let meshName = "mesh.msh"
+
     static func displacementName(_ k: Int) -> String { String(format: "u_%04d.npy", k) }
     static func seriesName(_ k: Int) -> String { String(format: "blade_%04d.vtu", k) }
 
-    /// Writes the mesh (first, before the time loop).
-    func writeMesh() throws {
+    /// Writes the mesh and the load case (first, before the time loop).
+    func writeMesh(loadCase: BladeLoadCase) throws {
         try AtomicFile.createFolder(folder)
+        try GmshWriter.write(space.mesh, to: folder.appendingPathComponent(Self.meshName))
+        try loadCase.write(to: folder)
         var mesh = VTUWriter(space: space)
         mesh.addCellData("region", space.mesh.regions.map(Double.init))
         try mesh.write(to: folder.appendingPathComponent("mesh.vtu"))

@@ -59,9 +59,7 @@ struct HighFidelityCommand: ParsableCommand {
         try ResourceBudget.check("--size", size, in: 500...2_000_000, meaning: "the displacement unknowns")
         try ResourceBudget.check("--cycles", cycles, in: 1...10_000, meaning: "the flight cycles")
         try ResourceBudget.check("--steps-per-cycle", stepsPerCycle, in: 4...100_000, meaning: "the time steps per cycle")
-        guard (20...1050).contains(temperatureLevel) else {
-            throw ValidationError("--temperature-level \(temperatureLevel): must lie in 20…1050 °C (the material tables' range)")
-        }
+        try BladeCase.validate(temperatureLevel: temperatureLevel, option: "--temperature-level")
         guard tolerance > 0, tolerance < 1 else { throw ValidationError("--tolerance must lie in (0, 1)") }
         if let mesh { guard FileManager.default.isReadableFile(atPath: mesh) else { throw ValidationError("--mesh \(mesh): no readable file") } }
         // Per unknown: the P2 tangent (≈ 80 entries per row), the Cholesky factor's fill (a few
@@ -74,27 +72,40 @@ struct HighFidelityCommand: ParsableCommand {
     }
 
     func run() throws {
+        try execute().report.emit(json: output.json)
+    }
+
+    /// What a run produced: the figures of its JSON, the time loop's seconds, the folder.
+    struct Summary {
+        var report: JSONReport
+        var hfSeconds: Double
+        var dofs: Int
+        var integrationPoints: Int
+    }
+
+    /// Runs stage (i) and writes its files; returns the figures.
+    func execute() throws -> Summary {
         BLASRuntime.warnOnceIfGenericCore()
         let clock = Stopwatch()
         // 1. Mesh and space.
-        let geometry = try BladeCase.geometry()
-        let grid: Mesh, clamped: Set<Int>
+        let grid: Mesh, clamped: [Int]
         if let path = mesh {
             say("reading \(path)")
             grid = try GmshReader.read(URL(fileURLWithPath: path))
             clamped = [rootTag]
         } else {
             let cells = BladeGeometry.grid(forUnknowns: size, order: order)
-            grid = try Mesh.blade(geometry, chordCells: cells.chord, thicknessCells: cells.thickness, spanCells: cells.span)
+            grid = try Mesh.blade(try BladeCase.geometry(), chordCells: cells.chord, thicknessCells: cells.thickness, spanCells: cells.span)
             clamped = [BladeGeometry.Tag.root]
         }
         let space = FunctionSpace(mesh: grid, order: order, components: 3)
 
-        // 2. Law, loads, time steps.
-        let law = try BladeCase.law(recovery: recovery)
-        let loading = try BladeCase.loading(peak: temperatureLevel, geometry: geometry)
-        let times = try BladeCase.cycle().times(cycles: cycles, stepsPerCycle: stepsPerCycle)
-        var solver = try NonlinearMechanicsSolver(space: space, law: law, clamped: clamped, loading: loading,
+        // 2. Law, loads, time steps: from the load case that case.json records.
+        let loadCase = try BladeCase.loadCase(temperatureLevel: temperatureLevel, cycles: cycles, stepsPerCycle: stepsPerCycle,
+                                              order: order, recovery: recovery, clampedTags: clamped)
+        let law = try loadCase.constitutiveLaw()
+        let times = try loadCase.times()
+        var solver = try NonlinearMechanicsSolver(space: space, law: law, clamped: Set(clamped), loading: try loadCase.loading(),
                                                   options: .init(tolerance: tolerance))
         say("P\(order) blade: \(grid.cellCount) cells, \(space.dofCount) dofs, \(solver.points.count) integration points, \(times.count) steps")
 
@@ -106,7 +117,7 @@ struct HighFidelityCommand: ParsableCommand {
                 try artifacts.writeStep(k, StepRecord(time: solver.time, displacement: solver.displacement, fields: solver.fields), series: !noSeries)
             }
         }
-        try Stopwatch.accumulate(into: &writeSeconds) { try artifacts.writeMesh() }
+        try Stopwatch.accumulate(into: &writeSeconds) { try artifacts.writeMesh(loadCase: loadCase) }
         try record(0)
         var iterations = 0, luSteps = 0, lawSeconds = 0.0, assemblySeconds = 0.0, solveSeconds = 0.0
         var uMax = 0.0, pMax = 0.0, stressMax = 0.0
@@ -143,12 +154,10 @@ struct HighFidelityCommand: ParsableCommand {
         report.add("p_max", pMax)
         report.add("sigma_vm_max", stressMax)
         report.add("threads", Parallelism.threadCount)
-        try report.emit(json: output.json)
+        return Summary(report: report, hfSeconds: hfSeconds, dofs: space.dofCount, integrationPoints: solver.points.count)
     }
 
-    func say(_ message: String) {
-        if !progress.quiet { FileHandle.standardError.write(Data("turbine-blade hf: \(message)\n".utf8)) }
-    }
+    func say(_ message: String) { progress.say(message, from: "turbine-blade hf") }
 }
 
 /// The displacement and point fields at the end of one step (what the files of a step hold).

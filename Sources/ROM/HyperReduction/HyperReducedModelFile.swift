@@ -8,6 +8,7 @@ import Materials
 ///     strain_modes (6K, N)      B_k of the reduced points, stacked (point k in rows 6k..<6k+6)
 ///     weights (K)               cubature weights (0: a sampling-only point)
 ///     point_indices (K)         their indices among the mesh's M integration points (int64)
+///     point_positions (K, 3)    their positions x_k, optional (a new load field is evaluated there)
 ///     forces (N, T)             f_N(t) = Vᵀ f(t);   temperatures (K, T);   time_steps (T)
 ///     law/<name> (…)            the law's parameter arrays (`ConstitutiveLawDescription`)
 ///     modes (n, N)              V, optional
@@ -57,6 +58,7 @@ extension OnlineModelFile {
         let description = model.law.lawDescription
         for (name, values) in description.parameters { arrays["law/" + name] = NPYArray(vector: values) }
         if let modes = model.modes { arrays["modes"] = NPYArray(modes) }
+        if let positions = points.positions { arrays["point_positions"] = NPYArray(Matrix(rows: 3, columns: points.count, storage: positions).transposed) }
         var gappy: [HyperReducedHeader.Gappy] = []
         var all = model.fieldReconstructions.keys.sorted().map { ($0, model.fieldReconstructions[$0]!) }
         if let stress = model.stressReconstruction { all.append((stressField, stress)) }
@@ -97,6 +99,8 @@ extension OnlineModelFile {
         let strainModes = Matrix(rows: 6 * k, columns: n, storage: try arrays.real("strain_modes", [6 * k, n]))
         let weights = try arrays.real("weights", [k])
         let pointIndices = try arrays.indices("point_indices", [k], in: pointRange)
+        let positions = arrays.has("point_positions")
+            ? Matrix(rows: k, columns: 3, storage: try arrays.real("point_positions", [k, 3])).transposed.storage : nil
         let forces = Matrix(rows: n, columns: t, storage: try arrays.real("forces", [n, t]))
         let temperatures = Matrix(rows: k, columns: t, storage: try arrays.real("temperatures", [k, t]))
         let timeSteps = try arrays.real("time_steps", [t])
@@ -132,7 +136,7 @@ extension OnlineModelFile {
         }
         do {
             let model = try HyperReducedModel(
-                points: try ReducedIntegrationPoints(strainModes: strainModes, weights: weights, pointIndices: pointIndices),
+                points: try ReducedIntegrationPoints(strainModes: strainModes, weights: weights, pointIndices: pointIndices, positions: positions),
                 law: law, loading: try ReducedLoading(forces: forces, temperatures: temperatures, timeSteps: timeSteps),
                 modes: modes, fieldReconstructions: fields, stressReconstruction: stress, meshPointCount: m,
                 maximumSteps: header.maximumSteps,

@@ -18,15 +18,18 @@ public struct ReducedIntegrationPoints: Sendable, Equatable {
     /// The index of each point among the mesh's integration points (K, distinct), for the
     /// Gappy-POD (its sampled rows) and the model file.
     public let pointIndices: [Int]
+    /// Their positions x_k (3 per point), when known: an online stage evaluates a new load field
+    /// there (a temperature T(x_k, t) at another level).
+    public let positions: [Double]?
 
     /// K.
     public var count: Int { weights.count }
     /// N.
     public var modeCount: Int { strainModes.columns }
 
-    /// Checks the shapes (6K rows, K weights and indices), finiteness, w_k ≥ 0 with at least one
-    /// positive, and distinct non-negative indices.
-    public init(strainModes: Matrix, weights: [Double], pointIndices: [Int]) throws {
+    /// Checks the shapes (6K rows, K weights and indices, 3K positions), finiteness, w_k ≥ 0 with
+    /// at least one positive, and distinct non-negative indices.
+    public init(strainModes: Matrix, weights: [Double], pointIndices: [Int], positions: [Double]? = nil) throws {
         let k = weights.count
         guard k > 0, strainModes.columns > 0 else { throw ROMError.empty(what: "reduced integration points (points or modes)") }
         guard strainModes.rows == Voigt.count * k else {
@@ -44,14 +47,20 @@ public struct ReducedIntegrationPoints: Sendable, Equatable {
             throw ROMError.invalidOption(name: "reduced point indices", detail: "index \(bad) is \(pointIndices[bad]), expected ≥ 0")
         }
         guard Set(pointIndices).count == k else { throw ROMError.invalidOption(name: "reduced point indices", detail: "a point is listed twice") }
+        if let positions {
+            guard positions.count == 3 * k else { throw ROMError.dimensionMismatch(what: "reduced point positions (3 per point)", expected: 3 * k, found: positions.count) }
+            if let bad = positions.firstIndex(where: { !$0.isFinite }) { throw ROMError.notFinite(what: "reduced point positions", index: bad) }
+        }
         self.strainModes = strainModes
+        self.positions = positions
         self.weights = weights
         self.pointIndices = pointIndices
     }
 
     /// The points `points` of a full set (the mesh's M points: `strainModes` (6M) × N), with
-    /// `weights` for them: what a driver hands over after the ECM.
-    public init(selecting points: [Int], weights: [Double], fromStrainModes full: Matrix) throws {
+    /// `weights` for them (and their `positions`, 3 per selected point, when given): what a
+    /// driver hands over after the ECM.
+    public init(selecting points: [Int], weights: [Double], fromStrainModes full: Matrix, positions: [Double]? = nil) throws {
         guard full.rows % Voigt.count == 0 else {
             throw ROMError.dimensionMismatch(what: "rows of the full strain modes (6 per point)", expected: full.rows - full.rows % Voigt.count, found: full.rows)
         }
@@ -60,6 +69,6 @@ public struct ReducedIntegrationPoints: Sendable, Equatable {
             throw ROMError.invalidOption(name: "reduced point indices", detail: "index \(bad) is \(points[bad]), outside 0..<\(m)")
         }
         let rows = points.flatMap { p in (0..<Voigt.count).map { Voigt.count * p + $0 } }
-        try self.init(strainModes: full.rows(rows), weights: weights, pointIndices: points)
+        try self.init(strainModes: full.rows(rows), weights: weights, pointIndices: points, positions: positions)
     }
 }

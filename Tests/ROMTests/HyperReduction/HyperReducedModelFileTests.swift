@@ -29,7 +29,9 @@ final class HyperReducedModelFileTests: XCTestCase {
                                   maximumCondition: 10)
         let all = ecmPoints + stress.addedPoints
         let weights = ecmPoints.map { problem.weights[$0] * Double(m) / 12 } + stress.addedPoints.map { _ in 0.0 }
-        let points = try ReducedIntegrationPoints(selecting: all, weights: weights, fromStrainModes: problem.strainModes)
+        // Positions 3 per point (x_k = (k, 2k, 3k)/4, distinct per coordinate: a transposition would show).
+        let positions = all.flatMap { k in [0.25, 0.5, 0.75].map { $0 * Double(k) } }
+        let points = try ReducedIntegrationPoints(selecting: all, weights: weights, fromStrainModes: problem.strainModes, positions: positions)
         let loading = try ReducedLoading(forces: forces, temperatures: fullTemperatures.rows(all), timeSteps: [1, 0.5, 1])
         return try HyperReducedModel(points: points, law: law, loading: loading, modes: problem.modes, stressReconstruction: stress,
                                      meshPointCount: m, maximumSteps: 7, newtonOptions: .init(tolerance: 1e-11, maximumIterations: 9))
@@ -42,6 +44,8 @@ final class HyperReducedModelFileTests: XCTestCase {
         let (read, provenance) = try OnlineModelFile.readHyperReduced(url)
         XCTAssertEqual(provenance.command, "round trip")
         XCTAssertEqual(read.points, model.points)
+        XCTAssertEqual(read.points.positions?.count, 3 * model.points.count)
+        XCTAssertEqual(read.points.positions?[3 * 2 + 1], 0.5 * Double(model.points.pointIndices[2]))
         XCTAssertEqual(read.loading, model.loading)
         XCTAssertEqual(read.modes, model.modes)
         XCTAssertEqual(read.law.lawDescription, model.law.lawDescription)
@@ -68,6 +72,18 @@ final class HyperReducedModelFileTests: XCTestCase {
         XCTAssertEqual(try evaluator.reconstructStress(step: 4).count, 6 * model.meshPointCount)
         XCTAssertEqual(try evaluator.reconstructStress(step: 4), try direct.reconstructStress(step: 4))
         XCTAssertThrowsError(try online.solve(Parameter([8])))
+    }
+
+    /// Positions of the wrong count or not finite are errors naming them.
+    func testBadPositionsAreErrors() throws {
+        let modes = Matrix(rows: 12, columns: 1, repeating: 1)
+        XCTAssertThrowsError(try ReducedIntegrationPoints(strainModes: modes, weights: [1, 1], pointIndices: [0, 1], positions: [0, 0, 0])) {
+            XCTAssertTrue("\($0)".contains("positions"), "\($0)")
+        }
+        XCTAssertThrowsError(try ReducedIntegrationPoints(strainModes: modes, weights: [1, 1], pointIndices: [0, 1], positions: [0, 0, 0, 0, .nan, 0])) {
+            XCTAssertTrue("\($0)".contains("positions"), "\($0)")
+        }
+        XCTAssertNoThrow(try ReducedIntegrationPoints(strainModes: modes, weights: [1, 1], pointIndices: [0, 1], positions: [0, 0, 0, 1, 2, 3]))
     }
 
     /// Truncated, corrupted and tampered files are refused with `ROMError.invalidModel`.
