@@ -14,7 +14,7 @@ public enum CoarseSpace: Sendable, Equatable, CustomStringConvertible {
     case geneo(threshold: Double, maxPerSubdomain: Int)
 
     /// GenEO with the defaults measured on 3D Poisson and the high-contrast channels
-    /// (`docs/distributed.md`, "Iteration counts"): τ = 0.3, at most 12 vectors per subdomain.
+    /// (`docs/distributed.md`, "Iteration counts"): τ = 0.3, at most 40 vectors per subdomain.
     public static let geneoDefault = CoarseSpace.geneo(threshold: GenEO.defaultThreshold, maxPerSubdomain: GenEO.defaultMaxPerSubdomain)
 
     /// `none`, `nicolaides` or `geneo(τ, at most k)`.
