@@ -19,20 +19,20 @@ final class TwoLevelSchwarzTests: XCTestCase {
         let b = elimination.restrict(assembler.assemble(.source(1)))
         let direct = try CholeskyFactorization(a).solve(b)
         let cg = ConjugateGradient(tolerance: 1e-10, maxIterations: 500)
-        var counts = [Bool: [Int]]()
+        var counts = [String: [Int]]()
         for parts in [4, 16] {
             let partition = try MeshPartition(mesh: mesh, parts: parts)
-            for coarse in [false, true] {
+            for coarse in [CoarseSpace.none, .nicolaides] {
                 let preconditioner = try TwoLevelSchwarz(matrix: a, partition: partition, freeIndex: elimination.freeIndex, overlap: 1,
                                                          coarseSpace: coarse, communicator: .world)
                 var x = [Double](repeating: 0, count: b.count)
                 let report = try cg.solve(a, b, x: &x, preconditioner: preconditioner)
                 let error = zip(x, direct).map { abs($0 - $1) }.max()! / direct.map(abs).max()!
                 XCTAssertLessThan(error, 1e-10, "\(parts) parts, coarse \(coarse)")
-                counts[coarse, default: []].append(report.iterations)
+                counts[coarse.description, default: []].append(report.iterations)
             }
         }
-        let oneLevel = try XCTUnwrap(counts[false]), twoLevel = try XCTUnwrap(counts[true])
+        let oneLevel = try XCTUnwrap(counts["none"]), twoLevel = try XCTUnwrap(counts["nicolaides"])
         XCTAssertEqual(oneLevel, [24, 33])
         XCTAssertEqual(twoLevel, [24, 32])
         print("Schwarz CG iterations, 4 → 16 parts: one-level \(oneLevel), two-level \(twoLevel)")

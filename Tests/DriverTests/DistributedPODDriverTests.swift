@@ -85,6 +85,31 @@ final class DistributedPODDriverTests: XCTestCase {
         XCTAssertEqual(s1[0], 9.019562474004895, accuracy: 1e-9 * s1[0])
     }
 
+    /// `--coarse-space geneo` on 1, 2 and 4 ranks (11³ cube, 8 parts, 4 vectors per subdomain: τ = 10⁹
+    /// keeps them all): each rank solves its subdomains' eigenproblems, the coarse vectors are
+    /// gathered and E assembled by an Allreduce; the solution is the direct one, and the counts and
+    /// the coarse dimension do not depend on the rank count and are the stored ones.
+    func testGenEOSchwarzSolveOnOneTwoAndFourRanks() throws {
+        let temporary = try TemporaryFolder("distributed-pod-geneo")
+        defer { temporary.remove() }
+        for ranks in [1, 2, 4] {
+            let run = try MPIProcess.run("distributed-pod", ranks: ranks, ["--problem", "poisson3d", "--n", "10", "--parts", "8", "--snapshots", "2",
+                                                                          "--modes", "1", "--greedy-train", "0", "--hapod-batch", "0",
+                                                                          "--coarse-space", "geneo", "--geneo-threshold", "1e9", "--geneo-max", "4",
+                                                                          "--cg-tolerance", "1e-10", "--quiet",
+                                                                          "--out", temporary.url.appendingPathComponent("\(ranks)").path, "--json", "-"],
+                                         timeout: 60)
+            XCTAssertEqual(run.result.status, 0, run.result.stderr)
+            let json = try run.result.json()
+            XCTAssertEqual(json["ranks"] as? Int, ranks)
+            XCTAssertEqual(json["coarse_space"] as? String, "geneo")
+            XCTAssertLessThan(try XCTUnwrap(json["schwarz_diff_vs_direct"] as? Double), 1e-10, "\(ranks) ranks")
+            XCTAssertEqual(json["cg_iterations"] as? Int, 25, "\(ranks) ranks")
+            XCTAssertEqual(json["cg_iterations_one_level"] as? Int, 25, "\(ranks) ranks")
+            XCTAssertEqual(json["coarse_dimension"] as? Int, 32, "\(ranks) ranks")
+        }
+    }
+
     func testMassWeightedPODOfSchwarzSnapshotsOnFourRanksOf3DPoisson() throws {
         let temporary = try TemporaryFolder("distributed-pod-mass")
         defer { temporary.remove() }

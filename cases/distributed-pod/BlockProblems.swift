@@ -14,6 +14,14 @@ struct BlockProblem {
     /// The nodal field of u(μ).
     func nodalSolution(_ mu: Parameter) throws -> [Double] { elimination.expand(try problem.solve(mu)) }
 
+    /// The bilinear form of A(μ) = Σ_b μ_b A_b: diffusivity μ_b on region b (both problems tag
+    /// block b as region b), which GenEO assembles on each subdomain's cells.
+    func form(at mu: Parameter) -> BilinearForm {
+        var table = [Int: Double]()
+        for (b, value) in mu.values.enumerated() { table[b] = value }
+        return .diffusion(.perRegion(table))
+    }
+
     static func thermalBlock(n: Int) throws -> BlockProblem {
         let block = try ThermalBlock(blocks: 2, n: n)
         return BlockProblem(mesh: block.mesh, problem: block.problem, elimination: block.elimination)

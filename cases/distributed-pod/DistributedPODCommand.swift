@@ -5,6 +5,7 @@
 //   mpirun --allow-run-as-root --oversubscribe -np 2 distributed-pod --n 40 --parts 8 --json -
 //   mpirun -np 4 distributed-pod --problem poisson3d --n 12 --parts 16 --inner-product mass --out out/dp
 //   mpirun -np 2 distributed-pod --problem poisson3d --n 16 --parts 16 --snapshot-solver schwarz
+//   mpirun -np 2 distributed-pod --problem poisson3d --n 14 --parts 16 --coarse-space geneo --json -   GenEO coarse space
 //   distributed-pod --snapshots 64 --json -        one rank (no mpirun): the same files
 //   mpirun -np 2 distributed-pod --snapshots 64 --hapod-batch 8 --hapod-error 1e-5 --json -   the HAPOD in batches of 8
 import ArgumentParser
@@ -28,6 +29,10 @@ struct DistributedPODCommand: ParsableCommand {
     @Option(help: "Snapshot solver: parameter-parallel (each rank solves its own μ directly) or schwarz (all ranks solve each μ by PCG with two-level additive Schwarz).")
     var snapshotSolver = "parameter-parallel"
     @Option(help: "Layers of cells each Schwarz subdomain grows beyond its part.") var overlap = 1
+    @Option(help: "Coarse space of the Schwarz PCG: none, nicolaides (one vector per subdomain) or geneo (eigenvectors of the subdomains' Neumann matrices).")
+    var coarseSpace = "nicolaides"
+    @Option(help: "GenEO: the threshold τ below which an eigenvalue gives a coarse vector.") var geneoThreshold = GenEO.defaultThreshold
+    @Option(help: "GenEO: the most coarse vectors per subdomain.") var geneoMax = GenEO.defaultMaxPerSubdomain
     @Option(help: "Relative residual at which the Schwarz PCG stops.") var cgTolerance = 1e-12
     @Option(help: "Snapshots per batch of the incremental HAPOD (0: no HAPOD).") var hapodBatch = 4
     @Option(help: "HAPOD: the bound on the root-mean-square projection error of the snapshots (absolute, in the POD's inner product).")
@@ -45,6 +50,11 @@ struct DistributedPODCommand: ParsableCommand {
         guard ["parameter-parallel", "schwarz"].contains(snapshotSolver) else {
             throw ValidationError("--snapshot-solver must be parameter-parallel or schwarz, got '\(snapshotSolver)'")
         }
+        guard ["none", "nicolaides", "geneo"].contains(coarseSpace) else {
+            throw ValidationError("--coarse-space must be none, nicolaides or geneo, got '\(coarseSpace)'")
+        }
+        guard geneoThreshold > 0 && geneoThreshold.isFinite else { throw ValidationError("--geneo-threshold must be positive, got \(geneoThreshold)") }
+        guard geneoMax >= 1 else { throw ValidationError("--geneo-max must be at least 1, got \(geneoMax)") }
         guard overlap >= 0 else { throw ValidationError("--overlap must be at least 0, got \(overlap)") }
         guard cgTolerance > 0 && cgTolerance < 1 else { throw ValidationError("--cg-tolerance must lie in (0, 1), got \(cgTolerance)") }
         guard n >= 2 else { throw ValidationError("--n must be at least 2, got \(n)") }
@@ -56,6 +66,15 @@ struct DistributedPODCommand: ParsableCommand {
         guard hapodBatch >= 0 else { throw ValidationError("--hapod-batch must be at least 0, got \(hapodBatch)") }
         guard hapodError >= 0 && hapodError.isFinite else { throw ValidationError("--hapod-error must be finite and ≥ 0, got \(hapodError)") }
         guard hapodOmega > 0 && hapodOmega < 1 else { throw ValidationError("--hapod-omega must lie in (0, 1), got \(hapodOmega)") }
+    }
+
+    /// The coarse space `--coarse-space` names.
+    var coarse: CoarseSpace {
+        switch coarseSpace {
+        case "none": return .none
+        case "geneo": return .geneo(threshold: geneoThreshold, maxPerSubdomain: geneoMax)
+        default: return .nicolaides
+        }
     }
 
     func run() throws {

@@ -35,7 +35,7 @@ struct DistributedPODRun {
         //    additive Schwarz, against CHOLMOD.
         let parameters = try block.problem.parameterSpace.random(count: options.snapshots, seed: 2026)
         let schwarz = try schwarzSolve(block, partition, parameters[0])
-        progress("Schwarz PCG: \(schwarz.iterations) iterations (one-level \(schwarz.oneLevelIterations)), \(schwarz.seconds) s")
+        progress("Schwarz PCG, coarse space \(options.coarseSpace): \(schwarz.iterations) iterations (one-level \(schwarz.oneLevelIterations)), \(schwarz.seconds) s")
 
         // 4. Snapshots: parameter i solved on rank i mod K and dealt out by rows, or every μ
         //    solved by all ranks together with the Schwarz PCG.
@@ -45,7 +45,7 @@ struct DistributedPODRun {
         var snapshotSolveSeconds = 0.0
         if options.snapshotSolver == "schwarz" {
             for mu in parameters {
-                let solved = try Stopwatch.measure { try schwarzSolution(block, partition, mu, coarse: true) }
+                let solved = try Stopwatch.measure { try schwarzSolution(block, partition, mu, coarse: options.coarse) }
                 snapshotSolveSeconds += solved.seconds
                 try snapshots.append(globalColumn: block.elimination.expand(solved.result.x))
             }
@@ -114,6 +114,8 @@ struct DistributedPODRun {
         report.add("imbalance", partition.imbalance)
         report.add("cg_iterations", schwarz.iterations)
         report.add("cg_iterations_one_level", schwarz.oneLevelIterations)
+        report.add("coarse_space", options.coarseSpace)
+        report.add("coarse_dimension", schwarz.coarseDimension)
         report.add("schwarz_diff_vs_direct", schwarz.differenceFromDirect)
         report.add("overlap", options.overlap)
         report.add("snapshots", options.snapshots)
@@ -218,31 +220,34 @@ struct DistributedPODRun {
     }
 
     struct SchwarzFigures {
-        var iterations = 0, oneLevelIterations = 0
+        var iterations = 0, oneLevelIterations = 0, coarseDimension = 0
         var seconds = 0.0, directSeconds = 0.0, differenceFromDirect = 0.0
     }
 
     /// u(μ) on the free dofs by PCG with the additive Schwarz preconditioner over the parts
-    /// (each rank factors the subdomains of its parts), and the CG report.
-    private func schwarzSolution(_ block: BlockProblem, _ partition: MeshPartition, _ mu: Parameter, coarse: Bool) throws
-        -> (x: [Double], report: ConjugateGradient.Report) {
+    /// (each rank factors the subdomains of its parts and, for GenEO, assembles their Neumann
+    /// matrices and solves their eigenproblems), the CG report and the coarse dimension.
+    private func schwarzSolution(_ block: BlockProblem, _ partition: MeshPartition, _ mu: Parameter, coarse: CoarseSpace) throws
+        -> (x: [Double], report: ConjugateGradient.Report, coarseDimension: Int) {
         let a = try block.problem.matrix(at: mu), b = try block.problem.rightHandSide(at: mu)
         let preconditioner = try TwoLevelSchwarz(matrix: a, partition: partition, freeIndex: block.elimination.freeIndex,
-                                                 overlap: options.overlap, coarseSpace: coarse, communicator: world)
+                                                 overlap: options.overlap, coarseSpace: coarse, mesh: block.mesh,
+                                                 form: block.form(at: mu), communicator: world)
         var x = [Double](repeating: 0, count: b.count)
         let report = try ConjugateGradient(tolerance: options.cgTolerance, maxIterations: 5_000).solve(a, b, x: &x, preconditioner: preconditioner)
-        return (x, report)
+        return (x, report, preconditioner.coarseDimension)
     }
 
-    /// The Schwarz PCG with and without the coarse space at `mu`, timed, against CHOLMOD.
+    /// The Schwarz PCG with the chosen coarse space and without one at `mu`, timed, against CHOLMOD.
     private func schwarzSolve(_ block: BlockProblem, _ partition: MeshPartition, _ mu: Parameter) throws -> SchwarzFigures {
         var figures = SchwarzFigures()
-        figures.oneLevelIterations = try schwarzSolution(block, partition, mu, coarse: false).report.iterations
+        figures.oneLevelIterations = try schwarzSolution(block, partition, mu, coarse: .none).report.iterations
         try world.barrier()
         let clock = Stopwatch()
-        let (x, report) = try schwarzSolution(block, partition, mu, coarse: true)
+        let (x, report, dimension) = try schwarzSolution(block, partition, mu, coarse: options.coarse)
         figures.seconds = try world.allreduce(clock.seconds, .max)
         figures.iterations = report.iterations
+        figures.coarseDimension = dimension
         let direct = try Stopwatch.measure { try CholeskyFactorization(try block.problem.matrix(at: mu)).solve(try block.problem.rightHandSide(at: mu)) }
         figures.directSeconds = direct.seconds
         figures.differenceFromDirect = Self.relativeDifference(x, direct.result)
