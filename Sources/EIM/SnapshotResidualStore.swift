@@ -195,14 +195,21 @@ struct SnapshotResidualStore: ResidualStore {
     }
 
     mutating func residualRow(point x: Int, state: GreedyState, into row: UnsafeMutableBufferPointer<Double>) {
-        let n = pointCount, nb = tileCount, cap = state.capacity, b = x / evaluator.tileLength
-        state.basis.withUnsafeBufferPointer { q in
+        let n = pointCount, nb = tileCount, cap = state.capacity, b = x / evaluator.tileLength, terms = state.terms
+        // Row x of the basis gathered once (contiguous), not read at stride n for every column.
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(terms, 1)) { qx in
+            state.basis.withUnsafeBufferPointer { q in
+                for k in 0..<terms { qx[k] = q[x + k * n] }
+            }
             state.coefficients.withUnsafeBufferPointer { c in
                 residuals.withUnsafeBufferPointer { all in
-                    for j in 0..<parameterCount {
-                        var v = all[x + j * n]
-                        for k in Int(tileTerms[j * nb + b])..<state.terms { v -= c[k + j * cap] * q[x + k * n] }
-                        row[j] = v
+                    tileTerms.withUnsafeBufferPointer { tt in
+                        for j in 0..<parameterCount {
+                            var v = all[x + j * n]
+                            let cj = c.baseAddress! + j * cap
+                            for k in Int(tt[j * nb + b])..<terms { v -= cj[k] * qx[k] }
+                            row[j] = v
+                        }
                     }
                 }
             }
