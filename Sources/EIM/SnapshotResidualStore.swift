@@ -205,10 +205,18 @@ struct SnapshotResidualStore: ResidualStore {
                 residuals.withUnsafeBufferPointer { all in
                     tileTerms.withUnsafeBufferPointer { tt in
                         for j in 0..<parameterCount {
-                            var v = all[x + j * n]
+                            // Σ_k c_jk q_k(x) over the pending terms in four lanes (the scalar sum is a
+                            // chain of dependent adds: latency-bound), then subtracted once.
                             let cj = c.baseAddress! + j * cap
-                            for k in Int(tt[j * nb + b])..<terms { v -= cj[k] * qx[k] }
-                            row[j] = v
+                            var k = Int(tt[j * nb + b])
+                            var lanes = SIMD4<Double>.zero
+                            while k + 4 <= terms {
+                                lanes += SIMD4(cj[k], cj[k + 1], cj[k + 2], cj[k + 3]) * SIMD4(qx[k], qx[k + 1], qx[k + 2], qx[k + 3])
+                                k += 4
+                            }
+                            var pending = lanes.sum()
+                            while k < terms { pending += cj[k] * qx[k]; k += 1 }
+                            row[j] = all[x + j * n] - pending
                         }
                     }
                 }
