@@ -136,6 +136,8 @@ public struct MatrixPowerInterpolation: Sendable {
     let interpolation: EmpiricalInterpolation
     let boundWeights: [Double]
     let vectors: Vectors?
+    /// τ(ρ(μ_j)) of each selected parameter: the tail bound's terms that do not depend on μ.
+    private(set) var selectedTails: [Double] = []
 
     /// The data of the quadratic form and the inverse.
     struct Vectors: Sendable {
@@ -237,6 +239,10 @@ public struct MatrixPowerInterpolation: Sendable {
         default:
             throw ROMError.invalidOption(name: "quadratic form vectors", detail: "give both b and c, or neither")
         }
+        selectedTails = selected.map { mu in
+            let t = decomposition.operatorCoefficients(at: mu)
+            return tailSum(radius: spectralRadius(theta: t, lower: lowerBound(t)))
+        }
     }
 
     /// Step 3 and 4 at μ: the approximations and their bounds.
@@ -259,10 +265,7 @@ public struct MatrixPowerInterpolation: Sendable {
         }
         let lower = lowerBound(theta)
         var tail = tailSum(radius: spectralRadius(theta: theta, lower: lower))
-        for (j, mu) in selectedParameters.enumerated() {
-            let t = coefficients(mu)
-            tail += abs(lambda[j]) * tailSum(radius: spectralRadius(theta: t, lower: lowerBound(t)))
-        }
+        for (l, selectedTail) in zip(lambda, selectedTails) { tail += abs(l) * selectedTail }
         var result = Evaluation(weights: lambda, logDeterminant: logDet, logDeterminantBound: head + n * tail)
         if let vectors {
             let d = lambda.count
