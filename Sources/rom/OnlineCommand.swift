@@ -47,6 +47,9 @@ struct OnlineCommand: ParsableCommand {
     @Option(help: "Nonintrusive models: the magic entries (.npy), operator's then optionally the right-hand side's, in the order 'rom info' lists (hp models: those of the subdomain of --mu).")
     var entries: String?
 
+    @Option(help: "Print only this output and its bound (a name 'rom info' lists: logdet or quadratic_form of a matrix-functions model, output_0, … of others).")
+    var output: String?
+
     @Option(help: "Timing: passes over the parameters (default: as many as fill about 0.05 s).")
     var repeats: Int?
 
@@ -79,9 +82,21 @@ struct OnlineCommand: ParsableCommand {
         } else {
             parameters = try ParameterInput.readCSV(muFile!, space: space).map { ($0.line, $0.mu) }
         }
+        var selectedOutput: Int?
+        if let output {
+            guard let k = reduced.outputNames.firstIndex(of: output) else {
+                let known = reduced.outputNames.isEmpty ? "it has no outputs" : "its outputs are " + reduced.outputNames.joined(separator: ", ")
+                throw ToolError("--output \(output): \(model) has no output of that name (\(known))")
+            }
+            selectedOutput = k
+        }
         let queries = try OnlineQueries(model: reduced, parameters: parameters, passes: repeats)
         if let field { try writeField(queries, model: reduced, to: field) }
         let timing: [(String, JSONValue)] = [("seconds_per_query", .number(queries.secondsPerQuery)), ("queries_timed", .int(queries.queriesTimed))]
+        if let k = selectedOutput {
+            try printOutput(k, queries: queries, timing: timing)
+            return
+        }
 
         if mu != nil {
             let answer = queries.answers[0]
@@ -105,6 +120,30 @@ struct OnlineCommand: ParsableCommand {
             let line = "\(queries.answers.count) queries; \(OnlineQueries.duration(queries.secondsPerQuery)) per query "
                 + "(solve + estimate + outputs, mean of \(queries.queriesTimed))\n"
             FileHandle.standardError.write(Data(line.utf8))
+        }
+    }
+
+    /// `--output NAME`: that output and its bound for every μ — one line of text (or one JSON
+    /// object) for --mu, the CSV table (or JSON lines) for --mu-file.
+    private func printOutput(_ k: Int, queries: OnlineQueries, timing: [(String, JSONValue)]) throws {
+        if mu != nil {
+            let answer = queries.answers[0]
+            if let json { try OutputDestination.write(queries.json(answer, output: k, extra: timing).serialized() + "\n", to: json) }
+            if !OutputDestination.isStandardOutput(json) {
+                print(String(format: "%@: %.15g ± %.3e", queries.outputNames[k], answer.outputs[k], answer.outputBounds[k]))
+            }
+            return
+        }
+        if let json {
+            try OutputDestination.write(queries.answers.map { queries.json($0, output: k).serialized(pretty: false) + "\n" }.joined(), to: json)
+        }
+        if let csv {
+            try OutputDestination.write(queries.csv(output: k), to: csv)
+        } else if !OutputDestination.isStandardOutput(json) {
+            print(queries.csv(output: k), terminator: "")
+        }
+        if !quiet {
+            FileHandle.standardError.write(Data("\(queries.answers.count) queries; \(OnlineQueries.duration(queries.secondsPerQuery)) per query\n".utf8))
         }
     }
 

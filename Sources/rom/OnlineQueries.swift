@@ -18,6 +18,8 @@ struct OnlineQueries {
     }
 
     let names: [String]
+    /// The model's output names (`OnlineModel.outputNames`).
+    let outputNames: [String]
     let estimateKind: ErrorEstimateKind
     /// Whether the coefficients are complex (interleaved real and imaginary parts).
     let isComplex: Bool
@@ -32,6 +34,7 @@ struct OnlineQueries {
     /// of them, or as many as fill about 0.05 s when nil. One μ is answered and timed by `solve`.
     init(model evaluator: any OnlineModel, parameters: [(line: Int?, mu: Parameter)], passes: Int?) throws {
         names = evaluator.parameterSpace.names
+        outputNames = evaluator.outputNames
         estimateKind = evaluator.errorEstimateKind
         isComplex = evaluator.isComplex
         var answers: [Answer] = []
@@ -104,7 +107,7 @@ struct OnlineQueries {
     var csv: String {
         let n = answers.first?.coefficients.count ?? 0, k = answers.first?.outputs.count ?? 0
         var header = ["line"] + names + ["error_estimate"] + (answers.first?.details.map(\.name) ?? [])
-        for j in 0..<k { header += ["output_\(j)", "output_\(j)_bound"] }
+        for j in 0..<k { header += [outputNames[j], outputNames[j] + "_bound"] }
         header += isComplex ? (0..<(n / 2)).flatMap { ["u_\($0)_re", "u_\($0)_im"] } : (0..<n).map { "u_\($0)" }
         var out = header.joined(separator: ",") + "\n"
         for a in answers {
@@ -115,6 +118,24 @@ struct OnlineQueries {
             out += fields.joined(separator: ",") + "\n"
         }
         return out
+    }
+
+    /// One output of every answer: `(mu…, value, bound)` rows as CSV (header `line, names…, NAME,
+    /// NAME_bound`), what `rom online --output NAME` prints.
+    func csv(output k: Int) -> String {
+        var out = (["line"] + names + [outputNames[k], outputNames[k] + "_bound"]).joined(separator: ",") + "\n"
+        for a in answers {
+            out += (["\(a.line ?? 0)"] + a.mu.values.map { "\($0)" } + ["\(a.outputs[k])", "\(a.outputBounds[k])"]).joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// One output of an answer as a JSON object: `{"mu": …, NAME: value, "NAME_bound": bound}`.
+    func json(_ a: Answer, output k: Int, extra: [(String, JSONValue)] = []) -> JSONValue {
+        var members: [(String, JSONValue)] = []
+        if let line = a.line { members.append(("line", .int(line))) }
+        members += [("mu", .numbers(a.mu.values)), (outputNames[k], .number(a.outputs[k])), (outputNames[k] + "_bound", .number(a.outputBounds[k]))]
+        return .object(members + extra)
     }
 
     /// The human-readable answer to one query.
@@ -134,7 +155,10 @@ struct OnlineQueries {
         } else if estimateKind != .none {
             out += String(format: "error %@ = %.4e\n", estimateKind == .indicator ? "indicator" : "estimate", a.errorEstimate)
         }
-        for (j, s) in a.outputs.enumerated() { out += String(format: "output %d: %.12g ± %.3e\n", j, s, a.outputBounds[j]) }
+        for (j, s) in a.outputs.enumerated() {
+            let label = outputNames[j] == "output_\(j)" ? "output \(j)" : outputNames[j]
+            out += String(format: "%@: %.12g ± %.3e\n", label, s, a.outputBounds[j])
+        }
         out += "time per query: \(Self.duration(secondsPerQuery)) (solve + estimate + outputs, mean of \(queriesTimed))\n"
         return out
     }

@@ -3,11 +3,17 @@ import TestSupport
 
 /// `matrix-functions` end to end on a small mesh: the JSON contract and stored values.
 final class MatrixFunctionsDriverTests: XCTestCase {
-    func testSmallMaternCase() throws {
-        let result = try DriverProcess.run("matrix-functions", ["--n", "12", "--training", "20", "--test", "10",
+    func testSmallMaternCaseAndItsModelFileThroughRomOnline() throws {
+        let temporary = try TemporaryFolder("matrix-functions-small")
+        defer { temporary.remove() }
+        let result = try DriverProcess.run("matrix-functions", ["--n", "12", "--training", "20", "--test", "10", "--out", temporary.url.path,
                                                                "--probes", "10", "--lanczos", "20", "--json", "-"])
         XCTAssertEqual(result.status, 0, result.stderr)
         let json = try result.json()
+        // The model file answers what the in-memory model answers, to the bit.
+        XCTAssertEqual(json["model_file_max_difference"] as? Double, 0)
+        XCTAssertEqual(json["model"] as? String, temporary.file("model.npz").path)
+        try checkRomOnline(model: temporary.file("model.npz").path, folder: temporary)
         for key in ["terms", "dofs", "logdet_max_rel_error", "logdet_max_bound", "quadratic_form_max_rel_error", "inverse_max_rel_error",
                     "online_seconds_per_query", "cholmod_seconds_per_query", "slq_max_rel_error", "slq_seconds_per_query",
                     "rb_quadratic_form_max_rel_error", "rb_seconds_per_query"] {
@@ -36,11 +42,43 @@ final class MatrixFunctionsDriverTests: XCTestCase {
         XCTAssertLessThanOrEqual(error, bound)
     }
 
+    /// `rom online MODEL --output logdet` at κ = 10^1.5, one μ and a μ file; `rom info` names the
+    /// method; an unknown output is an error listing the model's outputs.
+    private func checkRomOnline(model: String, folder: TemporaryFolder) throws {
+        let one = try DriverProcess.run("rom", ["online", model, "--mu", "1.5", "--output", "logdet", "--json", "-"])
+        XCTAssertEqual(one.status, 0, one.stderr)
+        let answer = try one.json()
+        // Stored values (2026-12-01) of the interpolation at s = 1.5 on the 12 × 12 mesh (the driver's
+        // test set puts its error against CHOLMOD below 5e-9 relative) and of its bound.
+        let logDet = try XCTUnwrap(answer["logdet"] as? Double), bound = try XCTUnwrap(answer["logdet_bound"] as? Double)
+        XCTAssertEqual(logDet, 1570.111575417949, accuracy: 1e-6)
+        XCTAssertEqual(bound, 8.6547748018859, accuracy: 1e-6)
+        let text = try DriverProcess.run("rom", ["online", model, "--mu", "1.5", "--output", "logdet"])
+        let printed = String(decoding: text.stdout, as: UTF8.self)
+        XCTAssertTrue(printed.hasPrefix("logdet: 1570.11157541"), printed)
+        let file = folder.file("kappa.csv")
+        try "log10_kappa\n0\n1.5\n2\n".write(to: file, atomically: true, encoding: .utf8)
+        let table = try DriverProcess.run("rom", ["online", model, "--mu-file", file.path, "--output", "quadratic_form", "--quiet"])
+        XCTAssertEqual(table.status, 0, table.stderr)
+        let rows = String(decoding: table.stdout, as: UTF8.self).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        XCTAssertEqual(rows.first, ["line", "log10_kappa", "quadratic_form", "quadratic_form_bound"])
+        XCTAssertEqual(rows.count, 4)
+        let info = try DriverProcess.run("rom", ["info", model])
+        let described = String(decoding: info.stdout, as: UTF8.self)
+        XCTAssertTrue(described.contains("matrix-power interpolation (8 subdomains"), described)
+        let bad = try DriverProcess.run("rom", ["online", model, "--mu", "1.5", "--output", "trace"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("logdet, quadratic_form"), bad.stderr)
+    }
+
     /// The thermal block's matrices (2×2 blocks, 8×8 squares split in four: 113 free unknowns):
     /// 15 = C(2 + 4, 4) monomials, all kept; stored exact values; every bound holds.
     func testThermalBlockMatrices() throws {
+        let temporary = try TemporaryFolder("matrix-functions-thermal")
+        defer { temporary.remove() }
         let result = try DriverProcess.run("matrix-functions", ["--problem", "thermal-block", "--n", "8", "--training", "40", "--test", "5",
-                                                               "--degree", "2", "--probes", "5", "--lanczos", "10", "--json", "-"])
+                                                               "--degree", "2", "--probes", "5", "--lanczos", "10", "--out", temporary.url.path,
+                                                               "--keep-inverse", "--json", "-"])
         XCTAssertEqual(result.status, 0, result.stderr)
         let json = try result.json()
         XCTAssertEqual(json["dofs"] as? Double, 113)

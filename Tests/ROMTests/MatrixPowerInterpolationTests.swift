@@ -7,7 +7,7 @@ import XCTest
 final class MatrixPowerInterpolationTests: XCTestCase {
     /// A(μ) = (I + L/4) + μ₀ (L + I/2) + μ₁ D, L the 1D Laplacian stencil, D a positive diagonal,
     /// μ ∈ [0.5, 2]²: every term SPD, A(μ) well conditioned (κ ≈ 10), so the series bound is sharp.
-    private func family(_ n: Int) throws -> (ParameterSpace, AffineDecomposition, CoercivityBound) {
+    static func family(_ n: Int) throws -> (ParameterSpace, AffineDecomposition, CoercivityBound) {
         func matrix(_ diagonal: (Int) -> Double, _ off: Double) -> SparseMatrix {
             var builder = SparseBuilder<Double>(rows: n, columns: n)
             for i in 0..<n {
@@ -31,7 +31,7 @@ final class MatrixPowerInterpolationTests: XCTestCase {
     /// approximation is exact at the parameters the greedy selected.
     func testAgreesWithDenseValuesAndBoundsHold() throws {
         let n = 40
-        let (space, decomposition, stability) = try family(n)
+        let (space, decomposition, stability) = try Self.family(n)
         let b = (0..<n).map { 1 + 0.1 * Double($0 % 5) }, c = (0..<n).map { cos(Double($0)) }
         let training = try space.random(count: 200, seed: 1)
         let model = try MatrixPowerInterpolation(parameterSpace: space, decomposition: decomposition, training: training,
@@ -65,7 +65,7 @@ final class MatrixPowerInterpolationTests: XCTestCase {
 
     /// A μ outside the box, a training matrix that is not SPD and half a pair of vectors are errors.
     func testRejectsBadInput() throws {
-        let (space, decomposition, stability) = try family(12)
+        let (space, decomposition, stability) = try Self.family(12)
         let model = try MatrixPowerInterpolation(parameterSpace: space, decomposition: decomposition,
                                                  training: try space.random(count: 20, seed: 2), stability: stability,
                                                  options: .init(degree: 3))
@@ -161,7 +161,7 @@ final class MatrixPowerInterpolationTests: XCTestCase {
     /// polynomial space in θ) on the well-conditioned family; both bounds hold, and the reference
     /// bound, which uses no matrix norm, is the sharper one there.
     func testReferenceAndGershgorinScalingsAgreeAndBothBoundsHold() throws {
-        let (space, decomposition, stability) = try family(30)
+        let (space, decomposition, stability) = try Self.family(30)
         let training = try space.random(count: 150, seed: 3)
         let reference = try MatrixPowerInterpolation(parameterSpace: space, decomposition: decomposition, training: training,
                                                      stability: stability, options: .init(degree: 8))
@@ -181,7 +181,7 @@ final class MatrixPowerInterpolationTests: XCTestCase {
 
     /// The reference scaling refuses a nonpositive θ_q and a term with a negative diagonal entry.
     func testReferenceScalingRefusesIndefiniteData() throws {
-        let (_, decomposition, stability) = try family(12)
+        let (_, decomposition, stability) = try Self.family(12)
         let signed = try ParameterSpace(names: ["a", "b"], lower: [-0.2, 0.5], upper: [2, 2])
         XCTAssertThrowsError(try MatrixPowerInterpolation(parameterSpace: signed, decomposition: decomposition,
                                                           training: [Parameter([-0.1, 1])], stability: stability)) { error in

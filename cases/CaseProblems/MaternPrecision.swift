@@ -10,7 +10,8 @@ import ROM
 ///
 /// The parameter is s = log₁₀ κ ∈ [s_min, s_max] (κ ∈ [1, 100] by default), so that a uniform
 /// training set covers every decade; Q(s) = θ₁ M + θ₂ K + θ₃ K M_L⁻¹ K with θ = (κ⁴, 2κ², 1),
-/// every term positive semidefinite and every θ positive (the min-θ bound holds).
+/// every term positive semidefinite and every θ positive (the min-θ bound holds); θ are
+/// expressions (`ParameterFunction`), so the online models built on them can be stored.
 public struct MaternPrecision {
     /// Squares per side (the mesh has (n + 1)² vertices, the unknowns).
     public let n: Int
@@ -40,12 +41,8 @@ public struct MaternPrecision {
         let terms = [mass, stiffness, biharmonic].map { Self.scatter($0, onto: biharmonic) }
         assembleSeconds = clock.seconds
         parameterSpace = try ParameterSpace(names: ["log10_kappa"], lower: [logKappa.lowerBound], upper: [logKappa.upperBound])
-        let theta = try ClosureCoefficients(count: 3, largestComponent: 0, descriptions: ["κ⁴", "2κ²", "1"]) { mu, theta in
-            let kappa2 = pow(10, 2 * mu[0])
-            theta[0] = kappa2 * kappa2
-            theta[1] = 2 * kappa2
-            theta[2] = 1
-        }
+        // θ as expressions (κ² = 10^(2s)), so that an online model built on them can be stored.
+        let theta = try ["(10 ^ (2 * mu[0])) ^ 2", "2 * 10 ^ (2 * mu[0])", "1"].map { try ParameterFunction($0) }
         let ones = [Double](repeating: 1, count: mass.rows)
         decomposition = try AffineDecomposition(operators: terms, coefficients: theta,
                                                 rightHandSides: [mass.apply(ones)],

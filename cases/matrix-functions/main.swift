@@ -7,6 +7,7 @@
 //   matrix-functions --pieces 1 --degree 4 --training 200 --json -   one interpolation over the whole box
 //   matrix-functions --n 40 --test 20 --json -  a small case
 //   matrix-functions --problem thermal-block --n 100 --json -   the thermal block's A(μ), μ ∈ [0.1, 1]⁴
+//   rom online out/matrix-functions/model.npz --mu 1.5 --output logdet   the stored online model
 import ArgumentParser
 import CaseProblems
 import DriverOptions
@@ -30,6 +31,8 @@ struct MatrixFunctions: ParsableCommand {
     @Option(help: "SLQ Rademacher probes.") var probes = 30
     @Option(help: "SLQ Lanczos steps per probe.") var lanczos = 25
     @Option(help: "Seed of the test parameters and of the SLQ probes.") var seed: UInt64 = 7
+    @Option(help: "Output folder: the online model model.npz (rom online out/matrix-functions/model.npz --mu 1 --output logdet).") var out = "out/matrix-functions"
+    @Flag(help: "Keep the solutions A(μ_j)⁻¹b in the model file (n × d per subdomain: the vector A(μ)⁻¹b online; without them log det, bᵀA⁻¹b and the bounds).") var keepInverse = false
     @OptionGroup var output: JSONOutputOption
 
     func validate() throws {
@@ -79,6 +82,14 @@ struct MatrixFunctions: ParsableCommand {
             }
         let offlineSeconds = offline.seconds
         progress("\(model.partition.count) subdomains, \(model.totalTerms) terms (at most \(model.maxTerms) per subdomain) in \(String(format: "%.1f", offlineSeconds)) s")
+        // The online model, one file (atomically written), read back below and compared.
+        let modelURL = URL(fileURLWithPath: out).appendingPathComponent("model.npz")
+        try OnlineModelFile.write(keepInverse ? model : model.droppingInverse(), to: modelURL, provenance: .init(
+            creator: "matrix-functions", command: CommandLine.arguments.joined(separator: " "),
+            details: ["problem": problem, "n": "\(n)", "dofs": "\(decomposition.dimension)", "degree": "\(degree)"]))
+        let stored = try OnlineModelFile.readMatrixFunctions(modelURL).model
+        let modelBytes = (try? FileManager.default.attributesOfItem(atPath: modelURL.path)[.size] as? Int) ?? 0
+        progress("wrote \(modelURL.path) (\(modelBytes) bytes)")
 
         // 2b. The classical intrusive alternative for bᵀA(μ)⁻¹b: the ROM core's RB greedy on
         //     A(μ)u = b with the output bᵀu and its certified bound ‖b‖ Δ_N(μ) (Euclidean X, min-θ).
@@ -104,12 +115,16 @@ struct MatrixFunctions: ParsableCommand {
         var worst = Worst()
         var logDets: [Double] = []
         var rbWorst = (relative: 0.0, bound: 0.0, holds: true)
+        var fileDifference = 0.0
         for (k, mu) in testSet.enumerated() {
             if k % 10 == 0 { progress("test μ \(k + 1)/\(testSet.count)") }
             let logDet = try Stopwatch.accumulate(into: &cholmodSeconds) { try exact.logDeterminant(at: mu) }
             let x = try exact.solve(b, at: mu)
             let quadratic = BLAS.dot(b, x)
             let e = try model.evaluate(at: mu)
+            let f = try stored.evaluate(at: mu)
+            fileDifference = max(fileDifference, abs(f.logDeterminant - e.logDeterminant), abs(f.logDeterminantBound - e.logDeterminantBound),
+                                 abs(f.quadraticForm! - e.quadraticForm!), abs(f.quadraticFormBound! - e.quadraticFormBound!))
             let inverse = try model.inverse(at: mu)
             let inverseError = BLAS.nrm2(zip(inverse, x).map { $0 - $1 })
             let a = decomposition.matrix(at: mu)
@@ -164,6 +179,9 @@ struct MatrixFunctions: ParsableCommand {
         report.add("rb_bound_holds", rbWorst.holds)
         report.add("rb_seconds_per_query", rbOnline)
         report.add("rb_offline_seconds", rbOfflineSeconds)
+        report.add("model", modelURL.path)
+        report.add("model_bytes", modelBytes)
+        report.add("model_file_max_difference", fileDifference)
         report.add("logdet_min", logDets.min()!)
         report.add("logdet_max", logDets.max()!)
         report.add("greedy_error_history", model.models[0].errorHistory)

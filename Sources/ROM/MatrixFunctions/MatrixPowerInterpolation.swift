@@ -135,15 +135,20 @@ public struct MatrixPowerInterpolation: Sendable {
     public var terms: Int { selectedParameters.count }
     let interpolation: EmpiricalInterpolation
     let boundWeights: [Double]
-    let vectors: Vectors?
+    private(set) var vectors: Vectors?
     /// τ(ρ(μ_j)) of each selected parameter: the tail bound's terms that do not depend on μ.
     private(set) var selectedTails: [Double] = []
 
     /// The data of the quadratic form and the inverse.
     struct Vectors: Sendable {
-        var left: [Double]
-        var solutions: Matrix
+        /// ‖b‖.
+        var leftNorm: Double
+        /// y_j = A(μ_j)⁻¹c in column j (n × d); nil in a model file saved without them (then
+        /// bᵀA⁻¹c and the bounds are answered, the vector A⁻¹c is not).
+        var solutions: Matrix?
+        /// bᵀy_j.
         var leftValues: [Double]
+        /// R of W = [c, A_q y_j] = QR.
         var residualR: Matrix
     }
 
@@ -215,11 +220,8 @@ public struct MatrixPowerInterpolation: Sendable {
         referenceThetas = stability.referenceParameter.map { decomposition.operatorCoefficients(at: Parameter($0)) }
             ?? [Double](repeating: 1, count: q)
         interpolation = symmetric
-        boundWeights = exponents.map { x in
-            let i = x.reduce(0, +)
-            guard reference == nil else { return i == 0 ? 0 : Double(n) * Self.multinomial(x) / Double(i) }
-            return Double(n) * Self.seriesWeight(degree: i, p: options.degree) * Self.multinomial(x) * Self.monomial(norms, x)
-        }
+        boundWeights = Self.boundWeights(monomials: exponents, dimension: n, termNorms: norms, degree: options.degree,
+                                         reference: reference != nil)
         switch (left, right) {
         case (nil, nil): vectors = nil
         case let (b?, c?):
@@ -234,15 +236,67 @@ public struct MatrixPowerInterpolation: Sendable {
             }
             var qr = GrowingHouseholderQR(rows: n)
             try qr.append(w)
-            vectors = Vectors(left: b, solutions: solutions, leftValues: (0..<selected.count).map { BLAS.dot(b, solutions.column($0)) },
-                              residualR: qr.r)
+            vectors = Vectors(leftNorm: BLAS.nrm2(b), solutions: solutions,
+                              leftValues: (0..<selected.count).map { BLAS.dot(b, solutions.column($0)) }, residualR: qr.r)
         default:
             throw ROMError.invalidOption(name: "quadratic form vectors", detail: "give both b and c, or neither")
         }
-        selectedTails = selected.map { mu in
-            let t = decomposition.operatorCoefficients(at: mu)
+        selectedTails = selectedTailSums()
+    }
+
+    /// A model from what a model file stores (`OnlineModelFile.readMatrixFunctions`); the bound's
+    /// weights and the selected parameters' tail terms are recomputed, as the offline stage does.
+    init(parameterSpace: ParameterSpace, coefficients: any AffineCoefficients, dimension: Int, scaling: Double,
+         referenceCoefficients: [Double]?, offset: Double, termNorms: [Double], degree: Int, monomials: [[Int]],
+         selectedParameters: [Parameter], logDeterminants: [Double], stability: any StabilityLowerBound,
+         interpolation: EmpiricalInterpolation, vectors: Vectors?) {
+        self.parameterSpace = parameterSpace
+        self.coefficients = coefficients
+        self.dimension = dimension
+        self.scaling = scaling
+        self.referenceCoefficients = referenceCoefficients
+        self.offset = offset
+        self.termNorms = termNorms
+        self.degree = degree
+        self.monomials = monomials
+        self.selectedParameters = selectedParameters
+        self.logDeterminants = logDeterminants
+        self.stability = stability
+        referenceThetas = stability.referenceParameter.map { coefficients(Parameter($0)) } ?? [Double](repeating: 1, count: coefficients.count)
+        self.interpolation = interpolation
+        boundWeights = Self.boundWeights(monomials: monomials, dimension: dimension, termNorms: termNorms, degree: degree,
+                                         reference: referenceCoefficients != nil)
+        self.vectors = vectors
+        selectedTails = selectedTailSums()
+    }
+
+    /// The weight of each monomial's |δ_x(μ)| in the log-det bound (step 4).
+    static func boundWeights(monomials: [[Int]], dimension n: Int, termNorms: [Double], degree p: Int, reference: Bool) -> [Double] {
+        monomials.map { x in
+            let i = x.reduce(0, +)
+            guard !reference else { return i == 0 ? 0 : Double(n) * multinomial(x) / Double(i) }
+            return Double(n) * seriesWeight(degree: i, p: p) * multinomial(x) * monomial(termNorms, x)
+        }
+    }
+
+    /// τ(ρ(μ_j)) of every selected parameter.
+    private func selectedTailSums() -> [Double] {
+        selectedParameters.map { mu in
+            let t = coefficients(mu)
             return tailSum(radius: spectralRadius(theta: t, lower: lowerBound(t)))
         }
+    }
+
+    /// Whether the quadratic form's data are held (then `evaluate` answers bᵀA⁻¹c with bounds).
+    public var hasQuadraticForm: Bool { vectors != nil }
+    /// Whether A(μ)⁻¹c can be formed (`inverse(at:)`): the y_j are held.
+    public var hasInverse: Bool { vectors?.solutions != nil }
+    /// The same model without the y_j (n × d): `bᵀA⁻¹c`, log det and every bound are still
+    /// answered; what a compact model file stores.
+    public func droppingInverse() -> MatrixPowerInterpolation {
+        var copy = self
+        copy.vectors?.solutions = nil
+        return copy
     }
 
     /// Step 3 and 4 at μ: the approximations and their bounds.
@@ -276,7 +330,7 @@ public struct MatrixPowerInterpolation: Sendable {
             let residual = BLAS.nrm2(rz)
             result.quadraticForm = BLAS.dot(lambda, vectors.leftValues)
             result.inverseBound = residual / lower
-            result.quadraticFormBound = BLAS.nrm2(vectors.left) * residual / lower
+            result.quadraticFormBound = vectors.leftNorm * residual / lower
         }
         return result
     }
@@ -284,8 +338,10 @@ public struct MatrixPowerInterpolation: Sendable {
     /// x̃(μ) = Σ_j λ_j(μ) A(μ_j)⁻¹c, the approximation of A(μ)⁻¹c (needs the vectors).
     public func inverse(at mu: Parameter) throws -> [Double] {
         guard let vectors else { throw ROMError.invalidOption(name: "inverse", detail: "built without the vectors b and c") }
-        let lambda = try evaluate(at: mu).weights
-        return vectors.solutions.apply(lambda)
+        guard let solutions = vectors.solutions else {
+            throw ROMError.invalidOption(name: "inverse", detail: "the model was kept without the solutions A(μ_j)⁻¹c (droppingInverse)")
+        }
+        return solutions.apply(try evaluate(at: mu).weights)
     }
 
     // MARK: - The pieces of steps 1, 2 and 4

@@ -69,6 +69,17 @@ public struct PartitionedMatrixPowerInterpolation: Sendable {
         self.models = models
     }
 
+    /// A partition and its models, as a model file holds them (their boxes are the partition's).
+    init(partition: ParameterPartition, models: [MatrixPowerInterpolation]) {
+        self.partition = partition
+        self.models = models
+    }
+
+    /// The same models without the solutions y_j (`MatrixPowerInterpolation.droppingInverse`).
+    public func droppingInverse() -> PartitionedMatrixPowerInterpolation {
+        PartitionedMatrixPowerInterpolation(partition: partition, models: models.map { $0.droppingInverse() })
+    }
+
     /// The model of μ's subdomain.
     /// - Throws: `ParameterError` for μ outside the box.
     public func model(at mu: Parameter) throws -> MatrixPowerInterpolation {

@@ -27,22 +27,17 @@ extension OnlineModelFile {
         var provenance: Provenance
     }
 
-    private static func subdomainPrefix(_ i: Int) -> String { "subdomain_\(i)/" }
-
     /// Writes an hp nonintrusive model atomically.
     public static func write<Element: Scalar>(_ model: PartitionedNonintrusiveModel<Element>, to url: URL, provenance: Provenance,
                                               compressed: Bool = false) throws {
-        let nodes = model.partition.nodes
-        var archive = NPZArchive(arrays: ["partition_nodes": NPYArray(Matrix(columns: [
-            nodes.map { Double($0.component) }, nodes.map(\.value), nodes.map { Double($0.first) }, nodes.map { Double($0.second) },
-        ]))])
+        var archive = NPZArchive(arrays: ["partition_nodes": partitionNodesArray(model.partition)])
         for (i, local) in model.models.enumerated() {
             let (arrays, header) = contents(of: local, provenance: provenance)
             archive.insertMember(arrays: arrays, header: try ModelArchive.encodedHeader(header), prefix: subdomainPrefix(i))
         }
         let header = PartitionedHeader(format: formatName, version: formatVersion, method: hpNonintrusiveMethod,
                                        scalar: Element.isComplex ? "complex128" : "float64", parameterSpace: model.parameterSpace,
-                                       sizes: ["subdomains": model.partition.count, "nodes": nodes.count, "N": model.largestSize,
+                                       sizes: ["subdomains": model.partition.count, "nodes": model.partition.nodes.count, "N": model.largestSize,
                                                "d": model.largestOperatorTerms, "truth_dimension": model.order],
                                        provenance: provenance)
         archive.otherEntries[ModelArchive.headerEntry] = try ModelArchive.encodedHeader(header)
@@ -62,25 +57,7 @@ extension OnlineModelFile {
         let header = try checkedHeader(PartitionedHeader.self, in: archive, arrays: arrays, method: hpNonintrusiveMethod, describing: "an hp nonintrusive model")
         let scalar = Element.isComplex ? "complex128" : "float64"
         guard header.scalar == scalar else { throw arrays.invalid("the model's scalar is \(header.scalar), read as \(scalar)") }
-        let count = try arrays.size("nodes", in: header.sizes, atLeast: 1)
-        try arrays.checkProducts([("nodes·4", [count, 4])])
-        let table = try arrays.real("partition_nodes", [count, 4])
-        func whole(_ v: Double, _ k: Int) throws -> Int {
-            guard v.rounded() == v, abs(v) <= Double(ModelArrayReader.largestSize) else {
-                throw arrays.invalid("the array partition_nodes holds \(v) at index \(k), expected a whole number")
-            }
-            return Int(v)
-        }
-        var nodes: [ParameterPartition.Node] = []
-        for i in 0..<count {
-            nodes.append(ParameterPartition.Node(component: try whole(table[i], i), value: table[count + i],
-                                                 first: try whole(table[2 * count + i], 2 * count + i),
-                                                 second: try whole(table[3 * count + i], 3 * count + i)))
-        }
-        let partition: ParameterPartition
-        do { partition = try ParameterPartition(space: header.parameterSpace, nodes: nodes) } catch let error as ROMError {
-            throw arrays.invalid("\(error)")
-        }
+        let partition = try readPartition(arrays, space: header.parameterSpace, sizes: header.sizes)
         let models = try (0..<partition.count).map { i -> NonintrusiveReducedModel<Element> in
             let prefix = subdomainPrefix(i)
             guard let member = archive.member(prefix: prefix, file: file) else {

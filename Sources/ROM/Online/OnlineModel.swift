@@ -34,6 +34,8 @@ public protocol OnlineModel: AnyObject {
     var isComplex: Bool { get }
     /// Number of outputs s_k(μ).
     var outputCount: Int { get }
+    /// The outputs' names (`rom online --output NAME`). Default: `output_0`, `output_1`, ….
+    var outputNames: [String] { get }
     /// What `errorEstimate` is.
     var errorEstimateKind: ErrorEstimateKind { get }
     /// Whether `reconstruct` can form fields (the basis is kept).
@@ -112,6 +114,9 @@ public struct ModelFact: Sendable {
 extension OnlineModel {
     /// Real.
     public var isComplex: Bool { false }
+
+    /// `output_0`, `output_1`, ….
+    public var outputNames: [String] { (0..<outputCount).map { "output_\($0)" } }
 
     /// The fields of every answer: the columns of V U.
     public func reconstruct(columns coefficients: [[Double]]) throws -> Matrix {

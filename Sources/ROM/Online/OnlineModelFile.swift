@@ -25,7 +25,8 @@ public enum OnlineModelFile {
     /// The `method` of a certified reduced basis model.
     public static let reducedBasisMethod = "reduced-basis"
     /// The methods this ROMKit reads, each answered by its `OnlineModel`.
-    public static let methods = [reducedBasisMethod, nonintrusiveMethod, localReducedBasesMethod, hyperReducedMechanicsMethod, hpNonintrusiveMethod]
+    public static let methods = [reducedBasisMethod, nonintrusiveMethod, localReducedBasesMethod, hyperReducedMechanicsMethod, hpNonintrusiveMethod,
+                                  matrixFunctionsMethod]
 
     /// Provenance recorded in the model: who made it, from what, when.
     public typealias Provenance = FileProvenance
@@ -169,6 +170,9 @@ public enum OnlineModelFile {
         case hpNonintrusiveMethod:
             let (model, provenance) = try readPartitionedNonintrusive(archive, file: file, as: Double.self)
             return Loaded(model: PartitionedNonintrusiveEvaluator(model: model), method: header.method, provenance: provenance)
+        case matrixFunctionsMethod:
+            let (model, provenance) = try readMatrixFunctions(archive, file: file)
+            return Loaded(model: MatrixFunctionEvaluator(model: model), method: header.method, provenance: provenance)
         default:
             throw ROMError.invalidModel(file: file, detail: "method '\(header.method)' is not one this ROMKit reads ("
                                         + methods.joined(separator: ", ") + ")")
@@ -195,21 +199,35 @@ public enum OnlineModelFile {
     /// θ_q(μ̄) positive and finite for every q (the min-θ ratio divides by them). The coefficients
     /// are checked to read components of the space before this is called.
     private static func checkCoercivityBound(_ header: Header, file: String) throws {
+        try checkCoercivityBound(header.coercivityBound, space: header.parameterSpace, coefficients: header.operatorCoefficients, file: file)
+    }
+
+    /// The checks of `checkCoercivityBound(_:file:)` for a bound over `space` with the operator
+    /// coefficients `coefficients` (already checked to read components of the space).
+    static func checkCoercivityBound(_ bound: CoercivityBound, space: ParameterSpace, coefficients: [ParameterFunction], file: String) throws {
         func invalid(_ detail: String) -> ROMError { .invalidModel(file: file, detail: "the coercivity bound: " + detail) }
-        switch header.coercivityBound {
+        switch bound {
         case .constant(let c):
             guard c > 0, c.isFinite else { throw invalid("the constant is \(c), expected a positive finite number") }
         case let .minTheta(reference, alpha):
             guard alpha > 0, alpha.isFinite else { throw invalid("the reference constant α(μ̄) is \(alpha), expected a positive finite number") }
-            let dimension = header.parameterSpace.dimension
+            let dimension = space.dimension
             guard reference.count == dimension else {
                 throw invalid("the reference parameter has \(reference.count) components, the parameter space has \(dimension)")
             }
             if let bad = reference.firstIndex(where: { !$0.isFinite }) { throw invalid("component \(bad) of the reference parameter is \(reference[bad])") }
-            let thetas = header.operatorCoefficients(Parameter(reference))
+            let thetas = coefficients(Parameter(reference))
             if let bad = thetas.firstIndex(where: { !($0 > 0 && $0.isFinite) }) {
-                throw invalid("θ_\(bad)(μ̄) = \(thetas[bad]) for '\(header.operatorCoefficients[bad])', expected positive and finite (min-θ divides by it)")
+                throw invalid("θ_\(bad)(μ̄) = \(thetas[bad]) for '\(coefficients[bad])', expected positive and finite (min-θ divides by it)")
             }
+        }
+    }
+
+    /// Throws unless every expression reads only components of `space`.
+    static func checkComponents(_ list: [ParameterFunction], kind: String, space: ParameterSpace, file: String) throws {
+        if let (index, theta) = list.enumerated().first(where: { $0.element.largestComponent >= space.dimension }) {
+            throw ROMError.invalidModel(file: file, detail: "\(kind) coefficient \(index) '\(theta)' reads mu[\(theta.largestComponent)] of a "
+                                        + "\(space.dimension)-component parameter space (\(space.names.joined(separator: ", ")))")
         }
     }
 
@@ -248,12 +266,8 @@ public enum OnlineModelFile {
         try arrays.checkProducts([("N·N·Q", [n, n, q]), ("Q·N", [q, n]), ("N·P", [n, p]), ("N·outputs", [n, outputs])])
         let k = p + q * n
         try arrays.checkProducts([("(P+QN)·(P+QN)", [k, k]), ("R·(P+QN)", [r, k])])
-        let dimension = header.parameterSpace.dimension
         for (kind, list) in [("operator", header.operatorCoefficients), ("right-hand side", header.rightHandSideCoefficients)] {
-            if let (index, theta) = list.enumerated().first(where: { $0.element.largestComponent >= dimension }) {
-                throw invalid("\(kind) coefficient \(index) '\(theta)' reads mu[\(theta.largestComponent)] of a "
-                              + "\(dimension)-component parameter space (\(header.parameterSpace.names.joined(separator: ", ")))")
-            }
+            try checkComponents(list, kind: kind, space: header.parameterSpace, file: file)
         }
         try checkCoercivityBound(header, file: file)
         func array(_ name: String, _ shape: [Int]) throws -> [Double] { try arrays.real(name, shape) }
