@@ -20,12 +20,12 @@ struct MatrixFunctions: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Nonintrusive log-determinants, quadratic forms and inverses of A(μ) with bounds; CHOLMOD and SLQ beside.")
 
-    @Option(help: "The matrices: matern (Q(κ), κ ∈ [1, 100]) or thermal-block (A(μ) = Σ μ_b A_b, 2×2 blocks).") var problem = "matern"
+    @Option(help: "The matrices: matern (Q(κ), κ ∈ [1, 100]), matern-regions (one κ ∈ [1, 100] per half of the square) or thermal-block (A(μ) = Σ μ_b A_b, 2×2 blocks).") var problem = "matern"
     @Option(help: "Squares per side of the unit-square mesh.") var n = 200
-    @Option(help: "Training parameters of the greedy per subdomain (a uniform grid in log₁₀ κ; seeded random points for the thermal block).") var training = 40
+    @Option(help: "Training parameters of the greedy per subdomain (a uniform grid in log₁₀ κ; seeded random points in several dimensions; default 40, 200 for matern-regions).") var training: Int?
     @Option(help: "Fresh test parameters.") var test = 100
     @Option(help: "p: the largest degree of the interpolated powers.") var degree = 6
-    @Option(help: "Equal pieces each parameter component is cut into (one interpolation per subdomain; default 8 for matern, 1 for thermal-block).") var pieces: Int?
+    @Option(help: "Equal pieces each parameter component is cut into (one interpolation per subdomain; default 8 for matern and matern-regions, 1 for thermal-block).") var pieces: Int?
     @Option(help: "Step 1's scaling: reference (relative to A at each subdomain's centre; semidefinite terms) or gershgorin.") var scaling = "reference"
     @Option(help: "Relative tolerance of the intrusive RB greedy for bᵀA⁻¹b (its certified output bound over the training grid).") var rbTolerance = 1e-10
     @Option(help: "SLQ Rademacher probes.") var probes = 30
@@ -37,10 +37,10 @@ struct MatrixFunctions: ParsableCommand {
 
     func validate() throws {
         guard n >= 2 else { throw ValidationError("--n must be at least 2, got \(n)") }
-        guard ["matern", "thermal-block"].contains(problem) else {
-            throw ValidationError("--problem must be matern or thermal-block, got '\(problem)'")
+        guard ["matern", "matern-regions", "thermal-block"].contains(problem) else {
+            throw ValidationError("--problem must be matern, matern-regions or thermal-block, got '\(problem)'")
         }
-        guard training >= 2, test >= 1 else { throw ValidationError("--training must be ≥ 2 and --test ≥ 1") }
+        guard (training ?? 2) >= 2, test >= 1 else { throw ValidationError("--training must be ≥ 2 and --test ≥ 1") }
         guard degree >= 1 else { throw ValidationError("--degree must be at least 1, got \(degree)") }
         guard (pieces ?? 1) >= 1 else { throw ValidationError("--pieces must be at least 1, got \(pieces!)") }
         guard ["reference", "gershgorin"].contains(scaling) else {
@@ -55,8 +55,8 @@ struct MatrixFunctions: ParsableCommand {
         //    or the thermal block's stiffness A(μ) = Σ_b μ_b A_b (free dofs, μ_b ∈ [0.1, 1]).
         progress("assembling the \(problem) matrices on \(n)×\(n) squares")
         let space: ParameterSpace, decomposition: AffineDecomposition
-        if problem == "matern" {
-            let matern = try MaternPrecision(n: n)
+        if problem.hasPrefix("matern") {
+            let matern = try MaternPrecision(n: n, regions: problem == "matern" ? 1 : 2)
             (space, decomposition) = (matern.parameterSpace, matern.decomposition)
         } else {
             let block = try ThermalBlock(blocks: 2, n: n)
@@ -73,7 +73,8 @@ struct MatrixFunctions: ParsableCommand {
         let lowest = try CoercivityBound.smallestGeneralizedEigenvalue(decomposition.matrix(at: reference), identity)
         let stability = CoercivityBound.minTheta(reference: reference.values, referenceConstant: lowest)
         // One interpolation per subdomain, each over its own training set.
-        let cuts = [Int](repeating: pieces ?? (problem == "matern" ? 8 : 1), count: space.dimension)
+        let training = self.training ?? (problem == "matern-regions" ? 200 : 40)
+        let cuts = [Int](repeating: pieces ?? ["matern": 8, "matern-regions": 8][problem] ?? 1, count: space.dimension)
         let local = MatrixPowerInterpolation.Options(degree: degree, scaling: scaling == "reference" ? .reference : .gershgorin)
         let model = try PartitionedMatrixPowerInterpolation(
             parameterSpace: space, decomposition: decomposition, stability: stability, left: b, right: b,

@@ -305,18 +305,16 @@ public struct MatrixPowerInterpolation: Sendable {
         try parameterSpace.validate(mu)
         let theta = coefficients(mu)
         let v = Self.variables(theta, scaling: scaling, reference: referenceCoefficients)
-        let values = interpolation.points.map { Self.monomial(v, monomials[$0]) }
-        let lambda = try interpolation.coefficients(values)
+        let all = monomials.map { Self.monomial(v, $0) }
+        let lambda = try interpolation.coefficients(interpolation.points.map { all[$0] })
         let n = Double(dimension)
         var logDet = offset
         for (l, value) in zip(lambda, logDeterminants) { logDet += l * (value - offset) }
-        // Step 4, log det: the interpolated powers, then the tail of the series.
+        // Step 4, log det: the interpolated powers (δ = v^x − Σ_j λ_j v(μ_j)^x for every x, one
+        // dgemv), then the tail of the series.
+        let fitted = interpolation.basis.apply(lambda)
         var head = 0.0
-        for (i, x) in monomials.enumerated() {
-            var delta = Self.monomial(v, x)
-            for j in 0..<lambda.count { delta -= lambda[j] * interpolation.basis[i, j] }
-            head += boundWeights[i] * abs(delta)
-        }
+        for i in all.indices { head += boundWeights[i] * abs(all[i] - fitted[i]) }
         let lower = lowerBound(theta)
         var tail = tailSum(radius: spectralRadius(theta: theta, lower: lower))
         for (l, selectedTail) in zip(lambda, selectedTails) { tail += abs(l) * selectedTail }
