@@ -90,6 +90,29 @@ final class MatrixFunctionsDriverTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(json["logdet_max"] as? Double), 89.04487254745808, accuracy: 1e-9 * 89)
     }
 
+    /// Two range parameters (`--problem matern-regions`, 8 × 8 squares: 81 unknowns) on 4 × 4
+    /// subdomains: 85 terms each (of 462 monomials), stored exact values, every bound holds.
+    func testTwoRangeParameters() throws {
+        let temporary = try TemporaryFolder("matrix-functions-regions")
+        defer { temporary.remove() }
+        let result = try DriverProcess.run("matrix-functions", ["--problem", "matern-regions", "--n", "8", "--pieces", "4", "--training", "300",
+                                                               "--test", "10", "--probes", "5", "--lanczos", "10", "--out", temporary.url.path,
+                                                               "--json", "-"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let json = try result.json()
+        XCTAssertEqual(json["dofs"] as? Double, 81)
+        XCTAssertEqual(json["subdomains"] as? Double, 16)
+        XCTAssertEqual(json["terms"] as? Double, 85)
+        XCTAssertEqual(json["bound_holds"] as? Bool, true)
+        XCTAssertEqual(json["model_file_max_difference"] as? Double, 0)
+        // Stored values (2026-12-02): CHOLMOD's range over the 10 test μ, the first subdomain's greedy.
+        XCTAssertEqual(try XCTUnwrap(json["logdet_min"] as? Double), 494.0395991275019, accuracy: 1e-9 * 494)
+        XCTAssertEqual(try XCTUnwrap(json["logdet_max"] as? Double), 792.0214012547664, accuracy: 1e-9 * 792)
+        XCTAssertEqual(try XCTUnwrap(json["greedy_error_history"] as? [Double])[3], 0.7750770754612228, accuracy: 1e-9)
+        // Measured 1.2e-6.
+        XCTAssertLessThan(try XCTUnwrap(json["logdet_max_rel_error"] as? Double), 1e-5)
+    }
+
     func testBadOptionIsAnErrorNamingIt() throws {
         let result = try DriverProcess.run("matrix-functions", ["--degree", "0"])
         XCTAssertNotEqual(result.status, 0)
