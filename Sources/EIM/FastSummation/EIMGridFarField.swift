@@ -46,7 +46,7 @@ struct EIMGridFarField: FarFieldBasis {
     private static func greedy(kernel: any Kernel, family: TrainingFamily, scale: Double, tolerance: Double,
                                mirrored: Bool) throws -> ([SIMD3<Double>], Matrix, Double) {
         guard let result = try validatedGreedy(kernel: kernel, family: family, scale: scale, tolerance: tolerance,
-                                               mirrored: mirrored, maxTerms: 4000) else {
+                                               mirrored: mirrored, maxTerms: 4000, restart: .continuing) else {
             return ([], Matrix(rows: family.samples.count, columns: 0), tolerance)
         }
         return (result.interpolation.points.map { family.samples[$0] }, result.interpolation.lagrangeFunctions, result.error)
@@ -54,6 +54,8 @@ struct EIMGridFarField: FarFieldBasis {
 
     func lagrangeX(_ p: SIMD3<Double>) -> [Double] { xLagrange.applyTransposed(grid.lagrangeX(p)) }
     func lagrangeY(_ p: SIMD3<Double>) -> [Double] { yLagrange.applyTransposed(grid.lagrangeX(p)) }
+    func lagrangeX(at points: [SIMD3<Double>]) -> Matrix { grid.interpolate(xLagrange, at: points) }
+    func lagrangeY(at points: [SIMD3<Double>]) -> Matrix { grid.interpolate(yLagrange, at: points) }
 
     func p2m(kernel: any Kernel, center: SIMD3<Double>, width: Double, sources: SourceView, range: Range<Int>,
              into raw: UnsafeMutableBufferPointer<Double>) {
