@@ -134,18 +134,6 @@ public struct EmpiricalInterpolation: Sendable {
 
     /// The Lagrange functions ℓ_i (n × points): I g = Σ_i g(x_i) ℓ_i.
     public var lagrangeFunctions: Matrix {
-        if case .unitLower = solver {
-            if terms == 0 || pointCount == 0 { return basis }
-            // Λ F = basis with F unit lower triangular: one BLAS-3 triangular solve.
-            var l = basis
-            l.storage.withUnsafeMutableBufferPointer { lp in
-                interpolationMatrix.storage.withUnsafeBufferPointer { f in
-                    BLAS.trsm(left: false, lower: true, unitDiagonal: true, m: pointCount, n: terms, a: f.baseAddress!,
-                              lda: Swift.max(terms, 1), b: lp.baseAddress!, ldb: Swift.max(pointCount, 1))
-                }
-            }
-            return l
-        }
         var inverse = Matrix(rows: terms, columns: points.count)
         var e = [Double](repeating: 0, count: points.count), column = [Double](repeating: 0, count: terms)
         for i in 0..<points.count {

@@ -195,29 +195,14 @@ struct SnapshotResidualStore: ResidualStore {
     }
 
     mutating func residualRow(point x: Int, state: GreedyState, into row: UnsafeMutableBufferPointer<Double>) {
-        let n = pointCount, nb = tileCount, cap = state.capacity, b = x / evaluator.tileLength, terms = state.terms
-        // Row x of the basis gathered once (contiguous), not read at stride n for every column.
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(terms, 1)) { qx in
-            state.basis.withUnsafeBufferPointer { q in
-                for k in 0..<terms { qx[k] = q[x + k * n] }
-            }
+        let n = pointCount, nb = tileCount, cap = state.capacity, b = x / evaluator.tileLength
+        state.basis.withUnsafeBufferPointer { q in
             state.coefficients.withUnsafeBufferPointer { c in
                 residuals.withUnsafeBufferPointer { all in
-                    tileTerms.withUnsafeBufferPointer { tt in
-                        for j in 0..<parameterCount {
-                            // Σ_k c_jk q_k(x) over the pending terms in four lanes (the scalar sum is a
-                            // chain of dependent adds: latency-bound), then subtracted once.
-                            let cj = c.baseAddress! + j * cap
-                            var k = Int(tt[j * nb + b])
-                            var lanes = SIMD4<Double>.zero
-                            while k + 4 <= terms {
-                                lanes += SIMD4(cj[k], cj[k + 1], cj[k + 2], cj[k + 3]) * SIMD4(qx[k], qx[k + 1], qx[k + 2], qx[k + 3])
-                                k += 4
-                            }
-                            var pending = lanes.sum()
-                            while k < terms { pending += cj[k] * qx[k]; k += 1 }
-                            row[j] = all[x + j * n] - pending
-                        }
+                    for j in 0..<parameterCount {
+                        var v = all[x + j * n]
+                        for k in Int(tileTerms[j * nb + b])..<state.terms { v -= c[k + j * cap] * q[x + k * n] }
+                        row[j] = v
                     }
                 }
             }

@@ -78,10 +78,13 @@ final class FarFieldSetupTests: XCTestCase {
         let reason = try greedy.run()
         let eim = try EmpiricalInterpolation(greedy: greedy.state, stopReason: reason)
         XCTAssertGreaterThan(eim.terms, 3)
-        let lagrange = eim.lagrangeFunctions
+        let lagrange = EIMGridFarField.lagrangeFunctions(eim)
         for (i, point) in eim.points.enumerated() { for k in 0..<eim.terms {
             XCTAssertEqual(lagrange[point, k], i == k ? 1 : 0, accuracy: 1e-12)
         } }
+        // The generic Lagrange functions (a forward substitution per unit vector) agree.
+        let generic = eim.lagrangeFunctions
+        for k in 0..<eim.terms { for x in 0..<n { XCTAssertEqual(lagrange[x, k], generic[x, k], accuracy: 1e-12 * max(1, abs(generic[x, k]))) } }
         let residual = check - lagrange * check.rows(eim.points)
         let fast = interpolationErrors(check, state: greedy.state)
         for j in 0..<check.columns {

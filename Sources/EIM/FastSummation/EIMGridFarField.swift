@@ -49,7 +49,23 @@ struct EIMGridFarField: FarFieldBasis {
                                                mirrored: mirrored, maxTerms: 4000, restart: .continuing) else {
             return ([], Matrix(rows: family.samples.count, columns: 0), tolerance)
         }
-        return (result.interpolation.points.map { family.samples[$0] }, result.interpolation.lagrangeFunctions, result.error)
+        return (result.interpolation.points.map { family.samples[$0] }, lagrangeFunctions(result.interpolation), result.error)
+    }
+
+    /// Λ = Q F⁻¹ on the grid, F = Q[I, :] unit lower triangular: one BLAS-3 triangular solve (the
+    /// generic `EmpiricalInterpolation.lagrangeFunctions` solves for one unit vector at a time).
+    static func lagrangeFunctions(_ eim: EmpiricalInterpolation) -> Matrix {
+        guard case .unitLower = eim.solver else { return eim.lagrangeFunctions }
+        let n = eim.pointCount, m = eim.terms
+        var l = eim.basis
+        guard n > 0, m > 0 else { return l }
+        l.storage.withUnsafeMutableBufferPointer { lp in
+            eim.interpolationMatrix.storage.withUnsafeBufferPointer { f in
+                BLAS.trsm(left: false, lower: true, unitDiagonal: true, m: n, n: m, a: f.baseAddress!, lda: m,
+                          b: lp.baseAddress!, ldb: n)
+            }
+        }
+        return l
     }
 
     func lagrangeX(_ p: SIMD3<Double>) -> [Double] { xLagrange.applyTransposed(grid.lagrangeX(p)) }
