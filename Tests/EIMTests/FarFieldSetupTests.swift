@@ -5,7 +5,7 @@ import XCTest
 /// The shortcuts of the far-field set-up against the direct computation they replace: the tensor
 /// (dgemm) evaluation of grid Lagrange functions at a child's nodes, the M2L matrices of opposite
 /// offsets as transposes, the validation errors by one triangular solve, and the Lagrange
-/// functions by one `dtrsm`.
+/// functions by one `dtrsm`; and the lazy residual row the set-up's reproducibility rests on.
 final class FarFieldSetupTests: XCTestCase {
     /// Seeded values in [−1, 1).
     private func randomMatrix(rows: Int, columns: Int, seed: UInt64) -> Matrix {
@@ -91,6 +91,38 @@ final class FarFieldSetupTests: XCTestCase {
             let expected = (0..<n).map { abs(residual[$0, j]) }.max()!
             XCTAssertEqual(fast[j], expected, accuracy: 1e-12 * max(1, expected))
             XCTAssertGreaterThan(fast[j], 0)
+        }
+    }
+
+    /// The residual row r_j(x_m) of a new term is bitwise the same whether the tiles holding x_m
+    /// were brought up to date before (eager) or still have terms pending (lazy): the set-up is
+    /// then reproducible whatever tiles the threads of the parallel selection refreshed. (A row
+    /// summing the pending terms in four lanes before subtracting them broke this, and two fresh
+    /// set-ups gave different sums.)
+    func testResidualRowDoesNotDependOnWhenTilesWereUpdated() throws {
+        let n = 3000, p = 60
+        var g = Matrix(rows: n, columns: p)
+        // Every other column 1e-12 times smaller: never the largest, so its tiles are never
+        // brought up to date and its row has every term pending.
+        for j in 0..<p { for i in 0..<n {
+            g[i, j] = (j % 2 == 0 ? 1 : 1e-12) / (Double(i) / Double(n - 1) + 0.05 + 2 * Double(j) / Double(p))
+        } }
+        let store = try SnapshotResidualStore(snapshots: g, norm: .linf, relative: false, stabilized: false)
+        var greedy = EIMGreedy(store: store, pointCount: n, parameterCount: p,
+                               options: EIMOptions(tolerance: 0, maxTerms: 10, relative: false))
+        _ = try greedy.run()
+        let state = greedy.state
+        XCTAssertEqual(state.terms, 10)
+        var lazy = greedy.store, eager = greedy.store
+        XCTAssertTrue(lazy.tileTerms.contains(0), "no tile with every term pending: the check is empty")
+        for j in 0..<p { for b in 0..<eager.tileCount { _ = try eager.refresh(tile: b, column: j, state: state) } }
+        // Points off the interpolation points (where every residual vanishes), one per tile.
+        for x in [1, 1500, 2500].map({ x in (x..<n).first { !state.points.contains($0) }! }) {
+            var fromLazy = [Double](repeating: 0, count: p), fromEager = fromLazy
+            fromLazy.withUnsafeMutableBufferPointer { lazy.residualRow(point: x, state: state, into: $0) }
+            fromEager.withUnsafeMutableBufferPointer { eager.residualRow(point: x, state: state, into: $0) }
+            XCTAssertEqual(fromLazy, fromEager, "point \(x)")
+            XCTAssertGreaterThan(fromEager.map(abs).max()!, 0)
         }
     }
 }
