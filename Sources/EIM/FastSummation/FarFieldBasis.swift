@@ -172,8 +172,8 @@ func validatedGreedy(kernel: any Kernel, family: TrainingFamily, scale: Double, 
     var family = family
     let n = family.samples.count
     let options = EIMOptions(tolerance: tolerance, maxTerms: maxTerms, relative: false)
-    func start(_ g: consuming Matrix, columns: Int) throws -> EIMGreedy<SnapshotResidualStore> {
-        let store = try SnapshotResidualStore(snapshots: g, norm: .linf, relative: false, stabilized: false)
+    func start(_ g: consuming Matrix, columns: Int) throws -> EIMGreedy<FarFieldResidualStore> {
+        let store = FarFieldResidualStore(snapshots: try SnapshotResidualStore(snapshots: g, norm: .linf, relative: false, stabilized: false))
         return EIMGreedy(store: store, pointCount: n, parameterCount: columns, options: options)
     }
     let g = family.snapshots(kernel: kernel, scale: scale, mirrored: mirrored)
