@@ -29,69 +29,92 @@ struct ChebyshevFarField: FarFieldBasis {
     }
 
     /// The smallest n (up to `maxN`) whose error on the training family is at most `tolerance`.
+    /// An n below `maxN` is dropped at the first source position where it misses the tolerance
+    /// (the positions nearest the box first), so only the chosen n measures the whole family.
     init(kernel: any Kernel, family: TrainingFamily, scale: Double, tolerance: Double, maxN: Int) {
         let d = family.dimension
         var chosen = ChebyshevFarField(dimension: d, n: maxN, estimatedError: .infinity)
+        let nearestFirst = family.params.indices.sorted {
+            let a = family.params[$0], b = family.params[$1]
+            let (p, q) = (max(abs(a.x), abs(a.y), abs(a.z)), max(abs(b.x), abs(b.y), abs(b.z)))
+            return p < q || (p == q && $0 < $1)
+        }
         for m in 1...maxN {
             let candidate = ChebyshevFarField(dimension: d, n: m, estimatedError: 0)
-            var error = candidate.trainingError(kernel: kernel, family: family, scale: scale, mirrored: false)
-            if !kernel.isEven { error = max(error, candidate.trainingError(kernel: kernel, family: family, scale: scale, mirrored: true)) }
+            let limit = m < maxN ? tolerance : .infinity
+            var error = candidate.trainingError(kernel: kernel, family: family, order: nearestFirst, scale: scale, mirrored: false,
+                                                stopAbove: limit)
+            if !kernel.isEven && error <= limit {
+                error = max(error, candidate.trainingError(kernel: kernel, family: family, order: nearestFirst, scale: scale,
+                                                           mirrored: true, stopAbove: limit))
+            }
             chosen = ChebyshevFarField(dimension: d, n: m, estimatedError: error)
             if error <= tolerance { break }
         }
         self = chosen
     }
 
-    /// max over the family of |K − I K| on the sample grid (tensor interpolation axis by axis).
-    func trainingError(kernel: any Kernel, family: TrainingFamily, scale: Double, mirrored: Bool) -> Double {
+    /// max over the family of |K − I K| on the sample grid (tensor interpolation axis by axis), the
+    /// source positions taken in `order` by blocks; returns as soon as a block's error exceeds
+    /// `stopAbove` (then a lower bound of the error, above `stopAbove`).
+    func trainingError(kernel: any Kernel, family: TrainingFamily, order: [Int], scale: Double, mirrored: Bool,
+                       stopAbove limit: Double = .infinity) -> Double {
         let axis = family.axis, na = axis.count, d = dimension
-        var p = [Double](repeating: 0, count: na * n)   // p[s + na·a] = ℓ_a(axis_s)
+        var p = [Double](repeating: 0, count: na * n)   // P[s + na·a] = ℓ_a(axis_s), na × n
+        var pt = [Double](repeating: 0, count: n * na)  // Pᵀ, n × na
         var row = [Double](repeating: 0, count: n)
         nodes1D.withUnsafeBufferPointer { nb in weights1D.withUnsafeBufferPointer { wb in
             for s in 0..<na {
                 row.withUnsafeMutableBufferPointer { chebyshevLagrange(axis[s], n: n, nodes: nb, weights: wb, into: $0) }
-                for a in 0..<n { p[s + na * a] = row[a] }
+                for a in 0..<n { p[s + na * a] = row[a]; pt[a + n * s] = row[a] }
             }
         } }
         let planes = d == 3 ? n : 1, outPlanes = d == 3 ? na : 1
         var worst = 0.0
         let lock = NSLock()
-        Parallelism.forEachChunk(of: family.params.count) { range in
-            var values = [Double](repeating: 0, count: n * n * planes)
-            var t1 = [Double](repeating: 0, count: na * n * planes)
-            var t2 = [Double](repeating: 0, count: na * na * planes)
-            var local = 0.0
-            for k in range {
-                let s = family.params[k]
-                for i in 0..<xNodes.count {
-                    let r = scale * (xNodes[i] - s)
-                    values[i] = kernel(mirrored ? -r : r)
-                }
-                // along x: t1[sx, b, c] = Σ_a P[sx, a] v[a, b, c]
-                for c in 0..<planes { for b in 0..<n { for sx in 0..<na {
-                    var acc = 0.0
-                    for a in 0..<n { acc += p[sx + na * a] * values[a + n * (b + n * c)] }
-                    t1[sx + na * (b + n * c)] = acc
-                } } }
-                // along y
-                for c in 0..<planes { for sy in 0..<na { for sx in 0..<na {
-                    var acc = 0.0
-                    for b in 0..<n { acc += p[sy + na * b] * t1[sx + na * (b + n * c)] }
-                    t2[sx + na * (sy + na * c)] = acc
-                } } }
-                // along z (3D) and compare
-                for sz in 0..<outPlanes { for sy in 0..<na { for sx in 0..<na {
-                    var approx = 0.0
-                    if d == 3 {
-                        for c in 0..<n { approx += p[sz + na * c] * t2[sx + na * (sy + na * c)] }
-                    } else {
-                        approx = t2[sx + na * sy]
+        let block = limit.isFinite ? 128 * Parallelism.threadCount : order.count
+        for first in stride(from: 0, to: order.count, by: max(block, 1)) where worst <= limit {
+            let count = min(block, order.count - first)
+            Parallelism.forEachChunk(of: count) { chunk in
+                var values = [Double](repeating: 0, count: n * n * planes)
+                var t1 = [Double](repeating: 0, count: na * n * planes)
+                var t2 = [Double](repeating: 0, count: na * na * planes)
+                var approx = [Double](repeating: 0, count: na * na * outPlanes)
+                var local = 0.0
+                p.withUnsafeBufferPointer { p in pt.withUnsafeBufferPointer { pt in
+                values.withUnsafeMutableBufferPointer { v in t1.withUnsafeMutableBufferPointer { t1 in
+                t2.withUnsafeMutableBufferPointer { t2 in approx.withUnsafeMutableBufferPointer { out in
+                    for position in chunk {
+                        let s = family.params[order[first + position]]
+                        for i in 0..<xNodes.count {
+                            let r = scale * (xNodes[i] - s)
+                            v[i] = kernel(mirrored ? -r : r)
+                        }
+                        // along x: T1 (na × n·planes) = P · V (n × n·planes)
+                        BLAS.gemm(m: na, n: n * planes, k: n, a: p.baseAddress!, b: v.baseAddress!, c: t1.baseAddress!)
+                        // along y, per z plane: T2 (na × na) = T1 plane (na × n) · Pᵀ
+                        for c in 0..<planes {
+                            BLAS.gemm(m: na, n: na, k: n, a: t1.baseAddress! + c * na * n, b: pt.baseAddress!,
+                                      c: t2.baseAddress! + c * na * na)
+                        }
+                        // along z (3D): (na² × n) · Pᵀ
+                        let result: UnsafeMutableBufferPointer<Double>
+                        if d == 3 {
+                            BLAS.gemm(m: na * na, n: na, k: n, a: t2.baseAddress!, b: pt.baseAddress!, c: out.baseAddress!)
+                            result = out
+                        } else {
+                            result = t2
+                        }
+                        var k = 0
+                        for sz in 0..<outPlanes { for sy in 0..<na { for sx in 0..<na {
+                            let r = scale * (SIMD3(axis[sx], axis[sy], d == 3 ? axis[sz] : 0) - s)
+                            local = max(local, abs(kernel(mirrored ? -r : r) - result[k]))
+                            k += 1
+                        } } }
                     }
-                    let r = scale * (SIMD3(axis[sx], axis[sy], d == 3 ? axis[sz] : 0) - s)
-                    local = max(local, abs(kernel(mirrored ? -r : r) - approx))
-                } } }
+                } } } } } }
+                lock.lock(); worst = max(worst, local); lock.unlock()
             }
-            lock.lock(); worst = max(worst, local); lock.unlock()
         }
         return worst
     }
@@ -161,5 +184,67 @@ struct ChebyshevFarField: FarFieldBasis {
                 }
             } }
         }
+    }
+}
+
+extension ChebyshevFarField {
+    /// Row k: Σ_g φ_g(points[k]) values[g, ·], the tensor Chebyshev interpolant of each column of
+    /// `values` (given on the n^d grid, x fastest) at the points. When the points lie on a tensor
+    /// grid of few distinct coordinates per axis (a child box's nodes seen from its parent: M2M and
+    /// L2L), the interpolant is taken axis by axis on that grid by dgemm and the points' rows read
+    /// off; otherwise point by point.
+    func interpolate(_ values: Matrix, at points: [SIMD3<Double>]) -> Matrix {
+        let m = values.columns, d = dimension, nz = d == 3 ? n : 1
+        precondition(values.rows == xNodes.count)
+        let axes = [points.map(\.x), points.map(\.y), d == 3 ? points.map(\.z) : [0]].map { Array(Set($0)).sorted() }
+        let (kx, ky, kz) = (axes[0].count, axes[1].count, axes[2].count)
+        guard m > 0, !points.isEmpty, kx * ky * kz <= 8 * points.count else {
+            return rowsOf(points.map { values.applyTransposed(lagrangeX($0)) }, columns: m)
+        }
+        // Pᵀ per axis, n × k: column t holds ℓ(axis_t); for x the k × n matrix P itself.
+        let transposedLagrange = axes.map { axis -> [Double] in
+            var pt = [Double](repeating: 0, count: n * axis.count)
+            nodes1D.withUnsafeBufferPointer { nb in weights1D.withUnsafeBufferPointer { wb in
+                pt.withUnsafeMutableBufferPointer { out in
+                    for (t, c) in axis.enumerated() {
+                        chebyshevLagrange(c, n: n, nodes: nb, weights: wb, into: UnsafeMutableBufferPointer(rebasing: out[(t * n)..<((t + 1) * n)]))
+                    }
+                }
+            } }
+            return pt
+        }
+        let px = Matrix(rows: n, columns: kx, storage: transposedLagrange[0]).transposed
+        var t1 = [Double](repeating: 0, count: kx * n * nz * m)
+        var t2 = [Double](repeating: 0, count: kx * ky * nz * m)
+        var onGrid = d == 3 ? [Double](repeating: 0, count: kx * ky * kz * m) : []
+        px.storage.withUnsafeBufferPointer { p in values.storage.withUnsafeBufferPointer { v in t1.withUnsafeMutableBufferPointer { t in
+            // along x: T1 (kx × n·nz·m) = P_x · values (n × n·nz·m)
+            BLAS.gemm(m: kx, n: n * nz * m, k: n, a: p.baseAddress!, b: v.baseAddress!, c: t.baseAddress!)
+        } } }
+        transposedLagrange[1].withUnsafeBufferPointer { py in t1.withUnsafeBufferPointer { a in t2.withUnsafeMutableBufferPointer { c in
+            // along y, per (z plane, column): (kx × n) · P_yᵀ (n × ky)
+            for slab in 0..<(nz * m) {
+                BLAS.gemm(m: kx, n: ky, k: n, a: a.baseAddress! + slab * kx * n, b: py.baseAddress!, c: c.baseAddress! + slab * kx * ky)
+            }
+        } } }
+        if d == 3 {
+            transposedLagrange[2].withUnsafeBufferPointer { pz in t2.withUnsafeBufferPointer { a in onGrid.withUnsafeMutableBufferPointer { c in
+                // along z, per column: (kx·ky × n) · P_zᵀ (n × kz)
+                for column in 0..<m {
+                    BLAS.gemm(m: kx * ky, n: kz, k: n, a: a.baseAddress! + column * kx * ky * n, b: pz.baseAddress!,
+                              c: c.baseAddress! + column * kx * ky * kz)
+                }
+            } } }
+        } else {
+            onGrid = t2
+        }
+        let index = axes.map { Dictionary(uniqueKeysWithValues: $0.enumerated().map { ($1, $0) }) }
+        let size = kx * ky * kz
+        var result = Matrix(rows: points.count, columns: m)
+        for (k, p) in points.enumerated() {
+            let row = index[0][p.x]! + kx * (index[1][p.y]! + ky * (d == 3 ? index[2][p.z]! : 0))
+            for column in 0..<m { result[k, column] = onGrid[row + column * size] }
+        }
+        return result
     }
 }

@@ -47,15 +47,18 @@ struct EIMFarField: FarFieldBasis {
     /// Nodes, kernel columns (as positions s: k(x′) = K(a (x′ − s)), mirrored: K(a (s − x′))), F⁻¹, error.
     private static func greedy(kernel: any Kernel, family: TrainingFamily, scale: Double, tolerance: Double,
                                mirrored: Bool) throws -> ([SIMD3<Double>], [SIMD3<Double>], Matrix, Double) {
-        guard let (eim, trained, g, error) = try validatedGreedy(kernel: kernel, family: family, scale: scale, tolerance: tolerance,
-                                                                mirrored: mirrored, maxTerms: 2000) else {
+        guard let (eim, trained, error) = try validatedGreedy(kernel: kernel, family: family, scale: scale, tolerance: tolerance,
+                                                                mirrored: mirrored, maxTerms: 2000, restart: .fromScratch) else {
             return ([], [], Matrix(rows: 0, columns: 0), tolerance)
         }
         let nodes = eim.points.map { family.samples[$0] }
         let params = eim.parameters.map { trained.params[$0] }
         let p = nodes.count
         var f = Matrix(rows: p, columns: p)
-        for k in 0..<p { for i in 0..<p { f[i, k] = g[eim.points[i], eim.parameters[k]] } }
+        for k in 0..<p { for i in 0..<p {
+            let r = scale * (nodes[i] - params[k])
+            f[i, k] = kernel(mirrored ? -r : r)
+        } }
         let inverse = try DenseLU(f).solve(Matrix.identity(p))
         return (nodes, params, inverse, error)
     }
@@ -69,6 +72,24 @@ struct EIMFarField: FarFieldBasis {
         // k̃_k(y′) = K(a (s̃_k − y′)): the sum at s̃_k of a unit source at y′.
         let k = yParams.map { kernel(kernelScale * ($0 - p)) }
         return yInverseTransposed.apply(k)
+    }
+
+    /// K(a (p_k − s_i)) F⁻¹: one product for all points.
+    func lagrangeX(at points: [SIMD3<Double>]) -> Matrix {
+        .product(.none, columnValues(at: points, params: xParams, mirrored: false), .none, xInverse)
+    }
+
+    func lagrangeY(at points: [SIMD3<Double>]) -> Matrix {
+        .product(.none, columnValues(at: points, params: yParams, mirrored: true), .transposed, yInverseTransposed)
+    }
+
+    /// [K(a (p_k − s_i))] (mirrored: K(a (s_i − p_k))), points × params.
+    private func columnValues(at points: [SIMD3<Double>], params: [SIMD3<Double>], mirrored: Bool) -> Matrix {
+        var k = Matrix(rows: points.count, columns: params.count)
+        for (i, s) in params.enumerated() { for (j, p) in points.enumerated() {
+            k[j, i] = kernel(kernelScale * (mirrored ? s - p : p - s))
+        } }
+        return k
     }
 
     func p2m(kernel: any Kernel, center: SIMD3<Double>, width: Double, sources: SourceView, range: Range<Int>,

@@ -46,14 +46,32 @@ struct EIMGridFarField: FarFieldBasis {
     private static func greedy(kernel: any Kernel, family: TrainingFamily, scale: Double, tolerance: Double,
                                mirrored: Bool) throws -> ([SIMD3<Double>], Matrix, Double) {
         guard let result = try validatedGreedy(kernel: kernel, family: family, scale: scale, tolerance: tolerance,
-                                               mirrored: mirrored, maxTerms: 4000) else {
+                                               mirrored: mirrored, maxTerms: 4000, restart: .continuing) else {
             return ([], Matrix(rows: family.samples.count, columns: 0), tolerance)
         }
-        return (result.interpolation.points.map { family.samples[$0] }, result.interpolation.lagrangeFunctions, result.error)
+        return (result.interpolation.points.map { family.samples[$0] }, lagrangeFunctions(result.interpolation), result.error)
+    }
+
+    /// Λ = Q F⁻¹ on the grid, F = Q[I, :] unit lower triangular: one BLAS-3 triangular solve (the
+    /// generic `EmpiricalInterpolation.lagrangeFunctions` solves for one unit vector at a time).
+    static func lagrangeFunctions(_ eim: EmpiricalInterpolation) -> Matrix {
+        guard case .unitLower = eim.solver else { return eim.lagrangeFunctions }
+        let n = eim.pointCount, m = eim.terms
+        var l = eim.basis
+        guard n > 0, m > 0 else { return l }
+        l.storage.withUnsafeMutableBufferPointer { lp in
+            eim.interpolationMatrix.storage.withUnsafeBufferPointer { f in
+                BLAS.trsm(left: false, lower: true, unitDiagonal: true, m: n, n: m, a: f.baseAddress!, lda: m,
+                          b: lp.baseAddress!, ldb: n)
+            }
+        }
+        return l
     }
 
     func lagrangeX(_ p: SIMD3<Double>) -> [Double] { xLagrange.applyTransposed(grid.lagrangeX(p)) }
     func lagrangeY(_ p: SIMD3<Double>) -> [Double] { yLagrange.applyTransposed(grid.lagrangeX(p)) }
+    func lagrangeX(at points: [SIMD3<Double>]) -> Matrix { grid.interpolate(xLagrange, at: points) }
+    func lagrangeY(at points: [SIMD3<Double>]) -> Matrix { grid.interpolate(yLagrange, at: points) }
 
     func p2m(kernel: any Kernel, center: SIMD3<Double>, width: Double, sources: SourceView, range: Range<Int>,
              into raw: UnsafeMutableBufferPointer<Double>) {

@@ -16,6 +16,10 @@ protocol FarFieldBasis: Sendable {
     func lagrangeX(_ p: SIMD3<Double>) -> [Double]
     /// ℓ̃_j(p), the source-side Lagrange functions.
     func lagrangeY(_ p: SIMD3<Double>) -> [Double]
+    /// ℓ_i at many points: row k holds ℓ(points[k])ᵀ (the L2L matrix of a child's nodes).
+    func lagrangeX(at points: [SIMD3<Double>]) -> Matrix
+    /// ℓ̃_j at many points: row k holds ℓ̃(points[k])ᵀ (the transposed M2M matrix).
+    func lagrangeY(at points: [SIMD3<Double>]) -> Matrix
     /// Accumulates the raw multipole of the sources `range` of a box into `raw` (yNodes.count entries).
     func p2m(kernel: any Kernel, center: SIMD3<Double>, width: Double, sources: SourceView, range: Range<Int>,
              into raw: UnsafeMutableBufferPointer<Double>)
@@ -26,6 +30,20 @@ protocol FarFieldBasis: Sendable {
     /// f(x) += the raw local expansion at the targets `range` of a box.
     func l2p(kernel: any Kernel, raw: UnsafeBufferPointer<Double>, center: SIMD3<Double>, width: Double,
              targets: SourceView, range: Range<Int>, into f: UnsafeMutableBufferPointer<Double>)
+}
+
+extension FarFieldBasis {
+    /// Point by point.
+    func lagrangeX(at points: [SIMD3<Double>]) -> Matrix { rowsOf(points.map(lagrangeX), columns: xNodes.count) }
+    /// Point by point.
+    func lagrangeY(at points: [SIMD3<Double>]) -> Matrix { rowsOf(points.map(lagrangeY), columns: yNodes.count) }
+}
+
+/// The matrix whose row k is rows[k].
+func rowsOf(_ rows: [[Double]], columns: Int) -> Matrix {
+    var m = Matrix(rows: rows.count, columns: columns)
+    for (k, row) in rows.enumerated() { for i in 0..<columns { m[k, i] = row[i] } }
+    return m
 }
 
 /// The training family of a level: K(a (x′ − s)) for x′ on a tensor grid of the unit box and s on
@@ -131,34 +149,85 @@ func chebyshevLagrange(_ t: Double, n: Int, nodes: UnsafeBufferPointer<Double>, 
     for a in 0..<n { out[a] *= inv }
 }
 
+/// How `validatedGreedy` takes in the validation positions that miss the tolerance.
+enum ValidationRestart {
+    /// The greedy runs again from no terms on the enlarged family. The kernel-column form
+    /// (`EIMFarField`) needs it: continuing adds terms whose kernel columns worsen cond F, and the
+    /// sums lose digits (1/r, N = 1e5, ε = 1e-6: 3.2e-8 from scratch, 3.4e-7 continued).
+    case fromScratch
+    /// The greedy continues from its terms (`EIMGreedy.appendTrainingColumns`): the grid form
+    /// (`EIMGridFarField`), whose Λ = Q B⁻¹ does not invert a kernel matrix.
+    case continuing
+}
+
 /// The EIM greedy on the training family, checked at 512 fresh random source positions of the
 /// interaction shell: those where the interpolant misses the tolerance (a kernel steep across the
 /// box along one axis, between the family's positions every half box width) join the family, worst
-/// first, and the greedy runs again, at most 4 times. Returns the interpolation, the family it was
-/// trained on, its snapshot matrix and the largest error seen (training or validation).
+/// first, 128 at most, and the greedy runs again (`restart`), at most 4 times. The check is one
+/// triangular solve and one product (`interpolationErrors`). Returns the interpolation, the family
+/// it was trained on and the largest error seen (training or validation).
 func validatedGreedy(kernel: any Kernel, family: TrainingFamily, scale: Double, tolerance: Double, mirrored: Bool,
-                     maxTerms: Int) throws -> (interpolation: EmpiricalInterpolation, family: TrainingFamily, snapshots: Matrix, error: Double)? {
+                     maxTerms: Int, restart: ValidationRestart) throws
+    -> (interpolation: EmpiricalInterpolation, family: TrainingFamily, error: Double)? {
     var family = family
+    let n = family.samples.count
+    let options = EIMOptions(tolerance: tolerance, maxTerms: maxTerms, relative: false)
+    func start(_ g: consuming Matrix, columns: Int) throws -> EIMGreedy<FarFieldResidualStore> {
+        let store = FarFieldResidualStore(snapshots: try SnapshotResidualStore(snapshots: g, norm: .linf, relative: false, stabilized: false))
+        return EIMGreedy(store: store, pointCount: n, parameterCount: columns, options: options)
+    }
+    let g = family.snapshots(kernel: kernel, scale: scale, mirrored: mirrored)
+    guard g.maxAbs > tolerance else { return nil }
+    var greedy = try start(g, columns: family.params.count)
+    var reason = try greedy.run()
     for round in 0..<4 {
-        let g = family.snapshots(kernel: kernel, scale: scale, mirrored: mirrored)
-        guard g.maxAbs > tolerance else { return nil }
-        let cap = min(g.rows, g.columns, maxTerms)
-        let eim = try EmpiricalInterpolation(snapshots: g, options: EIMOptions(tolerance: tolerance, maxTerms: cap, relative: false))
-        let trained = eim.errorHistory.last ?? g.maxAbs
+        let trained = greedy.state.errors.last ?? 0
         let fresh = family.shellPositions(count: 512, seed: 77 &+ UInt64(round))
         let check = TrainingFamily(family, params: fresh).snapshots(kernel: kernel, scale: scale, mirrored: mirrored)
-        let atNodes = check.rows(eim.points)
-        var residual = check
-        Matrix.gemm(.none, eim.lagrangeFunctions, .none, atNodes, into: &residual, alpha: -1, beta: 1)
-        let errors = (0..<fresh.count).map { k in
-            residual.storage[(k * residual.rows)..<((k + 1) * residual.rows)].reduce(0) { max($0, Swift.abs($1)) }
-        }
+        let errors = interpolationErrors(check, state: greedy.state)
         let worst = errors.max() ?? 0
         let missed = errors.indices.filter { errors[$0] > tolerance }.sorted { errors[$0] > errors[$1] }.prefix(128)
-        if missed.isEmpty || round == 3 || eim.terms >= cap {
-            return (eim, family, g, max(trained, worst))
+        let cap = min(n, greedy.state.parameterCount, maxTerms)
+        if missed.isEmpty || round == 3 || greedy.state.terms >= cap {
+            return (try EmpiricalInterpolation(greedy: greedy.state, stopReason: reason), family, max(trained, worst))
         }
         family = TrainingFamily(family, params: family.params + missed.map { fresh[$0] })
+        switch restart {
+        case .fromScratch:
+            greedy = try start(family.snapshots(kernel: kernel, scale: scale, mirrored: mirrored), columns: family.params.count)
+        case .continuing:
+            var added = Matrix(rows: n, columns: missed.count)
+            for (c, k) in missed.enumerated() {
+                added.storage.replaceSubrange((c * n)..<((c + 1) * n), with: check.storage[(k * n)..<((k + 1) * n)])
+            }
+            try greedy.appendTrainingColumns(added)
+        }
+        reason = try greedy.run()
     }
     return nil
+}
+
+/// max_i |g_j(x_i) − (I g_j)(x_i)| for each column g_j of `g` (n × c), with the greedy's current
+/// interpolant I = Q B⁻¹ (·)[points]: one triangular solve and one product, no Lagrange matrix.
+func interpolationErrors(_ g: Matrix, state: GreedyState) -> [Double] {
+    let n = g.rows, c = g.columns, m = state.terms
+    var residual = g
+    if m > 0 && c > 0 {
+        var coefficients = g.rows(state.points)
+        coefficients.storage.withUnsafeMutableBufferPointer { cp in
+            state.interpolationMatrix.withUnsafeBufferPointer { b in
+                BLAS.trsm(left: true, lower: true, unitDiagonal: true, m: m, n: c, a: b.baseAddress!, lda: state.capacity,
+                          b: cp.baseAddress!, ldb: m)
+            }
+            state.basis.withUnsafeBufferPointer { q in
+                residual.storage.withUnsafeMutableBufferPointer { r in
+                    BLAS.gemm(m: n, n: c, k: m, alpha: -1, a: q.baseAddress!, b: UnsafePointer(cp.baseAddress!), beta: 1,
+                              c: r.baseAddress!)
+                }
+            }
+        }
+    }
+    return residual.storage.withUnsafeBufferPointer { r in
+        (0..<c).map { BLAS.maxAbs(UnsafeBufferPointer(rebasing: r[($0 * n)..<(($0 + 1) * n)])) }
+    }
 }

@@ -53,11 +53,14 @@ enum OffsetIndex {
 
 extension LevelOperators {
     /// The M2L matrices of the offsets used at this level: T_o[i, j] = K(a (X_i − Y_j − o)) (at unit
-    /// scale for a homogeneous kernel), built in parallel.
+    /// scale for a homogeneous kernel), built in parallel. For an even kernel with the same nodes on
+    /// both sides T_{−o} = T_oᵀ: only one of each pair of opposite offsets is evaluated.
     mutating func buildM2L(kernel: any Kernel, used: [Bool], dimension: Int, scale: Double) {
         guard let basis, active else { return }
         let x = basis.xNodes, y = basis.yNodes
-        let indices = used.indices.filter { used[$0] }
+        let mirror = { (i: Int) in OffsetIndex.index(0 &- OffsetIndex.offset(i, dimension: dimension), dimension: dimension) }
+        let symmetric = kernel.isEven && x == y
+        let indices = used.indices.filter { used[$0] && !(symmetric && used[mirror($0)] && mirror($0) < $0) }
         var result = [Matrix?](repeating: nil, count: used.count)
         let built = UncheckedSendable(UnsafeMutableBufferPointer<Matrix?>.allocate(capacity: indices.count))
         built.value.initialize(repeating: nil)
@@ -75,6 +78,7 @@ extension LevelOperators {
             }
         }
         for (c, i) in indices.enumerated() { result[i] = built.value[c] }
+        for i in used.indices where used[i] && result[i] == nil { result[i] = result[mirror(i)]!.transposed }
         // Release the matrices the buffer holds before freeing it (a plain deallocate leaked every
         // M2L matrix: gigabytes per setup at 1e-9 in 3D).
         _ = built.value.deinitialize()
@@ -108,15 +112,9 @@ extension LevelOperators {
         for o in 0..<(dimension == 3 ? 8 : 4) {
             let shift = SIMD3<Double>(o & 1 == 0 ? -0.25 : 0.25, (o >> 1) & 1 == 0 ? -0.25 : 0.25,
                                       dimension == 3 ? ((o >> 2) & 1 == 0 ? -0.25 : 0.25) : 0)
-            var up = Matrix(rows: parent.yCount, columns: yCount)
-            for (k, node) in basis.yNodes.enumerated() { up.setColumn(k, to: pb.lagrangeY(node / 2 + shift)) }
-            var down = Matrix(rows: xCount, columns: parent.xCount)
-            for (k, node) in basis.xNodes.enumerated() {
-                let l = pb.lagrangeX(node / 2 + shift)
-                for i in 0..<parent.xCount { down[k, i] = l[i] }
-            }
-            m2m.append(up)
-            l2l.append(down)
+            // up[:, k] = ℓ̃_parent(Y_k / 2 + shift), down[k, :] = ℓ_parent(X_k / 2 + shift)ᵀ.
+            m2m.append(pb.lagrangeY(at: basis.yNodes.map { $0 / 2 + shift }).transposed)
+            l2l.append(pb.lagrangeX(at: basis.xNodes.map { $0 / 2 + shift }))
         }
     }
 }

@@ -73,6 +73,17 @@ public enum BLAS {
         cblas_dgemv(CblasColMajor, CblasNoTrans, Int32(m), Int32(k), 1, a, Int32(m), x, 1, 1, y, 1)
     }
 
+    /// B ← A⁻¹ B (`left`) or B A⁻¹ for a triangular A (BLAS `dtrsm`), on caller storage with
+    /// leading dimensions: B is m×n, A is m×m (left) or n×n (right), `lower` or upper, with a unit
+    /// diagonal (not read) or not.
+    @inlinable
+    public static func trsm(left: Bool, lower: Bool, unitDiagonal: Bool, m: Int, n: Int, a: UnsafePointer<Double>, lda: Int,
+                            b: UnsafeMutablePointer<Double>, ldb: Int) {
+        guard m > 0, n > 0 else { return }
+        cblas_dtrsm(CblasColMajor, left ? CblasLeft : CblasRight, lower ? CblasLower : CblasUpper, CblasNoTrans,
+                    unitDiagonal ? CblasUnit : CblasNonUnit, Int32(m), Int32(n), 1, a, Int32(lda), b, Int32(ldb))
+    }
+
     /// xᵀ y of two arrays.
     @inlinable
     public static func dot(_ x: [Double], _ y: [Double]) -> Double {
