@@ -73,7 +73,8 @@ final class DocumentedCommandsTests: XCTestCase {
 
     /// The files the page's commands name: S.npy as its Python line makes it (2000 × 40 with
     /// singular values decaying as 0.5ᵏ), the thermal block's model where `make run` writes it and
-    /// as model.npz, and a params.csv whose line 7 is the page's bad line.
+    /// as model.npz, the matrix-functions model where its driver writes it, and a params.csv whose
+    /// line 7 is the page's bad line.
     func writeDocumentedInputs(in folder: URL) throws {
         var generator = SplitMix64(seed: 0)
         let g0 = Matrix(rows: 2000, columns: 40, storage: (0..<80_000).map { _ in generator.nextUniform() - 0.5 })
@@ -85,6 +86,10 @@ final class DocumentedCommandsTests: XCTestCase {
         XCTAssertEqual(run.status, 0, run.stderr)
         try FileManager.default.copyItem(at: models.appendingPathComponent("thermal-block-model.npz"),
                                          to: folder.appendingPathComponent("model.npz"))
+        // The matrix-functions model where the driver writes it (a 12 × 12 mesh: the page's numbers are masked).
+        let functions = try DriverProcess.run("matrix-functions", ["--n", "12", "--training", "20", "--test", "2", "--probes", "2",
+                                                                  "--lanczos", "5", "--out", folder.appendingPathComponent("out/matrix-functions").path])
+        XCTAssertEqual(functions.status, 0, functions.stderr)
         let csv = "# components in the model's order\n0.1, 0.5, 1, 0.3\n1, 1, 1, 1\n\n# next\n0.4, 0.3, 0.2, 0.1\n0.2, 0.5x, 0.3, 0.4\n"
         try Data(csv.utf8).write(to: folder.appendingPathComponent("params.csv"))
     }

@@ -106,7 +106,7 @@ final class OnlineModelFileTests: XCTestCase {
         archive.otherEntries["model.json"] = Data(json.replacingOccurrences(of: "\"reduced-basis\"", with: "\"local-bases\"").utf8)
         try archive.write(to: url)
         XCTAssertThrowsError(try OnlineModelFile.load(url)) { error in
-            XCTAssertEqual(error as? ROMError, .invalidModel(file: "model.npz", detail: "method 'local-bases' is not one this ROMKit reads (reduced-basis, nonintrusive-reduced-basis, local-reduced-bases, hyper-reduced-mechanics, hp-nonintrusive-reduced-basis)"))
+            XCTAssertEqual(error as? ROMError, .invalidModel(file: "model.npz", detail: "method 'local-bases' is not one this ROMKit reads (reduced-basis, nonintrusive-reduced-basis, local-reduced-bases, hyper-reduced-mechanics, hp-nonintrusive-reduced-basis, matrix-power-interpolation)"))
         }
         XCTAssertThrowsError(try OnlineModelFile.read(url)) { error in
             XCTAssertTrue("\(error)".contains("method is 'local-bases'"), "\(error)")
