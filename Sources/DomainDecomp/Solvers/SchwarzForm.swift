@@ -5,8 +5,8 @@ public enum SchwarzForm: String, Sendable, Equatable, CaseIterable, CustomString
     /// the number of subdomains overlapping at a point (4 → 8 from 4 to 16 METIS parts of a cube),
     /// and no coarse space lowers it. GenEO's pencil is A_p^Neu v = λ D_p A_p D_p v.
     case additive
-    /// M⁻¹ = (I − Q A) M₁⁻¹ (I − A Q) + Q, the balanced (BNN, "A-DEF2" symmetrized) combination
-    /// of Tang, Nabben, Vuik & Erlangga (J. Sci. Comput. 2009), over the one level
+    /// M⁻¹ = (I − Q A) M₁⁻¹ (I − A Q) + Q, the balancing (BNN) combination in the comparison of
+    /// Tang, Nabben, Vuik & Erlangga (J. Sci. Comput. 2009), over the one level
     /// M₁⁻¹ = Σ_p R_pᵀ D_p^{1/2} A_p⁻¹ D_p^{1/2} R_p: the square roots of the partition of unity
     /// (Σ_p R_pᵀ D_p^{1/2} D_p^{1/2} R_p = I) keep the high-frequency eigenvalues of M₁⁻¹A near 1
     /// wherever several subdomains overlap, so λ_max no longer grows with k₀ (measured 1.4–1.5 on
