@@ -110,6 +110,31 @@ final class DistributedPODDriverTests: XCTestCase {
         }
     }
 
+    /// `--schwarz-form balanced --coarse-space geneo` (the defaults τ = 0.3, at most 40) on 1 and 2
+    /// ranks, the same 11³ cube and 8 parts: the D^{1/2}-weighted solves are summed by the one
+    /// Allreduce and the BNN coarse steps run on every rank's copy; the solution is the direct
+    /// one, and the counts and the coarse dimension are the stored ones on both.
+    func testBalancedGenEOSchwarzSolveOnOneAndTwoRanks() throws {
+        let temporary = try TemporaryFolder("distributed-pod-balanced")
+        defer { temporary.remove() }
+        for ranks in [1, 2] {
+            let run = try MPIProcess.run("distributed-pod", ranks: ranks, ["--problem", "poisson3d", "--n", "10", "--parts", "8", "--snapshots", "2",
+                                                                          "--modes", "1", "--greedy-train", "0", "--hapod-batch", "0",
+                                                                          "--coarse-space", "geneo", "--schwarz-form", "balanced",
+                                                                          "--cg-tolerance", "1e-10", "--quiet",
+                                                                          "--out", temporary.url.appendingPathComponent("\(ranks)").path, "--json", "-"],
+                                         timeout: 60)
+            XCTAssertEqual(run.result.status, 0, run.result.stderr)
+            let json = try run.result.json()
+            XCTAssertEqual(json["ranks"] as? Int, ranks)
+            XCTAssertEqual(json["schwarz_form"] as? String, "balanced")
+            XCTAssertLessThan(try XCTUnwrap(json["schwarz_diff_vs_direct"] as? Double), 1e-10, "\(ranks) ranks")
+            XCTAssertEqual(json["cg_iterations"] as? Int, 16, "\(ranks) ranks")
+            XCTAssertEqual(json["cg_iterations_one_level"] as? Int, 16, "\(ranks) ranks")
+            XCTAssertEqual(json["coarse_dimension"] as? Int, 9, "\(ranks) ranks")
+        }
+    }
+
     func testMassWeightedPODOfSchwarzSnapshotsOnFourRanksOf3DPoisson() throws {
         let temporary = try TemporaryFolder("distributed-pod-mass")
         defer { temporary.remove() }

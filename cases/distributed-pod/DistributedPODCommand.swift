@@ -31,6 +31,8 @@ struct DistributedPODCommand: ParsableCommand {
     @Option(help: "Layers of cells each Schwarz subdomain grows beyond its part.") var overlap = 1
     @Option(help: "Coarse space of the Schwarz PCG: none, nicolaides (one vector per subdomain) or geneo (eigenvectors of the subdomains' Neumann matrices).")
     var coarseSpace = "nicolaides"
+    @Option(help: "Schwarz form: additive (Σ R_pᵀ A_p⁻¹ R_p + coarse) or balanced (D^{1/2}-weighted subdomain solves, BNN combination with the coarse level).")
+    var schwarzForm = "additive"
     @Option(help: "GenEO: the threshold τ below which an eigenvalue gives a coarse vector.") var geneoThreshold = GenEO.defaultThreshold
     @Option(help: "GenEO: the most coarse vectors per subdomain.") var geneoMax = GenEO.defaultMaxPerSubdomain
     @Option(help: "Relative residual at which the Schwarz PCG stops.") var cgTolerance = 1e-12
@@ -52,6 +54,9 @@ struct DistributedPODCommand: ParsableCommand {
         }
         guard ["none", "nicolaides", "geneo"].contains(coarseSpace) else {
             throw ValidationError("--coarse-space must be none, nicolaides or geneo, got '\(coarseSpace)'")
+        }
+        guard SchwarzForm(rawValue: schwarzForm) != nil else {
+            throw ValidationError("--schwarz-form must be additive or balanced, got '\(schwarzForm)'")
         }
         guard geneoThreshold > 0 && geneoThreshold.isFinite else { throw ValidationError("--geneo-threshold must be positive, got \(geneoThreshold)") }
         guard geneoMax >= 1 else { throw ValidationError("--geneo-max must be at least 1, got \(geneoMax)") }
@@ -76,6 +81,9 @@ struct DistributedPODCommand: ParsableCommand {
         default: return .nicolaides
         }
     }
+
+    /// The form `--schwarz-form` names.
+    var form: SchwarzForm { SchwarzForm(rawValue: schwarzForm) ?? .additive }
 
     func run() throws {
         let options = self

@@ -115,6 +115,7 @@ struct DistributedPODRun {
         report.add("cg_iterations", schwarz.iterations)
         report.add("cg_iterations_one_level", schwarz.oneLevelIterations)
         report.add("coarse_space", options.coarseSpace)
+        report.add("schwarz_form", options.schwarzForm)
         report.add("coarse_dimension", schwarz.coarseDimension)
         report.add("schwarz_diff_vs_direct", schwarz.differenceFromDirect)
         report.add("overlap", options.overlap)
@@ -224,14 +225,14 @@ struct DistributedPODRun {
         var seconds = 0.0, directSeconds = 0.0, differenceFromDirect = 0.0
     }
 
-    /// u(μ) on the free dofs by PCG with the additive Schwarz preconditioner over the parts
+    /// u(μ) on the free dofs by PCG with the two-level Schwarz preconditioner (`--schwarz-form`) over the parts
     /// (each rank factors the subdomains of its parts and, for GenEO, assembles their Neumann
     /// matrices and solves their eigenproblems), the CG report and the coarse dimension.
     private func schwarzSolution(_ block: BlockProblem, _ partition: MeshPartition, _ mu: Parameter, coarse: CoarseSpace) throws
         -> (x: [Double], report: ConjugateGradient.Report, coarseDimension: Int) {
         let a = try block.problem.matrix(at: mu), b = try block.problem.rightHandSide(at: mu)
         let preconditioner = try TwoLevelSchwarz(matrix: a, partition: partition, freeIndex: block.elimination.freeIndex,
-                                                 overlap: options.overlap, coarseSpace: coarse, mesh: block.mesh,
+                                                 overlap: options.overlap, coarseSpace: coarse, schwarzForm: options.form, mesh: block.mesh,
                                                  form: block.form(at: mu), communicator: world)
         var x = [Double](repeating: 0, count: b.count)
         let report = try ConjugateGradient(tolerance: options.cgTolerance, maxIterations: 5_000).solve(a, b, x: &x, preconditioner: preconditioner)

@@ -11,6 +11,9 @@ import LinearAlgebra
 ///    A_p^Neu the Neumann matrix (the form assembled on the subdomain's own cells only, so a
 ///    floating subdomain has the constants in its kernel), R_p A R_pᵀ the Dirichlet matrix (the
 ///    rows of the global A), D_p the diagonal partition of unity (Σ_p R_pᵀ D_p R_p = I);
+///    (with `SchwarzForm.balanced`, whose subdomain solves are weighted by D_p^{1/2}, the
+///    right-hand side is D_p^{1/2} (R_p A R_pᵀ) D_p^{1/2}: the energy of D_p u in the norm of its
+///    local solver D_p^{-1/2} A_p D_p^{-1/2}; our reconstruction, `SchwarzForm.swift`);
 /// 2. keep the eigenvectors v_k with λ_k < τ (at most `maxPerSubdomain`, the smallest);
 /// 3. the coarse vectors are z = R_pᵀ D_p v_k.
 ///
@@ -21,7 +24,8 @@ import LinearAlgebra
 /// constant of the form (1 + k₀)(2 + k₀(2k₀ + 1)(1 + 1/τ)), k₀ the largest number of subdomains
 /// sharing a dof (the form of SDHNPS14's main bound as we recall it, not checked against the
 /// paper): independent of the number of parts and of the contrast, but not of k₀, which is why
-/// λ_max, and with it the count, still grows from 4 to 8 subdomains meeting at a point.
+/// with `SchwarzForm.additive` λ_max, and with it the count, still grows from 4 to 8 subdomains
+/// meeting at a point; `SchwarzForm.balanced` weights the subdomain solves so that it does not.
 ///
 /// Our reconstruction (the papers' text was not at hand): D_p is the multiplicity partition of
 /// unity (1 / the number of subdomains holding the dof), not the smooth one the book's FreeFem
@@ -48,17 +52,19 @@ public enum GenEO {
     ///   - neumann: A_p^Neu on the subdomain's dofs (in the order of `dirichlet`'s rows).
     ///   - dirichlet: R_p A R_pᵀ.
     ///   - weights: the diagonal of D_p.
+    ///   - form: which pencil (D_p or D_p^{1/2} around the Dirichlet matrix).
     /// - Throws: `SchwarzError` for a Neumann matrix of the wrong order or a subdomain above
     ///   `denseLimit`; `LinearAlgebraError` when D_p A_p D_p is not positive definite.
-    static func coarseVectors(neumann: SparseMatrix, dirichlet: SparseMatrix, weights: [Double], threshold: Double,
-                              maxPerSubdomain: Int, part: Int) throws -> (vectors: Matrix, eigenvalues: [Double]) {
+    static func coarseVectors(neumann: SparseMatrix, dirichlet: SparseMatrix, weights: [Double], form: SchwarzForm,
+                              threshold: Double, maxPerSubdomain: Int, part: Int) throws -> (vectors: Matrix, eigenvalues: [Double]) {
         let n = dirichlet.rows
         guard neumann.rows == n, neumann.columns == n else {
             throw SchwarzError.neumannShape(part: part, expected: n, found: "\(neumann.rows)×\(neumann.columns)")
         }
         guard n <= denseLimit else { throw SchwarzError.subdomainTooLarge(part: part, dofs: n, limit: denseLimit) }
+        let scale = form == .additive ? weights : weights.map { $0.squareRoot() }
         var b = dirichlet.dense
-        for j in 0..<n { for i in 0..<n { b[i, j] *= weights[i] * weights[j] } }
+        for j in 0..<n { for i in 0..<n { b[i, j] *= scale[i] * scale[j] } }
         let pencil = try GeneralizedSymmetricEigen(neumann.dense, b, smallest: maxPerSubdomain)
         let kept = pencil.values.prefix { $0 < threshold }.count
         var vectors = pencil.vectors.columns(0..<kept)
