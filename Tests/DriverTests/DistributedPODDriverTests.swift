@@ -90,24 +90,8 @@ final class DistributedPODDriverTests: XCTestCase {
     /// gathered and E assembled by an Allreduce; the solution is the direct one, and the counts and
     /// the coarse dimension do not depend on the rank count and are the stored ones.
     func testGenEOSchwarzSolveOnOneTwoAndFourRanks() throws {
-        let temporary = try TemporaryFolder("distributed-pod-geneo")
-        defer { temporary.remove() }
-        for ranks in [1, 2, 4] {
-            let run = try MPIProcess.run("distributed-pod", ranks: ranks, ["--problem", "poisson3d", "--n", "10", "--parts", "8", "--snapshots", "2",
-                                                                          "--modes", "1", "--greedy-train", "0", "--hapod-batch", "0",
-                                                                          "--coarse-space", "geneo", "--geneo-threshold", "1e9", "--geneo-max", "4",
-                                                                          "--cg-tolerance", "1e-10", "--quiet",
-                                                                          "--out", temporary.url.appendingPathComponent("\(ranks)").path, "--json", "-"],
-                                         timeout: 60)
-            XCTAssertEqual(run.result.status, 0, run.result.stderr)
-            let json = try run.result.json()
-            XCTAssertEqual(json["ranks"] as? Int, ranks)
-            XCTAssertEqual(json["coarse_space"] as? String, "geneo")
-            XCTAssertLessThan(try XCTUnwrap(json["schwarz_diff_vs_direct"] as? Double), 1e-10, "\(ranks) ranks")
-            XCTAssertEqual(json["cg_iterations"] as? Int, 25, "\(ranks) ranks")
-            XCTAssertEqual(json["cg_iterations_one_level"] as? Int, 25, "\(ranks) ranks")
-            XCTAssertEqual(json["coarse_dimension"] as? Int, 32, "\(ranks) ranks")
-        }
+        try checkSchwarzSolve(name: "geneo", ranks: [1, 2, 4], options: ["--geneo-threshold", "1e9", "--geneo-max", "4"],
+                              iterations: 25, oneLevel: 25, coarseDimension: 32)
     }
 
     /// `--schwarz-form balanced --coarse-space geneo` (the defaults τ = 0.3, at most 40) on 1 and 2
@@ -115,23 +99,33 @@ final class DistributedPODDriverTests: XCTestCase {
     /// Allreduce and the BNN coarse steps run on every rank's copy; the solution is the direct
     /// one, and the counts and the coarse dimension are the stored ones on both.
     func testBalancedGenEOSchwarzSolveOnOneAndTwoRanks() throws {
-        let temporary = try TemporaryFolder("distributed-pod-balanced")
+        try checkSchwarzSolve(name: "balanced", ranks: [1, 2], options: ["--schwarz-form", "balanced"],
+                              iterations: 16, oneLevel: 16, coarseDimension: 9)
+    }
+
+    /// `distributed-pod` with the Schwarz PCG and a GenEO coarse space on the 11³ cube, 8 parts, on
+    /// each rank count: the solution is the direct one, and the counts and the coarse dimension
+    /// are the stored ones whatever the rank count.
+    private func checkSchwarzSolve(name: String, ranks counts: [Int], options: [String], iterations: Int, oneLevel: Int,
+                                   coarseDimension: Int) throws {
+        let temporary = try TemporaryFolder("distributed-pod-\(name)")
         defer { temporary.remove() }
-        for ranks in [1, 2] {
+        for ranks in counts {
             let run = try MPIProcess.run("distributed-pod", ranks: ranks, ["--problem", "poisson3d", "--n", "10", "--parts", "8", "--snapshots", "2",
                                                                           "--modes", "1", "--greedy-train", "0", "--hapod-batch", "0",
-                                                                          "--coarse-space", "geneo", "--schwarz-form", "balanced",
+                                                                          "--coarse-space", "geneo"] + options + [
                                                                           "--cg-tolerance", "1e-10", "--quiet",
                                                                           "--out", temporary.url.appendingPathComponent("\(ranks)").path, "--json", "-"],
                                          timeout: 60)
             XCTAssertEqual(run.result.status, 0, run.result.stderr)
             let json = try run.result.json()
             XCTAssertEqual(json["ranks"] as? Int, ranks)
-            XCTAssertEqual(json["schwarz_form"] as? String, "balanced")
+            XCTAssertEqual(json["coarse_space"] as? String, "geneo")
+            XCTAssertEqual(json["schwarz_form"] as? String, options.contains("balanced") ? "balanced" : "additive")
             XCTAssertLessThan(try XCTUnwrap(json["schwarz_diff_vs_direct"] as? Double), 1e-10, "\(ranks) ranks")
-            XCTAssertEqual(json["cg_iterations"] as? Int, 16, "\(ranks) ranks")
-            XCTAssertEqual(json["cg_iterations_one_level"] as? Int, 16, "\(ranks) ranks")
-            XCTAssertEqual(json["coarse_dimension"] as? Int, 9, "\(ranks) ranks")
+            XCTAssertEqual(json["cg_iterations"] as? Int, iterations, "\(ranks) ranks")
+            XCTAssertEqual(json["cg_iterations_one_level"] as? Int, oneLevel, "\(ranks) ranks")
+            XCTAssertEqual(json["coarse_dimension"] as? Int, coarseDimension, "\(ranks) ranks")
         }
     }
 
