@@ -205,23 +205,7 @@ public struct MatrixPowerInterpolation: Sendable {
             logDets.append(try exact.logDeterminant(at: mu))
             if let right { solutions.setColumn(j, to: try exact.solve(right, at: mu)) }
         }
-        self.parameterSpace = parameterSpace
-        coefficients = decomposition.operatorCoefficients
-        dimension = n
-        scaling = alpha
-        referenceCoefficients = reference
-        self.offset = offset
-        termNorms = norms
-        degree = options.degree
-        monomials = exponents
-        selectedParameters = selected
-        logDeterminants = logDets
-        self.stability = stability
-        referenceThetas = stability.referenceParameter.map { decomposition.operatorCoefficients(at: Parameter($0)) }
-            ?? [Double](repeating: 1, count: q)
-        interpolation = symmetric
-        boundWeights = Self.boundWeights(monomials: exponents, dimension: n, termNorms: norms, degree: options.degree,
-                                         reference: reference != nil)
+        let vectors: Vectors?
         switch (left, right) {
         case (nil, nil): vectors = nil
         case let (b?, c?):
@@ -241,11 +225,15 @@ public struct MatrixPowerInterpolation: Sendable {
         default:
             throw ROMError.invalidOption(name: "quadratic form vectors", detail: "give both b and c, or neither")
         }
-        selectedTails = selectedTailSums()
+        self.init(parameterSpace: parameterSpace, coefficients: decomposition.operatorCoefficients, dimension: n, scaling: alpha,
+                  referenceCoefficients: reference, offset: offset, termNorms: norms, degree: options.degree, monomials: exponents,
+                  selectedParameters: selected, logDeterminants: logDets, stability: stability, interpolation: symmetric,
+                  vectors: vectors)
     }
 
-    /// A model from what a model file stores (`OnlineModelFile.readMatrixFunctions`); the bound's
-    /// weights and the selected parameters' tail terms are recomputed, as the offline stage does.
+    /// A model from its parts (the offline stage's, or what a model file stores:
+    /// `OnlineModelFile.readMatrixFunctions`); the bound's weights, the stability bound's reference
+    /// θ and the selected parameters' tail terms are derived here.
     init(parameterSpace: ParameterSpace, coefficients: any AffineCoefficients, dimension: Int, scaling: Double,
          referenceCoefficients: [Double]?, offset: Double, termNorms: [Double], degree: Int, monomials: [[Int]],
          selectedParameters: [Parameter], logDeterminants: [Double], stability: any StabilityLowerBound,
