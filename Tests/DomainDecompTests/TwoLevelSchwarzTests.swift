@@ -25,7 +25,7 @@ final class TwoLevelSchwarzTests: XCTestCase {
             let partition = try MeshPartition(mesh: mesh, parts: parts)
             for coarse in [CoarseSpace.none, .nicolaides] {
                 let preconditioner = try TwoLevelSchwarz(matrix: a, partition: partition, freeIndex: elimination.freeIndex, overlap: 1,
-                                                         coarseSpace: coarse, communicator: .world)
+                                                         coarseSpace: coarse, schwarzForm: .additive, communicator: .world)
                 var x = [Double](repeating: 0, count: b.count)
                 let report = try cg.solve(a, b, x: &x, preconditioner: preconditioner)
                 let error = zip(x, direct).map { abs($0 - $1) }.max()! / direct.map(abs).max()!

@@ -90,16 +90,16 @@ final class DistributedPODDriverTests: XCTestCase {
     /// gathered and E assembled by an Allreduce; the solution is the direct one, and the counts and
     /// the coarse dimension do not depend on the rank count and are the stored ones.
     func testGenEOSchwarzSolveOnOneTwoAndFourRanks() throws {
-        try checkSchwarzSolve(name: "geneo", ranks: [1, 2, 4], options: ["--geneo-threshold", "1e9", "--geneo-max", "4"],
+        try checkSchwarzSolve(name: "geneo", ranks: [1, 2, 4], options: ["--schwarz-form", "additive", "--geneo-threshold", "1e9", "--geneo-max", "4"],
                               iterations: 25, oneLevel: 25, coarseDimension: 32)
     }
 
-    /// `--schwarz-form balanced --coarse-space geneo` (the defaults τ = 0.3, at most 40) on 1 and 2
+    /// `--coarse-space geneo` in the default form, balanced (and the defaults τ = 0.3, at most 40), on 1 and 2
     /// ranks, the same 11³ cube and 8 parts: the D^{1/2}-weighted solves are summed by the one
     /// Allreduce and the BNN coarse steps run on every rank's copy; the solution is the direct
     /// one, and the counts and the coarse dimension are the stored ones on both.
     func testBalancedGenEOSchwarzSolveOnOneAndTwoRanks() throws {
-        try checkSchwarzSolve(name: "balanced", ranks: [1, 2], options: ["--schwarz-form", "balanced"],
+        try checkSchwarzSolve(name: "balanced", ranks: [1, 2], options: [],
                               iterations: 16, oneLevel: 16, coarseDimension: 9)
     }
 
@@ -121,7 +121,7 @@ final class DistributedPODDriverTests: XCTestCase {
             let json = try run.result.json()
             XCTAssertEqual(json["ranks"] as? Int, ranks)
             XCTAssertEqual(json["coarse_space"] as? String, "geneo")
-            XCTAssertEqual(json["schwarz_form"] as? String, options.contains("balanced") ? "balanced" : "additive")
+            XCTAssertEqual(json["schwarz_form"] as? String, options.contains("additive") ? "additive" : "balanced")
             XCTAssertLessThan(try XCTUnwrap(json["schwarz_diff_vs_direct"] as? Double), 1e-10, "\(ranks) ranks")
             XCTAssertEqual(json["cg_iterations"] as? Int, iterations, "\(ranks) ranks")
             XCTAssertEqual(json["cg_iterations_one_level"] as? Int, oneLevel, "\(ranks) ranks")

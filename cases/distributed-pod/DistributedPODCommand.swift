@@ -26,13 +26,13 @@ struct DistributedPODCommand: ParsableCommand {
     @Option(help: "Training parameters (random, seeded), solved parameter-parallel.") var snapshots = 16
     @Option(help: "POD modes kept.") var modes = 8
     @Option(help: "Inner product of the POD: euclidean or mass (the P1 mass matrix, distributed).") var innerProduct = "euclidean"
-    @Option(help: "Snapshot solver: parameter-parallel (each rank solves its own μ directly) or schwarz (all ranks solve each μ by PCG with two-level additive Schwarz).")
+    @Option(help: "Snapshot solver: parameter-parallel (each rank solves its own μ directly) or schwarz (all ranks solve each μ by PCG with two-level Schwarz, --schwarz-form).")
     var snapshotSolver = "parameter-parallel"
     @Option(help: "Layers of cells each Schwarz subdomain grows beyond its part.") var overlap = 1
     @Option(help: "Coarse space of the Schwarz PCG: none, nicolaides (one vector per subdomain) or geneo (eigenvectors of the subdomains' Neumann matrices).")
     var coarseSpace = "nicolaides"
-    @Option(help: "Schwarz form: additive (Σ R_pᵀ A_p⁻¹ R_p + coarse) or balanced (D^{1/2}-weighted subdomain solves, BNN combination with the coarse level).")
-    var schwarzForm = "additive"
+    @Option(help: "Schwarz form: balanced (D^{1/2}-weighted subdomain solves, BNN combination with the coarse level) or additive (Σ R_pᵀ A_p⁻¹ R_p + coarse).")
+    var schwarzForm = "balanced"
     @Option(help: "GenEO: the threshold τ below which an eigenvalue gives a coarse vector.") var geneoThreshold = GenEO.defaultThreshold
     @Option(help: "GenEO: the most coarse vectors per subdomain.") var geneoMax = GenEO.defaultMaxPerSubdomain
     @Option(help: "Relative residual at which the Schwarz PCG stops.") var cgTolerance = 1e-12
@@ -83,7 +83,7 @@ struct DistributedPODCommand: ParsableCommand {
     }
 
     /// The form `--schwarz-form` names.
-    var form: SchwarzForm { SchwarzForm(rawValue: schwarzForm) ?? .additive }
+    var form: SchwarzForm { SchwarzForm(rawValue: schwarzForm) ?? .balanced }
 
     func run() throws {
         let options = self

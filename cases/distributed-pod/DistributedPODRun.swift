@@ -32,7 +32,7 @@ struct DistributedPODRun {
         progress("\(mesh.nodeCount) nodes, \(options.parts) parts on \(world.size) ranks, edge cut \(partition.edgeCut)")
 
         // 3. The distributed truth solve at the first training μ: PCG with one- and two-level
-        //    additive Schwarz, against CHOLMOD.
+        //    Schwarz (`--schwarz-form`, balanced by default), against CHOLMOD.
         let parameters = try block.problem.parameterSpace.random(count: options.snapshots, seed: 2026)
         let schwarz = try schwarzSolve(block, partition, parameters[0])
         progress("Schwarz PCG, coarse space \(options.coarseSpace): \(schwarz.iterations) iterations (one-level \(schwarz.oneLevelIterations)), \(schwarz.seconds) s")

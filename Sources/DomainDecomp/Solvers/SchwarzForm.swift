@@ -16,7 +16,8 @@ public enum SchwarzForm: String, Sendable, Equatable, CaseIterable, CustomString
     /// D_p^{-1/2} A_p D_p^{-1/2} (`GenEO.swift`). The √D weighting and its pencil are our
     /// reconstruction (the papers' text was not at hand), checked by the iteration counts in
     /// docs/distributed.md; each application costs two more products with A and coarse solves
-    /// than `additive`, none of them communicating (A and Z are held on every rank).
+    /// than `additive`, none of them communicating (A and Z are held on every rank). The default
+    /// of `TwoLevelSchwarz` and of `distributed-pod --schwarz-form`.
     case balanced
 
     /// `additive` or `balanced`.

@@ -1,7 +1,7 @@
 import FEM
 import LinearAlgebra
 
-/// The two-level additive Schwarz preconditioner (Toselli & Widlund 2005, ch. 3):
+/// The two-level Schwarz preconditioner (Toselli & Widlund 2005, ch. 3), in its additive form
 ///
 ///     M⁻¹ = Σ_p R_pᵀ A_p⁻¹ R_p + Z E⁻¹ Zᵀ,   E = Zᵀ A Z,
 ///
@@ -14,10 +14,11 @@ import LinearAlgebra
 /// D_p A_p D_p. Without the coarse level the CG iteration count grows with the number of parts
 /// (like P^{1/d}: the information crosses one subdomain per iteration) and with coefficient
 /// jumps; Nicolaides removes the growth only where subdomains float; GenEO bounds the count
-/// independently of both. That is the `SchwarzForm.additive` form; `SchwarzForm.balanced`
-/// weights the subdomain solves by D_p^{1/2} and combines them with the coarse level as
+/// independently of both. That is the `SchwarzForm.additive` form; `SchwarzForm.balanced`, the
+/// default, weights the subdomain solves by D_p^{1/2} and combines them with the coarse level as
 /// (I − Q A) M₁⁻¹ (I − A Q) + Q, Q = Z E⁻¹ Zᵀ, which keeps λ_max(M⁻¹A) from growing with the
-/// number of subdomains overlapping at a point (`SchwarzForm.swift`).
+/// number of subdomains overlapping at a point (`SchwarzForm.swift`; on 3D Poisson from 4 to 16
+/// parts: 17 → 19 iterations with Nicolaides, against 24 → 32 additive).
 ///
 /// Parts are dealt over the ranks of the communicator: each rank factors and applies only its
 /// own subdomains (and solves their GenEO eigenproblems), and one `MPI_Allreduce` of the
@@ -51,11 +52,11 @@ public final class TwoLevelSchwarz: LinearOperator, @unchecked Sendable {
     /// gives the dofs of subdomain p (with its overlap; together they cover every dof), and
     /// `neumannMatrix(p)`, which GenEO needs, its Neumann matrix on those dofs in that order (the
     /// form assembled on the subdomain's cells only); it is called for this rank's parts only.
-    /// `schwarzForm` chooses the additive or the balanced combination (`SchwarzForm`).
+    /// `schwarzForm` chooses the additive or the balanced combination (`SchwarzForm`; default balanced).
     /// - Throws: `SchwarzError` for a bad coarse-space option, missing or misshapen Neumann
     ///   matrices; `LinearAlgebraError` when a subdomain matrix or E is not SPD;
     ///   `PartitionError` from `subdomainDofs`; `CommunicatorError` from the collectives.
-    public init(matrix a: SparseMatrix, partCount: Int, coarseSpace: CoarseSpace, schwarzForm: SchwarzForm = .additive, communicator: Communicator,
+    public init(matrix a: SparseMatrix, partCount: Int, coarseSpace: CoarseSpace, schwarzForm: SchwarzForm = .balanced, communicator: Communicator,
                 subdomainDofs: (Int) throws -> [Int], neumannMatrix: ((Int) throws -> SparseMatrix)? = nil) throws {
         if case let .geneo(threshold, count) = coarseSpace {
             guard threshold > 0, threshold.isFinite else { throw SchwarzError.coarseSpace(detail: "GenEO threshold \(threshold) (need 0 < τ < ∞)") }
@@ -135,7 +136,7 @@ public final class TwoLevelSchwarz: LinearOperator, @unchecked Sendable {
     /// that assembled `a` before the Dirichlet rows were removed): each rank assembles `form`
     /// on the cells of its subdomains for their Neumann matrices.
     public convenience init(matrix a: SparseMatrix, partition: MeshPartition, freeIndex: [Int], overlap: Int, coarseSpace: CoarseSpace,
-                            schwarzForm: SchwarzForm = .additive, mesh: Mesh? = nil, form: BilinearForm? = nil, communicator: Communicator) throws {
+                            schwarzForm: SchwarzForm = .balanced, mesh: Mesh? = nil, form: BilinearForm? = nil, communicator: Communicator) throws {
         var neumann: ((Int) throws -> SparseMatrix)?
         if let mesh, let form {
             neumann = { p in
