@@ -44,6 +44,12 @@ public protocol Scalar: AlgebraicField, Hashable, Sendable, Codable {
     /// by its factors, B (n×nrhs) by X; returns LAPACK's `info` (> 0: a zero pivot at info − 1).
     static func gesv(n: Int, nrhs: Int, a: UnsafeMutablePointer<Self>, b: UnsafeMutablePointer<Self>,
                      pivots: UnsafeMutablePointer<Int32>) -> Int
+    /// Solves A x = b in place for Hermitian (real: symmetric) positive definite A, column-major
+    /// n×n with its lower triangle read: LAPACK `potrf`, then two BLAS-2 triangular solves (`trsv`,
+    /// cheaper than `potrs`'s `trsm` at a reduced model's orders). A is overwritten by its
+    /// Cholesky factor, b by x; returns LAPACK's `info` (> 0: not positive definite at column
+    /// info − 1, and b is untouched).
+    static func posv(n: Int, a: UnsafeMutablePointer<Self>, b: UnsafeMutablePointer<Self>) -> Int
 }
 
 extension Double: Scalar {
@@ -88,6 +94,15 @@ extension Double: Scalar {
                             pivots: UnsafeMutablePointer<Int32>) -> Int {
         Int(LAPACKE_dgesv_work(LAPACK_COL_MAJOR, romkit_lapack_int(n), romkit_lapack_int(nrhs), a, romkit_lapack_int(max(n, 1)),
                                pivots, b, romkit_lapack_int(max(n, 1))))
+    }
+
+    public static func posv(n: Int, a: UnsafeMutablePointer<Double>, b: UnsafeMutablePointer<Double>) -> Int {
+        guard n > 0 else { return 0 }
+        let info = Int(LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, lapackChar("L"), romkit_lapack_int(n), a, romkit_lapack_int(n)))
+        guard info == 0 else { return info }
+        cblas_dtrsv(CblasColMajor, CblasLower, CblasNoTrans, CblasNonUnit, Int32(n), a, Int32(n), b, 1)
+        cblas_dtrsv(CblasColMajor, CblasLower, CblasTrans, CblasNonUnit, Int32(n), a, Int32(n), b, 1)
+        return 0
     }
 }
 
@@ -143,6 +158,18 @@ extension Complex: Scalar where RealType == Double {
                                        pivots, bp, romkit_lapack_int(Swift.max(n, 1))))
             }
         }
+    }
+
+    /// `zpotrf` and two `ztrsv` (the second with the conjugate transpose).
+    public static func posv(n: Int, a: UnsafeMutablePointer<Complex<Double>>, b: UnsafeMutablePointer<Complex<Double>>) -> Int {
+        guard n > 0 else { return 0 }
+        let info = a.withMemoryRebound(to: romkit_complex_double.self, capacity: n * n) {
+            Int(LAPACKE_zpotrf_work(LAPACK_COL_MAJOR, lapackChar("L"), romkit_lapack_int(n), $0, romkit_lapack_int(n)))
+        }
+        guard info == 0 else { return info }
+        cblas_ztrsv(CblasColMajor, CblasLower, CblasNoTrans, CblasNonUnit, Int32(n), a, Int32(n), b, 1)
+        cblas_ztrsv(CblasColMajor, CblasLower, CblasConjTrans, CblasNonUnit, Int32(n), a, Int32(n), b, 1)
+        return 0
     }
 }
 

@@ -52,12 +52,13 @@ struct HPRun {
         let selected = test.map { mu in mu.values.withUnsafeBufferPointer { evaluator.select($0) } }
         let entries = try test.indices.map { try family.entries(at: test[$0], positions: selected[$0].model.operatorPositions) }
         let loads = try test.indices.map { try family.rightHandSideEntries(at: test[$0], indices: selected[$0].model.rightHandSideIndices) }
-        let solveOnly = try NonintrusiveRun<Double>.time(test.count) { try selected[$0].solve(operatorEntries: entries[$0], rightHandSideEntries: loads[$0]) }
-        let query = try NonintrusiveRun<Double>.time(test.count) { i in
+        let timings = try QueryTimings(count: test.count, indicator: { selected[$0].errorEstimate }, solveAlone: {
+            try selected[$0].solve(operatorEntries: entries[$0], rightHandSideEntries: loads[$0])
+        }, query: { i in
             let local = test[i].values.withUnsafeBufferPointer { evaluator.select($0) }
             try local.solve(operatorEntries: try family.entries(at: test[i], positions: local.model.operatorPositions),
                             rightHandSideEntries: try family.rightHandSideEntries(at: test[i], indices: local.model.rightHandSideIndices))
-        }
+        })
         let fem = truthSeconds / Double(test.count)
         testFigures = [
             ("test_size", .int(test.count)),
@@ -65,17 +66,12 @@ struct HPRun {
             ("max_true_error_x", .number(errors.max()!)),
             ("indicator_effectivity_min", .number(effectivities.min()!)),
             ("indicator_effectivity_max", .number(effectivities.max()!)),
-            ("online_seconds_per_query", .number(query)),
-            ("online_solve_seconds", .number(solveOnly)),
-            ("fem_seconds_per_solve", .number(fem)),
-            ("speedup", .number(fem / query)),
-        ]
+        ] + timings.figures(truthSeconds: fem)
         lines = [
             "test set: \(test.count) fresh parameters",
             String(format: "  largest relative error: %.2e (energy norm), %.2e (X)", energyErrors.max()!, errors.max()!),
             String(format: "  indicator effectivity: %.2f … %.2f", effectivities.min()!, effectivities.max()!),
-            "  truth (assembly + CHOLMOD): \(NumberText.seconds(fem)); online query (subdomain + entries + solve + indicator): "
-                + "\(NumberText.seconds(query)) (solve alone \(NumberText.seconds(solveOnly))); speed-up \(String(format: "%.0f", fem / query))×",
+            "  truth (assembly + CHOLMOD): \(NumberText.seconds(fem)); " + timings.line(truthSeconds: fem, what: "subdomain + entries"),
         ]
         say(lines.joined(separator: "\n"))
     }

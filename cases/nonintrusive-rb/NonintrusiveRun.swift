@@ -83,14 +83,15 @@ struct NonintrusiveRun<Element: MatrixMarketScalar> {
             if keepFields { testFields.append(TestField(mu: mu, truth: u, reduced: reduced)) }
         }
         // The online query timed as a user runs it: entries of A(μ) from the cells that hold
-        // them, β and γ, the reduced solve and the indicator.
+        // them, β and γ, the reduced solve, with and without the indicator.
         let entries = try test.map { try family.entries(at: $0, positions: model.operatorPositions) }
         let loads = try test.map { try family.rightHandSideEntries(at: $0, indices: model.rightHandSideIndices) }
-        let solveOnly = try Self.time(test.count) { try evaluator.solve(operatorEntries: entries[$0], rightHandSideEntries: loads[$0]) }
-        let query = try Self.time(test.count) { i in
+        let timings = try QueryTimings(count: test.count, indicator: { _ in evaluator.errorEstimate }, solveAlone: {
+            try evaluator.solve(operatorEntries: entries[$0], rightHandSideEntries: loads[$0])
+        }, query: { i in
             try evaluator.solve(operatorEntries: try family.entries(at: test[i], positions: model.operatorPositions),
                                 rightHandSideEntries: try family.rightHandSideEntries(at: test[i], indices: model.rightHandSideIndices))
-        }
+        })
         let testSamples = try FamilySamples(parameterSpace: samples.parameterSpace, parameters: test, matrices: matrices,
                                             rightHandSides: try test.map { try family.rightHandSide(at: $0) },
                                             names: test.map { "A(\($0))" })
@@ -103,19 +104,14 @@ struct NonintrusiveRun<Element: MatrixMarketScalar> {
             ("indicator_effectivity_min", .number(effectivities.min()!)),
             ("indicator_effectivity_max", .number(effectivities.max()!)),
             ("test_operator_error", .number(testOperator.largestEntry.max()!)),
-            ("online_seconds_per_query", .number(query)),
-            ("online_solve_seconds", .number(solveOnly)),
-            ("fem_seconds_per_solve", .number(fem)),
-            ("speedup", .number(fem / query)),
-        ]
+        ] + timings.figures(truthSeconds: fem)
         lines = [
             "test set: \(test.count) fresh parameters",
             String(format: "  largest relative error: %.2e (", energyErrors.max()!) + (Element.isComplex ? "X" : "energy norm")
                 + String(format: "), %.2e (X)", errors.max()!),
             String(format: "  indicator effectivity: %.2f … %.2f", effectivities.min()!, effectivities.max()!),
             String(format: "  operator interpolation error at test μ: %.2e (largest entry)", testOperator.largestEntry.max()!),
-            "  truth (assembly + \(truth?.name ?? "solver")): \(NumberText.seconds(fem)); online query (entries + solve + indicator): \(NumberText.seconds(query)) "
-                + "(solve alone \(NumberText.seconds(solveOnly))); speed-up \(String(format: "%.0f", fem / query))×",
+            "  truth (assembly + \(truth?.name ?? "solver")): \(NumberText.seconds(fem)); " + timings.line(truthSeconds: fem, what: "entries"),
         ]
         say(lines.joined(separator: "\n"))
     }

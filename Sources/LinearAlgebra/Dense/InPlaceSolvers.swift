@@ -9,13 +9,9 @@ public enum InPlaceSolver {
     public static func solveSPD(_ a: UnsafeMutableBufferPointer<Double>, order n: Int, _ b: UnsafeMutableBufferPointer<Double>) throws {
         precondition(a.count >= n * n && b.count >= n, "InPlaceSolver.solveSPD: buffers too small for order \(n)")
         guard n > 0 else { return }
-        // dpotrf, then two BLAS-2 triangular solves: dposv's dpotrs goes through BLAS-3 trsm,
-        // whose call overhead dominates at the orders a reduced model has.
-        let info = LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, lapackChar("L"), romkit_lapack_int(n), a.baseAddress, romkit_lapack_int(n))
-        if info > 0 { throw LinearAlgebraError.notPositiveDefinite(column: Int(info) - 1, routine: "LAPACK dpotrf") }
-        try checkLAPACK(info, "dpotrf")
-        cblas_dtrsv(CblasColMajor, CblasLower, CblasNoTrans, CblasNonUnit, Int32(n), a.baseAddress, Int32(n), b.baseAddress, 1)
-        cblas_dtrsv(CblasColMajor, CblasLower, CblasTrans, CblasNonUnit, Int32(n), a.baseAddress, Int32(n), b.baseAddress, 1)
+        let info = Double.posv(n: n, a: a.baseAddress!, b: b.baseAddress!)
+        if info > 0 { throw LinearAlgebraError.notPositiveDefinite(column: info - 1, routine: "LAPACK dpotrf") }
+        try checkLAPACK(romkit_lapack_int(info), "dpotrf")
     }
 
     /// Solves A x = b for a general A (column-major n×n) by LU with partial pivoting: `a` is

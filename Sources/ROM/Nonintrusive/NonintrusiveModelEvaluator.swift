@@ -3,7 +3,14 @@ import LinearAlgebra
 /// Answers queries of a `NonintrusiveReducedModel` (see there for the formulas). The arrays are
 /// stacked once into contiguous buffers and all workspace is allocated here, so a query
 /// allocates nothing: two forward substitutions, A_N(μ) as one gemv over the stacked reduced
-/// operators, an LU of order N (LAPACK `gesv`), and the sketched residual as gemvs of k rows.
+/// operators, a solve of order N, and — only when `errorEstimate` (or one of its parts) is read —
+/// the sketched residual as gemvs of k rows.
+///
+/// When every reduced operator is Hermitian (a symmetric family: Vᴴ Q_m V with Q_m symmetric),
+/// only their lower triangles are stacked (packed by columns: half the bytes a query streams)
+/// and A_N(μ) is solved by Cholesky (`Scalar.posv`); an A_N(μ) that is not positive definite
+/// (an interpolated operator far from the training set) falls back to LU with partial pivoting
+/// (`gesv`) on the same symmetric matrix. Otherwise every A_N(μ) is solved by LU.
 /// One evaluator per thread.
 public final class NonintrusiveModelEvaluator<Element: Scalar> {
     /// The model.
@@ -11,15 +18,19 @@ public final class NonintrusiveModelEvaluator<Element: Scalar> {
     /// Where a query μ gets its magic entries in process (a family that evaluates entries);
     /// nil: from the interpolation of the training coefficients.
     public let entrySource: (@Sendable (Parameter) throws -> (operator: [Element], rightHandSide: [Element]))?
-    /// The indicator η(μ) of the last query.
-    public private(set) var errorEstimate = 0.0
+    /// The indicator η(μ) of the last query (computed on first reading after the query).
+    public var errorEstimate: Double { estimateIfPending(); return estimate.indicator }
     /// ‖Θ r_d(μ)‖ of the last query (the separated residual).
-    public private(set) var residualNorm = 0.0
+    public var residualNorm: Double { estimateIfPending(); return estimate.residual }
     /// ‖Θ e(μ)‖ of the last query (the interpolation error estimate).
-    public private(set) var interpolationErrorNorm = 0.0
+    public var interpolationErrorNorm: Double { estimateIfPending(); return estimate.interpolation }
+    /// Whether the reduced operators are Hermitian: packed lower triangles and Cholesky.
+    public let hermitian: Bool
+    private var estimate = (indicator: 0.0, residual: 0.0, interpolation: 0.0)
+    private var estimatePending = false
 
     private let n: Int, d: Int, l: Int, k: Int
-    private let operators: UnsafeMutableBufferPointer<Element>       // N² × (d+1)
+    private let operators: UnsafeMutableBufferPointer<Element>       // N² (Hermitian: N(N+1)/2) × (d+1)
     private let rightHandSides: UnsafeMutableBufferPointer<Element>  // N × (l+1)
     private let sketches: UnsafeMutableBufferPointer<Element>        // kN × (d+1)
     private let sketchedLoads: UnsafeMutableBufferPointer<Element>   // k × (l+1)
@@ -28,6 +39,7 @@ public final class NonintrusiveModelEvaluator<Element: Scalar> {
     private let betaScalar: UnsafeMutableBufferPointer<Element>
     private let gammaScalar: UnsafeMutableBufferPointer<Element>
     private let system: UnsafeMutableBufferPointer<Element>
+    private let packed: UnsafeMutableBufferPointer<Element>            // A_N(μ)'s packed lower triangle (Hermitian)
     private let solution: UnsafeMutableBufferPointer<Element>
     private let sketchedOperator: UnsafeMutableBufferPointer<Element>  // k × N
     private let residual: UnsafeMutableBufferPointer<Element>          // k
@@ -49,8 +61,24 @@ public final class NonintrusiveModelEvaluator<Element: Scalar> {
             b.initialize(repeating: zero)
             return b
         }
-        operators = buffer(n * n * d, .zero)
-        for (m, a) in model.reducedOperators.enumerated() { for i in 0..<(n * n) { operators[m * n * n + i] = a.storage[i] } }
+        hermitian = model.reducedOperators.allSatisfy(Self.isHermitian)
+        let stride = hermitian ? n * (n + 1) / 2 : n * n
+        operators = buffer(stride * d, .zero)
+        for (m, a) in model.reducedOperators.enumerated() {
+            if hermitian {
+                // Column j's rows j…N−1, each the mean of a_ij and conj(a_ji) (equal to round-off).
+                var p = m * stride
+                for j in 0..<n {
+                    for i in j..<n {
+                        operators[p] = (a.storage[j * n + i] + a.storage[i * n + j].conjugate) * Element(real: 0.5)
+                        p += 1
+                    }
+                }
+            } else {
+                for i in 0..<(n * n) { operators[m * n * n + i] = a.storage[i] }
+            }
+        }
+        packed = buffer(hermitian ? stride : 0, .zero)
         rightHandSides = buffer(n * l, .zero)
         for (m, f) in model.reducedRightHandSides.enumerated() { for i in 0..<n { rightHandSides[m * n + i] = f[i] } }
         sketches = buffer(k * n * d, .zero)
@@ -72,7 +100,7 @@ public final class NonintrusiveModelEvaluator<Element: Scalar> {
     }
 
     deinit {
-        for b in [operators, rightHandSides, sketches, sketchedLoads, betaScalar, gammaScalar, system, solution,
+        for b in [operators, rightHandSides, sketches, sketchedLoads, betaScalar, gammaScalar, system, packed, solution,
                   sketchedOperator, residual, error] { b.deallocate() }
         for b in [beta, gamma, scratch, interpolated] { b.deallocate() }
         pivots.deallocate()
@@ -156,25 +184,68 @@ public final class NonintrusiveModelEvaluator<Element: Scalar> {
     private func solveWithCoefficients() throws {
         for i in 0..<d { betaScalar[i] = Element(real: beta[i]) }
         for i in 0..<l { gammaScalar[i] = Element(real: gamma[i]) }
-        guard n > 0 else {
-            residualNorm = norm(sketchedLoads, gammaScalar)
-            interpolationErrorNorm = 0
-            errorEstimate = residualNorm / model.stabilityConstant
-            return
-        }
+        estimatePending = false
+        guard n > 0 else { estimatePending = true; return }
         let one = Element(real: 1), zero = Element.zero
-        // A_N = Σ_{m<d} β_m A_m^N and f_N = Σ_{l<d_f} γ_l f_l^N: the estimator terms left out.
-        Element.gemv(.none, m: n * n, n: d - 1, alpha: one, a: operators.baseAddress!, lda: n * n,
-                     x: betaScalar.baseAddress!, beta: zero, y: system.baseAddress!)
+        // f_N = Σ_{l<d_f} γ_l f_l^N: the estimator term left out.
         Element.gemv(.none, m: n, n: l - 1, alpha: one, a: rightHandSides.baseAddress!, lda: n,
                      x: gammaScalar.baseAddress!, beta: zero, y: solution.baseAddress!)
-        if d == 1 { for i in 0..<(n * n) { system[i] = zero } }
         if l == 1 { for i in 0..<n { solution[i] = zero } }
-        let info = Element.gesv(n: n, nrhs: 1, a: system.baseAddress!, b: solution.baseAddress!, pivots: pivots.baseAddress!)
-        guard info == 0 else { throw LinearAlgebraError.singular(pivot: info - 1, routine: "gesv (reduced system)") }
+        if hermitian { try solveHermitian() } else { try solveGeneral() }
         for i in 0..<n where !solution[i].isFinite {
             throw ROMError.notFinite(what: "reduced solution (the coefficients β, γ of this query: check its entries or μ)", index: i)
         }
+        estimatePending = true
+    }
+
+    /// A_N = Σ_{m<d} β_m A_m^N (the estimator term left out) by one gemv, then LU.
+    private func solveGeneral() throws {
+        Element.gemv(.none, m: n * n, n: d - 1, alpha: Element(real: 1), a: operators.baseAddress!, lda: n * n,
+                     x: betaScalar.baseAddress!, beta: .zero, y: system.baseAddress!)
+        if d == 1 { for i in 0..<(n * n) { system[i] = .zero } }
+        try luSolve()
+    }
+
+    /// The packed lower triangle of A_N by one gemv, unpacked into the lower triangle of
+    /// `system`; Cholesky, or LU on the whole matrix when A_N is not positive definite.
+    private func solveHermitian() throws {
+        let stride = n * (n + 1) / 2
+        Element.gemv(.none, m: stride, n: d - 1, alpha: Element(real: 1), a: operators.baseAddress!, lda: stride,
+                     x: betaScalar.baseAddress!, beta: .zero, y: packed.baseAddress!)
+        if d == 1 { for i in 0..<stride { packed[i] = .zero } }
+        unpack(upper: false)
+        if Element.posv(n: n, a: system.baseAddress!, b: solution.baseAddress!) == 0 { return }
+        unpack(upper: true)
+        try luSolve()
+    }
+
+    /// `packed` into the lower triangle of `system`, and its conjugate into the upper one too.
+    private func unpack(upper: Bool) {
+        var p = 0
+        for j in 0..<n {
+            for i in j..<n {
+                system[j * n + i] = packed[p]
+                if upper { system[i * n + j] = packed[p].conjugate }
+                p += 1
+            }
+        }
+    }
+
+    private func luSolve() throws {
+        let info = Element.gesv(n: n, nrhs: 1, a: system.baseAddress!, b: solution.baseAddress!, pivots: pivots.baseAddress!)
+        guard info == 0 else { throw LinearAlgebraError.singular(pivot: info - 1, routine: "gesv (reduced system)") }
+    }
+
+    /// η, ‖Θ r_d‖ and ‖Θ e‖ of the last query, once.
+    private func estimateIfPending() {
+        guard estimatePending else { return }
+        estimatePending = false
+        guard n > 0 else {
+            let r = norm(sketchedLoads, gammaScalar)
+            estimate = (r / model.stabilityConstant, r, 0)
+            return
+        }
+        let one = Element(real: 1), zero = Element.zero
         // Θ r_d = Σ_{l<d_f} γ_l Θ F_l − (Σ_{m<d} β_m Θ Q_m V) u_N.
         Element.gemv(.none, m: k * n, n: d - 1, alpha: one, a: sketches.baseAddress!, lda: k * n,
                      x: betaScalar.baseAddress!, beta: zero, y: sketchedOperator.baseAddress!)
@@ -189,9 +260,19 @@ public final class NonintrusiveModelEvaluator<Element: Scalar> {
                      x: solution.baseAddress!, beta: zero, y: error.baseAddress!)
         let lastLoad = gammaScalar[l - 1]
         for i in 0..<k { error[i] -= lastLoad * sketchedLoads[(l - 1) * k + i] }
-        residualNorm = Self.norm2(residual)
-        interpolationErrorNorm = Self.norm2(error)
-        errorEstimate = (residualNorm + interpolationErrorNorm) / model.stabilityConstant
+        let r = Self.norm2(residual), e = Self.norm2(error)
+        estimate = ((r + e) / model.stabilityConstant, r, e)
+    }
+
+    /// Whether a reduced operator is Hermitian to round-off: |a_ij − conj(a_ji)| ≤ 1e-12 max|a|.
+    private static func isHermitian(_ a: DenseMatrix<Element>) -> Bool {
+        let n = a.rows
+        let largest = a.storage.reduce(0.0) { Swift.max($0, $1.modulus) }
+        let tolerance = 1e-12 * largest
+        for j in 0..<n {
+            for i in j..<n where (a.storage[j * n + i] - a.storage[i * n + j].conjugate).modulus > tolerance { return false }
+        }
+        return true
     }
 
     private func norm(_ a: UnsafeMutableBufferPointer<Element>, _ c: UnsafeMutableBufferPointer<Element>) -> Double {
