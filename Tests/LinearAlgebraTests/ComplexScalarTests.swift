@@ -81,4 +81,32 @@ final class ComplexScalarTests: XCTestCase {
         let full = a.apply(x)
         XCTAssertEqual(restricted.apply(fullVector: x), [full[4], full[29]])
     }
+
+    /// `Scalar.posv` (potrf + two trsv) solves a Hermitian positive definite system, real and
+    /// complex, as `gesv` does, and reports an indefinite one by its info, leaving b untouched.
+    func testPosvSolvesHermitianPositiveDefiniteSystemsAndReportsIndefiniteOnes() {
+        func check<T: Scalar>(_ a: [T], _ b: [T], n: Int) {
+            var factor = a, x = b, lu = a, y = b, pivots = [Int32](repeating: 0, count: n)
+            XCTAssertEqual(T.posv(n: n, a: &factor, b: &x), 0)
+            XCTAssertEqual(T.gesv(n: n, nrhs: 1, a: &lu, b: &y, pivots: &pivots), 0)
+            for (u, v) in zip(x, y) { XCTAssertEqual((u - v).modulus, 0, accuracy: 1e-13 * y.map(\.modulus).max()!) }
+        }
+        // Real: A = Bᵀ B + I; complex: A = Bᴴ B + I (column-major, every entry set).
+        let n = 5
+        let br = (0..<(n * n)).map { Double(($0 * 7) % 11) / 11 - 0.5 }
+        let ar = (0..<(n * n)).map { k -> Double in
+            let (i, j) = (k % n, k / n)
+            return (0..<n).reduce(i == j ? 1 : 0) { $0 + br[$1 + i * n] * br[$1 + j * n] }
+        }
+        check(ar, (0..<n).map { Double($0) - 1.5 }, n: n)
+        let bc = randomComplex(n * n, seed: 4)
+        let ac = (0..<(n * n)).map { k -> Complex<Double> in
+            let (i, j) = (k % n, k / n)
+            return (0..<n).reduce(Complex<Double>(i == j ? 1 : 0)) { $0 + bc[$1 + i * n].conjugate * bc[$1 + j * n] }
+        }
+        check(ac, randomComplex(n, seed: 5), n: n)
+        var indefinite: [Double] = [1, 2, 2, 1], rhs: [Double] = [3, 4]
+        XCTAssertEqual(Double.posv(n: 2, a: &indefinite, b: &rhs), 2, "not positive definite at column 1")
+        XCTAssertEqual(rhs, [3, 4])
+    }
 }

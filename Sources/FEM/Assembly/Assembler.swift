@@ -42,7 +42,7 @@ public struct Assembler: Sendable {
         }
         let kernel = QuadratureKernel(space: space, degree: form.degree(space.element.order))
         return Self.threaded(count: pattern.nonzeroCount, cells: mesh.cellCount) { range, values in
-            kernel.matrix(form.integrand, scatter: pattern.scatter, cells: range, into: values)
+            kernel.matrix(form, scatter: pattern.scatter, cells: range, into: values)
         }
     }
 

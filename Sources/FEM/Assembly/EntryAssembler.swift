@@ -13,6 +13,9 @@ public struct EntryAssembler: Sendable {
     private let points: [QuadraturePoint], weights: [Double]
     /// The shape functions at (s·Q + q)·L + e.
     private let shapes: [ShapeFunction]
+    /// Per record r and point q, at r·Q + q: ∇φ_b · ∇φ_a and φ_b φ_a (`gradientInner`, `inner`), the
+    /// kernels of the built-in terms (`PointwiseTerms`), so their entries read no shape functions.
+    private let gradientKernels: [Double], valueKernels: [Double]
     private let pointsPerCell: Int, localCount: Int
     /// Number of cells the entries touch.
     public let cellCount: Int
@@ -66,6 +69,11 @@ public struct EntryAssembler: Sendable {
         self.points = points
         self.weights = weights
         self.shapes = shapes
+        let nq = rule.count
+        gradientKernels = records.flatMap { r in (0..<nq).map { q in
+            gradientInner(shapes[(r.slot * nq + q) * L + r.b], shapes[(r.slot * nq + q) * L + r.a]) } }
+        valueKernels = records.flatMap { r in (0..<nq).map { q in
+            inner(shapes[(r.slot * nq + q) * L + r.b], shapes[(r.slot * nq + q) * L + r.a]) } }
     }
 
     /// The entries of `form`'s matrix at `positions` (0 where no cell holds both dofs).
@@ -75,23 +83,59 @@ public struct EntryAssembler: Sendable {
         return out
     }
 
-    /// The entries into `out` (`positions.count` values).
+    /// The entries into `out` (`positions.count` values). A form of built-in terms
+    /// (`PointwiseTerms`: diffusion, mass) has its coefficients evaluated once per quadrature
+    /// point of the cells used, then summed over the records; any other form calls its integrand
+    /// per record and point.
     public func entries(_ form: BilinearForm, into out: UnsafeMutableBufferPointer<Double>) {
         for i in 0..<out.count { out[i] = 0 }
-        let integrand = form.integrand, nq = pointsPerCell, L = localCount
+        let nq = pointsPerCell, L = localCount
         records.withUnsafeBufferPointer { rs in
         shapes.withUnsafeBufferPointer { s in
         points.withUnsafeBufferPointer { x in
         weights.withUnsafeBufferPointer { w in
-            for r in rs {
+            if let pointwise = form.pointwise {
+                pointwiseEntries(pointwise, records: rs, points: x, weights: w, into: out)
+            } else {
+                let integrand = form.integrand
+                for r in rs {
+                    var sum = 0.0
+                    for q in 0..<nq {
+                        let p = r.slot * nq + q
+                        sum += w[p] * integrand(s[p * L + r.b], s[p * L + r.a], x[p])
+                    }
+                    out[r.position] += sum
+                }
+            }
+        }}}}
+    }
+}
+
+extension EntryAssembler {
+    /// Σ over the records of w_p (Σ_t c_t(x_p) k_t), the c_t once per point of the cells used and
+    /// the kernels from the tables: the integrand's value in its own order of operations.
+    private func pointwiseEntries(_ pointwise: PointwiseTerms, records rs: UnsafeBufferPointer<Record>,
+                                  points x: UnsafeBufferPointer<QuadraturePoint>, weights w: UnsafeBufferPointer<Double>,
+                                  into out: UnsafeMutableBufferPointer<Double>) {
+        let nq = pointsPerCell, t = pointwise.terms.count
+        let kinds = pointwise.terms.map(\.kernel)
+        gradientKernels.withUnsafeBufferPointer { g in
+        valueKernels.withUnsafeBufferPointer { v in
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: Swift.max(t * x.count, 1)) { c in
+            for p in 0..<x.count {
+                for j in 0..<t { c[p * t + j] = pointwise.terms[j].coefficient.value(at: x[p]) }
+            }
+            for (index, r) in rs.enumerated() {
                 var sum = 0.0
                 for q in 0..<nq {
-                    let p = r.slot * nq + q
-                    sum += w[p] * integrand(s[p * L + r.b], s[p * L + r.a], x[p])
+                    let p = r.slot * nq + q, rq = index * nq + q
+                    var value = c[p * t] * (kinds[0] == .gradients ? g[rq] : v[rq])
+                    for j in 1..<t { value += c[p * t + j] * (kinds[j] == .gradients ? g[rq] : v[rq]) }
+                    sum += w[p] * value
                 }
                 out[r.position] += sum
             }
-        }}}}
+        }}}
     }
 }
 

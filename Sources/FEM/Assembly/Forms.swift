@@ -19,6 +19,9 @@ public struct BilinearForm: Sendable {
     let degree: @Sendable (Int) -> Int
     /// The closed-form P1 terms, when the form is a sum of those only.
     let p1Terms: P1Terms?
+    /// The form as Σ_t c_t(x) k_t(u, v) with kernels the assembler knows, when it is a sum of
+    /// built-in diffusion and mass terms: each c_t is then evaluated once per quadrature point.
+    let pointwise: PointwiseTerms?
 
     /// A form from its integrand, integrated exactly to `quadratureDegree` (default 2 × order,
     /// exact for a mass term with constant coefficient).
@@ -26,26 +29,31 @@ public struct BilinearForm: Sendable {
         self.integrand = integrand
         degree = { order in quadratureDegree ?? 2 * order }
         p1Terms = nil
+        pointwise = nil
     }
 
-    init(integrand: @escaping BilinearIntegrand, degree: @escaping @Sendable (Int) -> Int, p1Terms: P1Terms?) {
+    init(integrand: @escaping BilinearIntegrand, degree: @escaping @Sendable (Int) -> Int, p1Terms: P1Terms?,
+         pointwise: PointwiseTerms? = nil) {
         self.integrand = integrand
         self.degree = degree
         self.p1Terms = p1Terms
+        self.pointwise = pointwise
     }
 
     /// ∫ κ ∇u · ∇v (∇u : ∇v on vector spaces).
     public static func diffusion(_ kappa: Coefficient = 1) -> BilinearForm {
         BilinearForm(integrand: { u, v, p in kappa.value(at: p) * gradientInner(u, v) },
                      degree: { 2 * ($0 - 1) + (kappa.isFunction ? 2 : 0) },
-                     p1Terms: kappa.isFunction ? nil : P1Terms(diffusion: [kappa]))
+                     p1Terms: kappa.isFunction ? nil : P1Terms(diffusion: [kappa]),
+                     pointwise: PointwiseTerms(terms: [.init(coefficient: kappa, kernel: .gradients)]))
     }
 
     /// ∫ c u · v.
     public static func mass(_ c: Coefficient = 1) -> BilinearForm {
         BilinearForm(integrand: { u, v, p in c.value(at: p) * inner(u, v) },
                      degree: { 2 * $0 + (c.isFunction ? 2 : 0) },
-                     p1Terms: c.isFunction ? nil : P1Terms(mass: [c]))
+                     p1Terms: c.isFunction ? nil : P1Terms(mass: [c]),
+                     pointwise: PointwiseTerms(terms: [.init(coefficient: c, kernel: .values)]))
     }
 
     /// Linear elasticity ∫ λ div u div v + 2μ ε(u) : ε(v) on a vector space, with Lamé
@@ -60,7 +68,8 @@ public struct BilinearForm: Sendable {
     public static func + (a: BilinearForm, b: BilinearForm) -> BilinearForm {
         let fa = a.integrand, fb = b.integrand, da = a.degree, db = b.degree
         return BilinearForm(integrand: { u, v, p in fa(u, v, p) + fb(u, v, p) }, degree: { max(da($0), db($0)) },
-                            p1Terms: a.p1Terms.flatMap { x in b.p1Terms.map { x + $0 } })
+                            p1Terms: a.p1Terms.flatMap { x in b.p1Terms.map { x + $0 } },
+                            pointwise: a.pointwise.flatMap { x in b.pointwise.map { PointwiseTerms(terms: x.terms + $0.terms) } })
     }
 }
 
@@ -107,6 +116,41 @@ public struct LinearForm: Sendable {
     public static func + (a: LinearForm, b: LinearForm) -> LinearForm {
         let fa = a.integrand, fb = b.integrand, da = a.degree, db = b.degree
         return LinearForm(integrand: { v, p in fa(v, p) + fb(v, p) }, degree: { max(da($0), db($0)) }, p1Source: nil)
+    }
+}
+
+/// A bilinear form Σ_t c_t(x) k_t(u, v) whose kernels k_t are ∇u·∇v (`gradientInner`) or u·v
+/// (`inner`): the quadrature kernels evaluate each coefficient once per point and the kernels per
+/// pair of basis functions, in the order the form's integrand sums them (for built-ins summed
+/// left to right, `a + b + c`, the same values to the bit).
+struct PointwiseTerms: Sendable {
+    enum Kernel: Sendable { case gradients, values }
+    struct Term: Sendable {
+        let coefficient: Coefficient
+        let kernel: Kernel
+    }
+    let terms: [Term]
+
+    /// The coefficients at `point`, in term order, into `values`.
+    @inline(__always)
+    func evaluate(at point: QuadraturePoint, into values: UnsafeMutableBufferPointer<Double>) {
+        for t in terms.indices { values[t] = terms[t].coefficient.value(at: point) }
+    }
+
+    /// Σ_t c_t k_t(u, v), the c_t from `evaluate`.
+    @inline(__always)
+    func value(_ u: ShapeFunction, _ v: ShapeFunction, coefficients c: UnsafeMutableBufferPointer<Double>) -> Double {
+        var sum = Self.term(terms[0].kernel, c[0], u, v)
+        for t in 1..<terms.count { sum += Self.term(terms[t].kernel, c[t], u, v) }
+        return sum
+    }
+
+    @inline(__always)
+    private static func term(_ kernel: Kernel, _ c: Double, _ u: ShapeFunction, _ v: ShapeFunction) -> Double {
+        switch kernel {
+        case .gradients: return c * gradientInner(u, v)
+        case .values: return c * inner(u, v)
+        }
     }
 }
 

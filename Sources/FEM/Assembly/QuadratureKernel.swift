@@ -39,12 +39,16 @@ struct QuadratureKernel: Sendable {
         }}}
     }
 
-    /// Adds the element matrices of `cells` into `values` through `scatter`.
-    func matrix(_ integrand: BilinearIntegrand, scatter: [Int32], cells range: Range<Int>,
+    /// Adds the element matrices of `form` over `cells` into `values` through `scatter`. A form of
+    /// built-in terms (`PointwiseTerms`) has its coefficients evaluated once per point.
+    func matrix(_ form: BilinearForm, scatter: [Int32], cells range: Range<Int>,
                 into values: UnsafeMutableBufferPointer<Double>) {
         let m = space.element.count, C = space.components, L = m * C
         let local = UnsafeMutableBufferPointer<Double>.allocate(capacity: L * L)
         defer { local.deallocate() }
+        let integrand = form.integrand, pointwise = form.pointwise
+        let coefficients = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(pointwise?.terms.count ?? 0, 1))
+        defer { coefficients.deallocate() }
         var current = -1
         func flush() {
             guard current >= 0 else { return }
@@ -53,6 +57,7 @@ struct QuadratureKernel: Sendable {
         }
         forEachPoint(cells: range) { c, q, point, weight, gradients in
             if c != current { flush(); current = c; local.update(repeating: 0) }
+            pointwise?.evaluate(at: point, into: coefficients)
             for a in 0..<m {
                 for ca in 0..<C {
                     let v = ShapeFunction(value: basisValues[q * m + a], gradient: gradients[a], component: ca)
@@ -60,7 +65,8 @@ struct QuadratureKernel: Sendable {
                     for b in 0..<m {
                         for cb in 0..<C {
                             let u = ShapeFunction(value: basisValues[q * m + b], gradient: gradients[b], component: cb)
-                            local[row + b * C + cb] += weight * integrand(u, v, point)
+                            let value = pointwise.map { $0.value(u, v, coefficients: coefficients) } ?? integrand(u, v, point)
+                            local[row + b * C + cb] += weight * value
                         }
                     }
                 }
