@@ -11,8 +11,9 @@ enum PartitionMode: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// The options of `--partition hp` (`HPNonintrusiveReducedBasis`). Defaults: the configuration
-/// measured on the bump at n = 100 (docs/benchmarks.md, "hp partition": 16 subdomains of
-/// 0.15 × 0.15 centres, d ≤ 40, N = 30); a larger `--max-subdomains` lets the splitting go on.
+/// measured on the bump at n = 100 (docs/benchmarks.md, "hp partition": 64 subdomains of
+/// 0.075 × 0.075 centres, 7² centres × 7 heights each, d ≤ 26, N ≤ 59, test error 4.3e-5); a
+/// larger `--max-subdomains` lets the splitting go on.
 struct HPOptions: ParsableArguments {
     static let defaultTolerance = 3e-5, defaultOperatorTolerance = 1e-5
 
@@ -21,16 +22,16 @@ struct HPOptions: ParsableArguments {
     var grid = 7
 
     @Option(name: .customLong("subdomain-basis"), help: "hp: N_max, the largest local basis; a subdomain that needs more is split.")
-    var basis = 30
+    var basis = 60
 
     @Option(name: .customLong("subdomain-terms"), help: "hp: d_max, the most local operator terms; a subdomain that needs more is split.")
     var terms = 40
 
     @Option(name: .customLong("max-subdomains"), help: "hp: at most this many subdomains (beyond 2^initial-depth the splitting is adaptive).")
-    var maxSubdomains = 16
+    var maxSubdomains = 64
 
     @Option(name: .customLong("initial-depth"), help: "hp: bisections of the centres' box made before any box is tried (2^depth boxes to start).")
-    var initialDepth = 4
+    var initialDepth = 6
 
     func validate() throws {
         try ResourceBudget.check("--subdomain-grid", grid, in: 1...1_000, meaning: "centres per axis of a subdomain")

@@ -56,8 +56,8 @@ struct NonintrusiveRBCommand: ParsableCommand {
     @Option(help: "bump: centres per axis of the training grid.")
     var grid = 17
 
-    @Option(help: "bump: heights μ₀ of the training set (from 10/heights to 10).")
-    var heights = 4
+    @Option(help: "bump: heights μ₀ of the training set (from 10/heights to 10; hp: over each subdomain's range, from 0).")
+    var heights = 7
 
     @Option(help: "thermal-block: random training parameters.")
     var train = 200
