@@ -1,6 +1,6 @@
 import Foundation
 import LinearAlgebra
-import ROM
+@testable import ROM
 import XCTest
 
 /// The empirical interpolation of matrix powers (arXiv 1710.02488) against dense LAPACK.
@@ -61,6 +61,34 @@ final class MatrixPowerInterpolationTests: XCTestCase {
             let exact = try DenseCholesky(decomposition.matrix(at: mu).dense)
             XCTAssertEqual(e.quadraticForm!, BLAS.dot(b, try exact.solve(c)), accuracy: 1e-10)
         }
+    }
+
+    /// One workspace answers a sequence of queries as fresh ones do, to the bit (no state of an
+    /// earlier μ survives in its buffers), and the online evaluator answers as `evaluate(at:)`.
+    func testAReusedWorkspaceAnswersAsAFreshOne() throws {
+        let n = 30
+        let (space, decomposition, stability) = try Self.family(n)
+        let b = (0..<n).map { 1 + 0.1 * Double($0 % 5) }, c = (0..<n).map { sin(Double($0)) }
+        let model = try MatrixPowerInterpolation(parameterSpace: space, decomposition: decomposition, training: try space.random(count: 100, seed: 2),
+                                                 stability: stability, left: b, right: c, options: .init(degree: 12))
+        let reused = model.makeWorkspace()
+        for mu in try space.random(count: 6, seed: 7) {
+            let again = mu.values.withUnsafeBufferPointer { model.evaluate(at: $0, workspace: reused) }
+            let fresh = try model.evaluate(at: mu)
+            XCTAssertEqual(Array(reused.weights), fresh.weights)
+            XCTAssertEqual(again.logDeterminant, fresh.logDeterminant)
+            XCTAssertEqual(again.logDeterminantBound, fresh.logDeterminantBound)
+            XCTAssertEqual(again.quadraticForm, fresh.quadraticForm)
+            XCTAssertEqual(again.quadraticFormBound, fresh.quadraticFormBound)
+            XCTAssertEqual(again.inverseBound, fresh.inverseBound)
+            XCTAssertNotNil(again.quadraticForm)
+        }
+        let partitioned = PartitionedMatrixPowerInterpolation(partition: try ParameterPartition.tensor(space: space, pieces: [1, 1]), models: [model])
+        let evaluator = MatrixFunctionEvaluator(model: partitioned)
+        let mu = try space.random(count: 1, seed: 11)[0]
+        try evaluator.solve(mu)
+        XCTAssertEqual(evaluator.outputs, [try model.evaluate(at: mu).logDeterminant, try model.evaluate(at: mu).quadraticForm!])
+        XCTAssertThrowsError(try evaluator.solve(Parameter(space.upper.map { $0 + 1 })), "outside the box")
     }
 
     /// A μ outside the box, a training matrix that is not SPD and half a pair of vectors are errors.

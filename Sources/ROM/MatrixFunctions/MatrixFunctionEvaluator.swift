@@ -5,28 +5,45 @@ import LinearAlgebra
 /// vectors b and c, `quadratic_form` (bᵀA(μ)⁻¹c), each with its certified bound; the coefficients
 /// are the interpolation weights λ_j(μ) of μ's subdomain, in its block of Σ_i d_i entries;
 /// `reconstruct` forms x̃(μ) = Σ_j λ_j A(μ_j)⁻¹c when the solutions were kept, and the error
-/// estimate is the bound of ‖A(μ)⁻¹c − x̃(μ)‖₂. One evaluator per thread.
+/// estimate is the bound of ‖A(μ)⁻¹c − x̃(μ)‖₂. Each subdomain's buffers are allocated here
+/// (`MatrixPowerInterpolation.Workspace`), so a query allocates nothing. One evaluator per thread.
 public final class MatrixFunctionEvaluator {
     /// The model.
     public let model: PartitionedMatrixPowerInterpolation
     /// The subdomain that answered the last query.
     public private(set) var selectedSubdomain = 0
-    /// The last query's answers.
-    public private(set) var evaluation: MatrixPowerInterpolation.Evaluation?
     private let offsets: [Int]
+    private let workspaces: [MatrixPowerInterpolation.Workspace]
+    private var answers: MatrixPowerInterpolation.Answers?
 
     /// An evaluator of `model`.
     public init(model: PartitionedMatrixPowerInterpolation) {
         self.model = model
         var running = 0
         offsets = model.models.map { local in defer { running += local.terms }; return running }
+        workspaces = model.models.map { $0.makeWorkspace() }
+    }
+
+    /// The last query's answers, with the weights λ(μ) of its subdomain (a new array).
+    public var evaluation: MatrixPowerInterpolation.Evaluation? {
+        answers.map { a in
+            MatrixPowerInterpolation.Evaluation(weights: Array(workspaces[selectedSubdomain].weights), logDeterminant: a.logDeterminant,
+                                                logDeterminantBound: a.logDeterminantBound, quadraticForm: a.quadraticForm,
+                                                quadraticFormBound: a.quadraticFormBound, inverseBound: a.inverseBound)
+        }
     }
 
     /// Answers μ (validated against the box).
     public func solve(_ mu: Parameter) throws {
+        try mu.values.withUnsafeBufferPointer { try solve(components: $0) }
+    }
+
+    /// Answers μ given as components, checked against the box (a query outside it has no bound).
+    public func solve(components mu: UnsafeBufferPointer<Double>) throws {
         try model.parameterSpace.validate(mu)
+        answers = nil
         selectedSubdomain = model.partition.subdomain(containing: mu)
-        evaluation = try model.models[selectedSubdomain].evaluate(at: mu)
+        answers = model.models[selectedSubdomain].evaluate(at: mu, workspace: workspaces[selectedSubdomain])
     }
 }
 
@@ -51,24 +68,23 @@ extension MatrixFunctionEvaluator: OnlineModel {
     public var errorEstimateKind: ErrorEstimateKind { model.models[0].hasQuadraticForm ? .certifiedBound : .none }
     /// Whether A(μ_j)⁻¹c were kept.
     public var canReconstruct: Bool { model.models.allSatisfy(\.hasInverse) }
-    /// Answers μ (components; checked against the box, as a query outside it has no bound).
-    public func solve(components mu: UnsafeBufferPointer<Double>) throws { try solve(Parameter(Array(mu))) }
     /// λ(μ) in the selected subdomain's block, zeros elsewhere.
     public var coefficients: [Double] {
         var all = [Double](repeating: 0, count: reducedDimension)
-        for (j, value) in (evaluation?.weights ?? []).enumerated() { all[offsets[selectedSubdomain] + j] = value }
+        guard answers != nil else { return all }
+        for (j, value) in workspaces[selectedSubdomain].weights.enumerated() { all[offsets[selectedSubdomain] + j] = value }
         return all
     }
     /// log det A(μ) (and bᵀA(μ)⁻¹c).
     public var outputs: [Double] {
-        guard let e = evaluation else { return [] }
+        guard let e = answers else { return [] }
         return [e.logDeterminant] + (e.quadraticForm.map { [$0] } ?? [])
     }
     /// The bound of ‖A(μ)⁻¹c − x̃(μ)‖₂ (0 without the vectors: the model answers no vector).
-    public var errorEstimate: Double { evaluation?.inverseBound ?? 0 }
+    public var errorEstimate: Double { answers?.inverseBound ?? 0 }
     /// The bound of output k.
     public func outputErrorEstimate(_ k: Int) -> Double? {
-        guard let e = evaluation else { return nil }
+        guard let e = answers else { return nil }
         return k == 0 ? e.logDeterminantBound : e.quadraticFormBound
     }
     /// The subdomain that answered.

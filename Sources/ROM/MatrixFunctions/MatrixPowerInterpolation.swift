@@ -291,34 +291,95 @@ public struct MatrixPowerInterpolation: Sendable {
     /// - Throws: `ParameterError` for μ outside the box.
     public func evaluate(at mu: Parameter) throws -> Evaluation {
         try parameterSpace.validate(mu)
-        let theta = coefficients(mu)
-        let v = Self.variables(theta, scaling: scaling, reference: referenceCoefficients)
-        let all = monomials.map { Self.monomial(v, $0) }
-        let lambda = try interpolation.coefficients(interpolation.points.map { all[$0] })
-        let n = Double(dimension)
+        let workspace = makeWorkspace()
+        let answers = mu.values.withUnsafeBufferPointer { evaluate(at: $0, workspace: workspace) }
+        return Evaluation(weights: Array(workspace.weights), logDeterminant: answers.logDeterminant,
+                          logDeterminantBound: answers.logDeterminantBound, quadraticForm: answers.quadraticForm,
+                          quadraticFormBound: answers.quadraticFormBound, inverseBound: answers.inverseBound)
+    }
+
+    /// The answers of one evaluation but the weights (those are in `Workspace.weights`).
+    public struct Answers: Sendable {
+        /// The approximation of log det A(μ) and an upper bound of its error.
+        public var logDeterminant: Double, logDeterminantBound: Double
+        /// bᵀA(μ)⁻¹c and its bound, the bound of ‖A(μ)⁻¹c − x̃(μ)‖₂ (nil without vectors).
+        public var quadraticForm: Double?, quadraticFormBound: Double?, inverseBound: Double?
+    }
+
+    /// The buffers of `evaluate(at:workspace:)`, sized for one model (`makeWorkspace`): a query
+    /// through them allocates nothing. One per thread.
+    public final class Workspace {
+        /// λ(μ) of the last evaluation (d entries).
+        public let weights: UnsafeMutableBufferPointer<Double>
+        let theta: UnsafeMutableBufferPointer<Double>, variables: UnsafeMutableBufferPointer<Double>
+        let monomialValues: UnsafeMutableBufferPointer<Double>, pointValues: UnsafeMutableBufferPointer<Double>
+        let fitted: UnsafeMutableBufferPointer<Double>, z: UnsafeMutableBufferPointer<Double>, rz: UnsafeMutableBufferPointer<Double>
+
+        init(terms q: Int, monomials m: Int, points: Int, weights d: Int, residualRows: Int) {
+            func buffer(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
+                let b = UnsafeMutableBufferPointer<Double>.allocate(capacity: count)
+                b.initialize(repeating: 0)
+                return b
+            }
+            (theta, variables, monomialValues, pointValues) = (buffer(q), buffer(q), buffer(m), buffer(points))
+            (weights, fitted, z, rz) = (buffer(d), buffer(m), buffer(1 + q * d), buffer(residualRows))
+        }
+
+        deinit { for b in [weights, theta, variables, monomialValues, pointValues, fitted, z, rz] { b.deallocate() } }
+    }
+
+    /// Buffers for this model's evaluations.
+    public func makeWorkspace() -> Workspace {
+        Workspace(terms: coefficients.count, monomials: monomials.count, points: interpolation.points.count, weights: terms,
+                  residualRows: vectors?.residualR.rows ?? 0)
+    }
+
+    /// Step 3 and 4 at μ (components, not validated: `evaluate(at:)` checks the box) in the
+    /// buffers of `workspace` (from this model's `makeWorkspace`), with no allocation; λ(μ) is
+    /// left in `workspace.weights`.
+    public func evaluate(at mu: UnsafeBufferPointer<Double>, workspace w: Workspace) -> Answers {
+        coefficients.evaluate(mu, into: w.theta)
+        let theta = UnsafeBufferPointer(w.theta), q = theta.count
+        for k in 0..<q { w.variables[k] = referenceCoefficients.map { 1 - theta[k] / (scaling * $0[k]) } ?? theta[k] / scaling }
+        for (i, x) in monomials.enumerated() {
+            var p = 1.0
+            for k in 0..<q where x[k] > 0 { for _ in 0..<x[k] { p *= w.variables[k] } }
+            w.monomialValues[i] = p
+        }
+        for (i, point) in interpolation.points.enumerated() { w.pointValues[i] = w.monomialValues[point] }
+        interpolation.coefficients(UnsafeBufferPointer(w.pointValues), into: w.weights)
+        let lambda = UnsafeBufferPointer(w.weights), d = lambda.count
         var logDet = offset
-        for (l, value) in zip(lambda, logDeterminants) { logDet += l * (value - offset) }
+        for j in 0..<d { logDet += lambda[j] * (logDeterminants[j] - offset) }
         // Step 4, log det: the interpolated powers (δ = v^x − Σ_j λ_j v(μ_j)^x for every x, one
         // dgemv), then the tail of the series.
-        let fitted = interpolation.basis.apply(lambda)
+        interpolation.basis.apply(lambda, into: w.fitted)
         var head = 0.0
-        for i in all.indices { head += boundWeights[i] * abs(all[i] - fitted[i]) }
-        let lower = lowerBound(theta)
-        var tail = tailSum(radius: spectralRadius(theta: theta, lower: lower))
-        for (l, selectedTail) in zip(lambda, selectedTails) { tail += abs(l) * selectedTail }
-        var result = Evaluation(weights: lambda, logDeterminant: logDet, logDeterminantBound: head + n * tail)
-        if let vectors {
-            let d = lambda.count
-            var z = [Double](repeating: 0, count: 1 + theta.count * d)
-            z[0] = 1
-            for k in 0..<theta.count { for j in 0..<d { z[1 + k * d + j] = -theta[k] * lambda[j] } }
-            let rz = vectors.residualR.apply(z)
-            let residual = BLAS.nrm2(rz)
-            result.quadraticForm = BLAS.dot(lambda, vectors.leftValues)
-            result.inverseBound = residual / lower
-            result.quadraticFormBound = vectors.leftNorm * residual / lower
+        for i in 0..<monomials.count { head += boundWeights[i] * abs(w.monomialValues[i] - w.fitted[i]) }
+        let lower = referenceThetas.withUnsafeBufferPointer { stability.evaluate(mu: theta, thetas: theta, referenceThetas: $0) }
+        let rho: Double
+        if referenceCoefficients != nil {
+            var largest = 0.0
+            for k in 0..<q { largest = max(largest, abs(w.variables[k])) }
+            rho = q > 0 ? largest : 0
+        } else {
+            var gershgorin = 0.0
+            for k in 0..<q { gershgorin += abs(theta[k]) * termNorms[k] }
+            rho = max(1 - lower / scaling, gershgorin / scaling - 1)
         }
-        return result
+        var tail = tailSum(radius: rho)
+        for j in 0..<d { tail += abs(lambda[j]) * selectedTails[j] }
+        var answers = Answers(logDeterminant: logDet, logDeterminantBound: head + Double(dimension) * tail)
+        if let vectors {
+            w.z[0] = 1
+            for k in 0..<q { for j in 0..<d { w.z[1 + k * d + j] = -theta[k] * lambda[j] } }
+            vectors.residualR.apply(UnsafeBufferPointer(w.z), into: w.rz)
+            let residual = BLAS.nrm2(UnsafeBufferPointer(w.rz))
+            answers.quadraticForm = vectors.leftValues.withUnsafeBufferPointer { BLAS.dot(lambda, $0) }
+            answers.inverseBound = residual / lower
+            answers.quadraticFormBound = vectors.leftNorm * residual / lower
+        }
+        return answers
     }
 
     /// x̃(μ) = Σ_j λ_j(μ) A(μ_j)⁻¹c, the approximation of A(μ)⁻¹c (needs the vectors).

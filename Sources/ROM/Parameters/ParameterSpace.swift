@@ -102,6 +102,11 @@ public struct ParameterSpace: Equatable, Sendable, Codable {
 
     /// Throws unless `mu` has the right dimension and lies in the box.
     public func validate(_ mu: Parameter) throws {
+        try mu.values.withUnsafeBufferPointer { try validate($0) }
+    }
+
+    /// Throws unless the components `mu` have the right count and lie in the box (no allocation).
+    public func validate(_ mu: UnsafeBufferPointer<Double>) throws {
         guard mu.count == dimension else { throw ParameterError.wrongDimension(expected: dimension, found: mu.count) }
         for k in 0..<dimension where !(mu[k] >= lower[k] && mu[k] <= upper[k]) {
             throw ParameterError.outOfBounds(component: names[k], value: mu[k], lower: lower[k], upper: upper[k])
