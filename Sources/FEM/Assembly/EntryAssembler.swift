@@ -117,20 +117,17 @@ extension EntryAssembler {
     private func pointwiseEntries(_ pointwise: PointwiseTerms, records rs: UnsafeBufferPointer<Record>,
                                   points x: UnsafeBufferPointer<QuadraturePoint>, weights w: UnsafeBufferPointer<Double>,
                                   into out: UnsafeMutableBufferPointer<Double>) {
-        let nq = pointsPerCell, t = pointwise.terms.count
-        let kinds = pointwise.terms.map(\.kernel)
+        let nq = pointsPerCell, terms = pointwise.terms, t = terms.count
         gradientKernels.withUnsafeBufferPointer { g in
         valueKernels.withUnsafeBufferPointer { v in
         withUnsafeTemporaryAllocation(of: Double.self, capacity: Swift.max(t * x.count, 1)) { c in
-            for p in 0..<x.count {
-                for j in 0..<t { c[p * t + j] = pointwise.terms[j].coefficient.value(at: x[p]) }
-            }
+            for p in 0..<x.count { pointwise.evaluate(at: x[p], into: UnsafeMutableBufferPointer(rebasing: c[(p * t)..<(p * t + t)])) }
             for (index, r) in rs.enumerated() {
                 var sum = 0.0
                 for q in 0..<nq {
                     let p = r.slot * nq + q, rq = index * nq + q
-                    var value = c[p * t] * (kinds[0] == .gradients ? g[rq] : v[rq])
-                    for j in 1..<t { value += c[p * t + j] * (kinds[j] == .gradients ? g[rq] : v[rq]) }
+                    var value = c[p * t] * (terms[0].kernel == .gradients ? g[rq] : v[rq])
+                    for j in 1..<t { value += c[p * t + j] * (terms[j].kernel == .gradients ? g[rq] : v[rq]) }
                     sum += w[p] * value
                 }
                 out[r.position] += sum

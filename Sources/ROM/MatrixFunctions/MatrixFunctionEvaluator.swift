@@ -41,7 +41,6 @@ public final class MatrixFunctionEvaluator {
     /// Answers μ given as components, checked against the box (a query outside it has no bound).
     public func solve(components mu: UnsafeBufferPointer<Double>) throws {
         try model.parameterSpace.validate(mu)
-        answers = nil
         selectedSubdomain = model.partition.subdomain(containing: mu)
         answers = model.models[selectedSubdomain].evaluate(at: mu, workspace: workspaces[selectedSubdomain])
     }

@@ -270,8 +270,10 @@ public struct MatrixPowerInterpolation: Sendable {
     /// τ(ρ(μ_j)) of every selected parameter.
     private func selectedTailSums() -> [Double] {
         selectedParameters.map { mu in
-            let t = coefficients(mu)
-            return tailSum(radius: spectralRadius(theta: t, lower: lowerBound(t)))
+            let t = coefficients(mu), v = Self.variables(t, scaling: scaling, reference: referenceCoefficients)
+            return t.withUnsafeBufferPointer { t in
+                v.withUnsafeBufferPointer { tailSum(radius: spectralRadius(theta: t, variables: $0, lower: lowerBound(t))) }
+            }
         }
     }
 
@@ -339,13 +341,9 @@ public struct MatrixPowerInterpolation: Sendable {
     /// left in `workspace.weights`.
     public func evaluate(at mu: UnsafeBufferPointer<Double>, workspace w: Workspace) -> Answers {
         coefficients.evaluate(mu, into: w.theta)
-        let theta = UnsafeBufferPointer(w.theta), q = theta.count
-        for k in 0..<q { w.variables[k] = referenceCoefficients.map { 1 - theta[k] / (scaling * $0[k]) } ?? theta[k] / scaling }
-        for (i, x) in monomials.enumerated() {
-            var p = 1.0
-            for k in 0..<q where x[k] > 0 { for _ in 0..<x[k] { p *= w.variables[k] } }
-            w.monomialValues[i] = p
-        }
+        let theta = UnsafeBufferPointer(w.theta), q = theta.count, v = UnsafeBufferPointer(w.variables)
+        Self.variables(theta, scaling: scaling, reference: referenceCoefficients, into: w.variables)
+        for (i, x) in monomials.enumerated() { w.monomialValues[i] = Self.monomial(v, x) }
         for (i, point) in interpolation.points.enumerated() { w.pointValues[i] = w.monomialValues[point] }
         interpolation.coefficients(UnsafeBufferPointer(w.pointValues), into: w.weights)
         let lambda = UnsafeBufferPointer(w.weights), d = lambda.count
@@ -356,18 +354,8 @@ public struct MatrixPowerInterpolation: Sendable {
         interpolation.basis.apply(lambda, into: w.fitted)
         var head = 0.0
         for i in 0..<monomials.count { head += boundWeights[i] * abs(w.monomialValues[i] - w.fitted[i]) }
-        let lower = referenceThetas.withUnsafeBufferPointer { stability.evaluate(mu: theta, thetas: theta, referenceThetas: $0) }
-        let rho: Double
-        if referenceCoefficients != nil {
-            var largest = 0.0
-            for k in 0..<q { largest = max(largest, abs(w.variables[k])) }
-            rho = q > 0 ? largest : 0
-        } else {
-            var gershgorin = 0.0
-            for k in 0..<q { gershgorin += abs(theta[k]) * termNorms[k] }
-            rho = max(1 - lower / scaling, gershgorin / scaling - 1)
-        }
-        var tail = tailSum(radius: rho)
+        let lower = lowerBound(theta)
+        var tail = tailSum(radius: spectralRadius(theta: theta, variables: v, lower: lower))
         for j in 0..<d { tail += abs(lambda[j]) * selectedTails[j] }
         var answers = Answers(logDeterminant: logDet, logDeterminantBound: head + Double(dimension) * tail)
         if let vectors {
@@ -393,19 +381,20 @@ public struct MatrixPowerInterpolation: Sendable {
 
     // MARK: - The pieces of steps 1, 2 and 4
 
-    private func lowerBound(_ theta: [Double]) -> Double {
-        theta.withUnsafeBufferPointer { t in
-            referenceThetas.withUnsafeBufferPointer { r in stability.evaluate(mu: t, thetas: t, referenceThetas: r) }
-        }
+    private func lowerBound(_ theta: UnsafeBufferPointer<Double>) -> Double {
+        referenceThetas.withUnsafeBufferPointer { r in stability.evaluate(mu: theta, thetas: theta, referenceThetas: r) }
     }
 
-    /// ρ ≥ the spectral radius of N: reference, max_q |ψ_q|; Gershgorin, N = I − A/α has its
-    /// spectrum in [1 − G/α, 1 − λ_LB/α].
-    private func spectralRadius(theta: [Double], lower: Double) -> Double {
+    /// ρ ≥ the spectral radius of N: reference, max_q |ψ_q| (ψ = `variables`); Gershgorin,
+    /// N = I − A/α has its spectrum in [1 − G/α, 1 − λ_LB/α].
+    private func spectralRadius(theta: UnsafeBufferPointer<Double>, variables v: UnsafeBufferPointer<Double>, lower: Double) -> Double {
         if referenceCoefficients != nil {
-            return Self.variables(theta, scaling: scaling, reference: referenceCoefficients).map(abs).max() ?? 0
+            var largest = 0.0
+            for k in 0..<v.count { largest = max(largest, abs(v[k])) }
+            return largest
         }
-        let gershgorin = zip(theta, termNorms).reduce(0) { $0 + abs($1.0) * $1.1 }
+        var gershgorin = 0.0
+        for k in 0..<theta.count { gershgorin += abs(theta[k]) * termNorms[k] }
         return max(1 - lower / scaling, gershgorin / scaling - 1)
     }
 
@@ -420,8 +409,19 @@ public struct MatrixPowerInterpolation: Sendable {
 
     /// v(μ) of step 1: ψ_q = 1 − θ_q/(α θ_q(μ̄)) (reference) or φ_q = θ_q/α (Gershgorin).
     static func variables(_ theta: [Double], scaling alpha: Double, reference: [Double]?) -> [Double] {
-        guard let reference else { return theta.map { $0 / alpha } }
-        return zip(theta, reference).map { 1 - $0 / (alpha * $1) }
+        var v = [Double](repeating: 0, count: theta.count)
+        theta.withUnsafeBufferPointer { t in v.withUnsafeMutableBufferPointer { variables(t, scaling: alpha, reference: reference, into: $0) } }
+        return v
+    }
+
+    /// v(μ) into `v` (θ.count entries), no allocation.
+    static func variables(_ theta: UnsafeBufferPointer<Double>, scaling alpha: Double, reference: [Double]?,
+                          into v: UnsafeMutableBufferPointer<Double>) {
+        if let reference {
+            for k in 0..<theta.count { v[k] = 1 - theta[k] / (alpha * reference[k]) }
+        } else {
+            for k in 0..<theta.count { v[k] = theta[k] / alpha }
+        }
     }
 
     /// The reference scaling's conditions that can be checked cheaply: θ_q > 0 at the centre and on
@@ -474,8 +474,13 @@ public struct MatrixPowerInterpolation: Sendable {
 
     /// Π_q v_q^{x_q}.
     static func monomial(_ v: [Double], _ x: [Int]) -> Double {
+        v.withUnsafeBufferPointer { monomial($0, x) }
+    }
+
+    /// Π_q v_q^{x_q}, on caller storage.
+    static func monomial(_ v: UnsafeBufferPointer<Double>, _ x: [Int]) -> Double {
         var p = 1.0
-        for (value, e) in zip(v, x) where e > 0 { for _ in 0..<e { p *= value } }
+        for k in 0..<Swift.min(v.count, x.count) where x[k] > 0 { for _ in 0..<x[k] { p *= v[k] } }
         return p
     }
 
