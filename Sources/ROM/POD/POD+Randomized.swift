@@ -29,7 +29,7 @@ extension POD {
         public var seed: UInt64
 
         /// Options with the measured defaults.
-        public init(initialRank: Int = 32, powerIterations: Int = 0, testVectors: Int = 20, failureProbability: Double = 1e-15,
+        public init(initialRank: Int = 32, powerIterations: Int = 0, testVectors: Int = 10, failureProbability: Double = 1e-15,
                     toleranceFraction: Double = 0.5, automaticRankFraction: Double = 0.25,
                     automaticMinimumEntries: Int = 10_000_000, seed: UInt64 = 2011) {
             self.initialRank = initialRank

@@ -12,10 +12,14 @@ import LinearAlgebra
 /// takes the SVD then (Euclidean product). Snapshots of any magnitude (1e-300 or 1e300) are
 /// scaled by a power of two before the products, exactly, and the singular values scaled back.
 ///
-/// A third method, randomized (`RandomizedRangeFinder`: Halko–Martinsson–Tropp 2011 with the a
-/// posteriori estimate of Buhr–Smetana 2018), reads the snapshots a few times instead of forming
-/// SᵀMS, and stops when its estimate certifies the truncation. `.automatic` tries it on large
-/// tall matrices and takes the exact method where the estimate does not certify the tolerance.
+/// A third method, randomized, reads the snapshots a few times instead of forming SᵀMS and
+/// certifies the truncation by an a posteriori estimate (Buhr–Smetana 2018). In the Euclidean
+/// product on a tall matrix it first sketches the row space (`rowSketchPOD`: one pass of a
+/// sparse sign embedding, one `dgemm` with the sketch's directions and the test vectors, the
+/// method of snapshots on that small block); where that does not certify the truncation, the
+/// adaptive range finder (`RandomizedRangeFinder`: Halko–Martinsson–Tropp 2011). `.automatic`
+/// tries it on large tall matrices and takes the exact method where no estimate certifies the
+/// tolerance.
 public struct POD: Sendable {
     /// How the POD is computed.
     public enum Method: Sendable, Equatable {
@@ -23,8 +27,10 @@ public struct POD: Sendable {
         case svd
         /// Eigen-decomposition of the correlation matrix SᵀMS, modes reorthonormalized.
         case snapshots
-        /// A randomized range finder grown until its a posteriori estimate of
-        /// ‖(I − QQᵀM)S‖ certifies the truncation (with probability 1 − p, p =
+        /// In the Euclidean product on a tall matrix (k ≥ 2s, n ≥ 2k, s the row sketch's size),
+        /// first the row-space sketch (`rowSketchPOD`), whose estimate bounds ‖S(I − PPᵀ)‖;
+        /// where it does not certify the truncation, a randomized range finder grown until its
+        /// a posteriori estimate of ‖(I − QQᵀM)S‖ certifies the truncation (with probability 1 − p, p =
         /// `RandomizedOptions.failureProbability`; deterministic for the energy truncation),
         /// then the SVD of QᵀMS; serial inner products. An error when the estimate cannot
         /// certify the truncation with min(n, k) vectors.
@@ -88,14 +94,7 @@ public struct POD: Sendable {
     public init(snapshots: Matrix, innerProduct: InnerProduct = .euclidean, truncation: Truncation,
                 method: Method = .automatic, randomized options: RandomizedOptions = RandomizedOptions()) throws {
         var stages: [StageTime] = []
-        let clock = Stopwatch()
         guard snapshots.rows > 0, snapshots.columns > 0 else { throw ROMError.empty(what: "snapshot matrix") }
-        // One pass (BLAS dasum) for the finite check and the scale, a second only when the sum is
-        // not finite or not moderate.
-        let sum = snapshots.storage.withUnsafeBufferPointer { BLAS.absoluteSum($0) }
-        if !sum.isFinite, let index = snapshots.firstNonFiniteIndex { throw ROMError.notFinite(what: "snapshot matrix", index: index) }
-        let moderate = sum > Double(snapshots.storage.count) * 0x1p-200 && sum < 0x1p200
-        let largest = moderate ? 1 : snapshots.storage.withUnsafeBufferPointer { BLAS.maxAbs($0) }
         if let m = innerProduct.matrix, m.rows != snapshots.rows {
             throw ROMError.dimensionMismatch(what: "inner-product matrix order vs snapshot length", expected: snapshots.rows, found: m.rows)
         }
@@ -104,10 +103,25 @@ public struct POD: Sendable {
         if method == .randomized && !innerProduct.isSerial {
             throw ROMError.invalidOption(name: "POD method", detail: "the randomized method needs a serial inner product; use .snapshots")
         }
-        let (scaled, scale) = Self.scaledToSafeRange(snapshots, largest: largest)
-        stages.append(StageTime(name: "check", seconds: clock.seconds))
         let randomizedRank: Int? = method == .randomized ? snapshots.columns
             : method == .automatic ? Self.automaticRandomizedRank(snapshots, innerProduct, truncation, options) : nil
+        // The Euclidean randomized method first sketches the row space: its pass is the check too.
+        if let rank = randomizedRank, innerProduct.matrix == nil,
+           let result = try Self.rowSketchPOD(snapshots, truncation, options, maximumRank: rank, stages: &stages) {
+            self.method = .randomized
+            (modes, singularValues, errorEstimate) = (result.modes, result.sigma, result.estimate)
+            self.stages = stages
+            return
+        }
+        let clock = Stopwatch()
+        // One pass (BLAS dasum) for the finite check and the scale, a second only when the sum is
+        // not finite or not moderate.
+        let sum = snapshots.storage.withUnsafeBufferPointer { BLAS.absoluteSum($0) }
+        if !sum.isFinite, let index = snapshots.firstNonFiniteIndex { throw ROMError.notFinite(what: "snapshot matrix", index: index) }
+        let moderate = sum > Double(snapshots.storage.count) * 0x1p-200 && sum < 0x1p200
+        let largest = moderate ? 1 : snapshots.storage.withUnsafeBufferPointer { BLAS.maxAbs($0) }
+        let (scaled, scale) = Self.scaledToSafeRange(snapshots, largest: largest)
+        stages.append(StageTime(name: "check", seconds: clock.seconds))
         if let rank = randomizedRank {
             if let result = try Self.randomizedPOD(scaled, innerProduct, truncation, options, maximumRank: rank, stages: &stages) {
                 self.method = .randomized
@@ -215,37 +229,64 @@ public struct POD: Sendable {
 
     private static func methodOfSnapshots(_ s: Matrix, _ product: InnerProduct, _ truncation: Truncation,
                                           stages: inout [StageTime]) throws -> (Matrix, [Double]) {
+        let spectrum = try snapshotsSpectrum(s, product, stages: &stages)
+        let modes = try snapshotsModes(s, product, spectrum, kept: keptCount(spectrum.sigma, truncation), stages: &stages)
+        return (modes, spectrum.sigma)
+    }
+
+    /// The first half of the method of snapshots: C = SᵀMS, its eigenpairs, and the singular
+    /// values σᵢ = √λᵢ, decreasing, those below √(kε) σ₁ (round-off) set to zero.
+    static func snapshotsSpectrum(_ s: Matrix, _ product: InnerProduct,
+                                  stages: inout [StageTime]) throws -> (eigen: SymmetricEigen, sigma: [Double]) {
         var clock = Stopwatch()
         let correlation = product.gram(s)
         stages.append(StageTime(name: "gram", seconds: clock.seconds))
         clock = Stopwatch()
         let eigen = try SymmetricEigen(correlation)
         stages.append(StageTime(name: "eigen", seconds: clock.seconds))
-        clock = Stopwatch()
-        let k = s.columns
         // Descending order; eigenvalues below ε·λ₁ (k of them at most) are round-off.
         let lambda = eigen.values.reversed().map { Swift.max($0, 0) }
-        let floor = (lambda.first ?? 0) * Double(k) * Double.ulpOfOne
-        let sigma = lambda.map { $0 > floor ? $0.squareRoot() : 0 }
-        let kept = keptCount(sigma, truncation)
-        guard kept > 0 else { return (Matrix(rows: s.rows, columns: 0), sigma) }
+        let floor = (lambda.first ?? 0) * Double(s.columns) * Double.ulpOfOne
+        return (eigen, lambda.map { $0 > floor ? $0.squareRoot() : 0 })
+    }
+
+    /// The second half of the method of snapshots: the `kept` leading modes S vⱼ / σⱼ,
+    /// M-orthonormalized by two rounds of Cholesky QR.
+    static func snapshotsModes(_ s: Matrix, _ product: InnerProduct, _ spectrum: (eigen: SymmetricEigen, sigma: [Double]),
+                               kept: Int, stages: inout [StageTime]) throws -> Matrix {
+        guard kept > 0 else { return Matrix(rows: s.rows, columns: 0) }
+        var clock = Stopwatch()
+        let k = s.columns
         var v = Matrix(rows: k, columns: kept)
         for j in 0..<kept {
-            let column = eigen.vectors.column(k - 1 - j)
-            v.setColumn(j, to: column.map { $0 / sigma[j] })
+            let column = spectrum.eigen.vectors.column(k - 1 - j)
+            v.setColumn(j, to: column.map { $0 / spectrum.sigma[j] })
         }
         var modes = s * v
         stages.append(StageTime(name: "modes", seconds: clock.seconds))
         clock = Stopwatch()
-        for _ in 0..<2 { modes = try choleskyQR(modes, product) }
+        for _ in 0..<2 { try choleskyQR(&modes, product) }
         stages.append(StageTime(name: "orthonormalization", seconds: clock.seconds))
-        return (modes, sigma)
+        return modes
     }
 
     /// Φ L⁻ᵀ with L Lᵀ = ΦᵀMΦ: one round of Cholesky QR in the inner product.
     static func choleskyQR(_ phi: Matrix, _ product: InnerProduct) throws -> Matrix {
-        let l = try DenseCholesky(product.gram(phi, phi)).l
-        let lInverseTransposed = try DenseLU(l.transposed).solve(Matrix.identity(l.rows))
-        return phi * lInverseTransposed
+        var result = phi
+        try choleskyQR(&result, product)
+        return result
+    }
+
+    /// Φ ← Φ L⁻ᵀ with L Lᵀ = ΦᵀMΦ, in place: the Gram matrix (`dsyrk` for the Euclidean product),
+    /// its Cholesky factor, then `dtrsm`.
+    static func choleskyQR(_ phi: inout Matrix, _ product: InnerProduct) throws {
+        let upper = try DenseCholesky(product.gram(phi)).l.transposed
+        let (rows, columns) = (phi.rows, phi.columns)
+        upper.storage.withUnsafeBufferPointer { u in
+            phi.storage.withUnsafeMutableBufferPointer { b in
+                BLAS.trsm(left: false, lower: false, unitDiagonal: false, m: rows, n: columns, a: u.baseAddress!, lda: columns,
+                          b: b.baseAddress!, ldb: rows)
+            }
+        }
     }
 }

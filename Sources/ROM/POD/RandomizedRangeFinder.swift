@@ -131,7 +131,7 @@ struct RandomizedRangeFinder {
             }
             try y.orthonormalizeColumns()
             if product.matrix != nil {
-                for _ in 0..<2 { y = try POD.choleskyQR(y, product) }
+                for _ in 0..<2 { try POD.choleskyQR(&y, product) }
             }
             if rank == 0 || (pass > 0 && smallest >= 0.5) { return }
         }
