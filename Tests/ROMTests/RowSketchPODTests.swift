@@ -68,6 +68,29 @@ final class RowSketchPODTests: XCTestCase {
         XCTAssertEqual(again.modes, try POD(snapshots: s, truncation: .relativeSingularValue(1e-6), method: .randomized).modes, "seeded")
     }
 
+    /// A spectrum that decays, then stays at a floor (σᵢ = max(e^{−i/2}, f), as snapshots with
+    /// solver noise): every sketch row holds the 160 values of the floor. At f = 1e-11 the row
+    /// sketch certifies 1e-6 with the exact kept count, values within its estimate, and an
+    /// estimate above the true error (at least f: P has fewer than k columns). At f = 1e-8 the
+    /// test residuals (about 1e-8 √(k − ℓ) each, times 1/x ≈ 25 for 10 test vectors) exceed the
+    /// 5e-7 allowed: it falls back, and the range finder certifies instead.
+    func testATailAtANoiseFloor() throws {
+        for floor in [1e-11, 1e-8] {
+            let sigma = (0..<200).map { Swift.max(exp(-Double($0) / 2), floor) }
+            let s = try RandomizedPODTests.knownSpectrum(rows: 3000, sigma, seed: 25)
+            let pod = try POD(snapshots: s, truncation: .relativeSingularValue(1e-6), method: .randomized)
+            let names = pod.stages.map(\.name)
+            XCTAssertEqual(names.first, "row_sketch")
+            XCTAssertEqual(names.contains("row_sketch_fallback"), floor == 1e-8, "\(floor): \(names)")
+            XCTAssertEqual(pod.modes.columns, 28, "\(floor)")
+            let estimate = try XCTUnwrap(pod.errorEstimate)
+            if floor == 1e-11 { XCTAssertGreaterThanOrEqual(estimate, floor, "‖S(I − PPᵀ)‖ is at least the floor") }
+            XCTAssertLessThanOrEqual(estimate, 0.5e-6)
+            for (a, b) in zip(pod.singularValues.prefix(29), sigma) { XCTAssertLessThanOrEqual(abs(a - b), estimate + 1e-13, "\(floor)") }
+            XCTAssertLessThan((pod.modes.gram - Matrix.identity(28)).maxAbs, 1e-14, "\(floor)")
+        }
+    }
+
     /// A slowly decaying spectrum (σᵢ = 1/(i + 1)) needs more directions than the sketch holds:
     /// the stages name the fallback, and the range finder certifies the truncation instead.
     /// A tolerance below what the Gram matrix of ℓ columns resolves falls back too.
