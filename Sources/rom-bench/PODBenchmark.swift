@@ -5,7 +5,8 @@ import LinearAlgebra
 import ROM
 
 /// `rom-bench pod`: the POD of a dense snapshot matrix (200,000 × 400 by default) by the method
-/// of snapshots and by the randomized range finder, side by side: times, the stages of each,
+/// of snapshots and by the randomized method (the row sketch, else the range finder), side by
+/// side: times, the stages of each,
 /// modes kept, orthogonality, the randomized singular values against the exact ones and its
 /// error estimate; the thin SVD beside them on request.
 struct PODBenchmark: ParsableCommand {
@@ -24,7 +25,7 @@ struct PODBenchmark: ParsableCommand {
     @Option(help: "Relative singular value tolerance of the truncation (at least √(kε), what the method of snapshots resolves with k columns: 3e-7 for 400).")
     var tolerance = 1e-6
 
-    @Option(help: "Randomized method: samples of the first block.")
+    @Option(help: "Randomized method: samples of the range finder's first block; the row sketch has twice as many rows (at most 128).")
     var initialRank = POD.RandomizedOptions().initialRank
 
     @Option(help: "Randomized method: power iterations per block.")

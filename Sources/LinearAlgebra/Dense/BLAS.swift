@@ -56,14 +56,15 @@ public enum BLAS {
         cblas_dscal(Int32(x.count), a, x.baseAddress, 1)
     }
 
-    /// C ← α A B + β C on caller storage, column-major without padding: A is m×k, B k×n, C m×n
+    /// C ← α A B + β C on caller storage, column-major: A is m×k, B k×n, C m×n, without padding
+    /// unless leading dimensions `lda` / `ldc` are given (a block of rows of a larger matrix)
     /// (BLAS `dgemm`; the buffer form of `Matrix.gemm`, for kernels that batch their own blocks).
     @inlinable
-    public static func gemm(m: Int, n: Int, k: Int, alpha: Double = 1, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
-                            beta: Double = 0, c: UnsafeMutablePointer<Double>) {
+    public static func gemm(m: Int, n: Int, k: Int, alpha: Double = 1, a: UnsafePointer<Double>, lda: Int? = nil,
+                            b: UnsafePointer<Double>, beta: Double = 0, c: UnsafeMutablePointer<Double>, ldc: Int? = nil) {
         guard m > 0, n > 0, k > 0 else { return }
-        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), alpha, a, Int32(m), b, Int32(k),
-                    beta, c, Int32(m))
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda ?? m), b, Int32(k),
+                    beta, c, Int32(ldc ?? m))
     }
 
     /// y ← A x + y on caller storage, A m×k column-major without padding (BLAS `dgemv`).

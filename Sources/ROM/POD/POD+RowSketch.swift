@@ -58,7 +58,8 @@ extension POD {
         let estimate = largest / RandomizedRangeFinder.testLimit(failureProbability: options.failureProbability, testVectors: t)
         // Y = S P is the leading block: drop the test columns in place.
         samples.storage.removeLast(t * n)
-        let y = Matrix(rows: n, columns: width, storage: samples.storage)
+        var y = Matrix(rows: n, columns: width, storage: samples.storage)
+        samples = Matrix(rows: 0, columns: 0)
         stages.append(StageTime(name: "sample", seconds: clock.seconds))
         let spectrum = try snapshotsSpectrum(y, .euclidean, stages: &stages)
         let sigma = spectrum.sigma
@@ -73,7 +74,7 @@ extension POD {
         if case .relativeEnergy(let tolerance) = truncation { kept = keptCount(sigma, discardedEnergyAtMost: tolerance * total, of: total) } else {
             kept = keptCount(sigma, truncation)
         }
-        let modes = try snapshotsModes(y, .euclidean, spectrum, kept: kept, stages: &stages)
+        let modes = try snapshotsModes(overwriting: &y, .euclidean, spectrum, kept: kept, stages: &stages)
         // The values the Gram matrix of Y resolves (the others are set to zero).
         return (modes, Array(sigma.prefix { $0 > 0 }), estimate)
     }

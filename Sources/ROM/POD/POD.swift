@@ -250,19 +250,62 @@ public struct POD: Sendable {
         return (eigen, lambda.map { $0 > floor ? $0.squareRoot() : 0 })
     }
 
+    /// `snapshotsModes` for snapshots the caller no longer needs: the modes S vⱼ / σⱼ overwrite
+    /// S block of rows by block of rows (each block's product goes through a small buffer),
+    /// so no second n-row matrix is allocated — on this machine a fresh array costs about as
+    /// much as the product (page faults).
+    static func snapshotsModes(overwriting s: inout Matrix, _ product: InnerProduct,
+                               _ spectrum: (eigen: SymmetricEigen, sigma: [Double]), kept: Int,
+                               stages: inout [StageTime]) throws -> Matrix {
+        guard kept > 0 else { return Matrix(rows: s.rows, columns: 0) }
+        var clock = Stopwatch()
+        let (n, k) = (s.rows, s.columns)
+        let v = leadingScaledEigenvectors(spectrum, count: kept, of: k)
+        let blockRows = 2048
+        var buffer = [Double](repeating: 0, count: blockRows * kept)
+        s.storage.withUnsafeMutableBufferPointer { target in
+            v.storage.withUnsafeBufferPointer { vp in
+                buffer.withUnsafeMutableBufferPointer { block in
+                    for first in stride(from: 0, to: n, by: blockRows) {
+                        let rows = Swift.min(blockRows, n - first)
+                        BLAS.gemm(m: rows, n: kept, k: k, a: target.baseAddress! + first, lda: n, b: vp.baseAddress!,
+                                  c: block.baseAddress!, ldc: rows)
+                        // Columns j < kept ≤ k of these rows: the block's own entries of S, already read.
+                        for j in 0..<kept {
+                            (target.baseAddress! + first + j * n).update(from: block.baseAddress! + j * rows, count: rows)
+                        }
+                    }
+                }
+            }
+        }
+        s.storage.removeLast((k - kept) * n)
+        var modes = Matrix(rows: n, columns: kept, storage: s.storage)
+        s = Matrix(rows: n, columns: 0)
+        stages.append(StageTime(name: "modes", seconds: clock.seconds))
+        clock = Stopwatch()
+        for _ in 0..<2 { try choleskyQR(&modes, product) }
+        stages.append(StageTime(name: "orthonormalization", seconds: clock.seconds))
+        return modes
+    }
+
+    /// V_N Σ_N⁻¹ (k × N): the leading eigenvectors of the correlation matrix over their σ.
+    private static func leadingScaledEigenvectors(_ spectrum: (eigen: SymmetricEigen, sigma: [Double]), count kept: Int,
+                                                  of k: Int) -> Matrix {
+        var v = Matrix(rows: k, columns: kept)
+        for j in 0..<kept {
+            let column = spectrum.eigen.vectors.column(k - 1 - j)
+            v.setColumn(j, to: column.map { $0 / spectrum.sigma[j] })
+        }
+        return v
+    }
+
     /// The second half of the method of snapshots: the `kept` leading modes S vⱼ / σⱼ,
     /// M-orthonormalized by two rounds of Cholesky QR.
     static func snapshotsModes(_ s: Matrix, _ product: InnerProduct, _ spectrum: (eigen: SymmetricEigen, sigma: [Double]),
                                kept: Int, stages: inout [StageTime]) throws -> Matrix {
         guard kept > 0 else { return Matrix(rows: s.rows, columns: 0) }
         var clock = Stopwatch()
-        let k = s.columns
-        var v = Matrix(rows: k, columns: kept)
-        for j in 0..<kept {
-            let column = spectrum.eigen.vectors.column(k - 1 - j)
-            v.setColumn(j, to: column.map { $0 / spectrum.sigma[j] })
-        }
-        var modes = s * v
+        var modes = s * leadingScaledEigenvectors(spectrum, count: kept, of: s.columns)
         stages.append(StageTime(name: "modes", seconds: clock.seconds))
         clock = Stopwatch()
         for _ in 0..<2 { try choleskyQR(&modes, product) }
