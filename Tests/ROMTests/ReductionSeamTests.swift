@@ -15,7 +15,7 @@ final class ReductionSeamTests: XCTestCase {
         })
     }
 
-    /// The method of snapshots written out with the BLAS/LAPACK calls POD made before the seam.
+    /// The method of snapshots written out with the BLAS/LAPACK calls POD makes, without the seam.
     private func methodOfSnapshotsBeforeTheSeam(_ s: Matrix, keep: Int) throws -> (Matrix, [Double]) {
         let eigen = try SymmetricEigen(s.gram)
         let k = s.columns
@@ -25,9 +25,16 @@ final class ReductionSeamTests: XCTestCase {
         var v = Matrix(rows: k, columns: keep)
         for j in 0..<keep { v.setColumn(j, to: eigen.vectors.column(k - 1 - j).map { $0 / sigma[j] }) }
         var modes = s * v
+        // Two rounds of Cholesky QR in place: Gram by `dsyrk`, Φ ← Φ L⁻ᵀ by `dtrsm` (since issue 20).
         for _ in 0..<2 {
-            let l = try DenseCholesky(Matrix.product(.transposed, modes, .none, modes)).l
-            modes = modes * (try DenseLU(l.transposed).solve(Matrix.identity(l.rows)))
+            let upper = try DenseCholesky(modes.gram).l.transposed
+            let (rows, columns) = (modes.rows, modes.columns)
+            upper.storage.withUnsafeBufferPointer { u in
+                modes.storage.withUnsafeMutableBufferPointer { b in
+                    BLAS.trsm(left: false, lower: false, unitDiagonal: false, m: rows, n: columns, a: u.baseAddress!, lda: columns,
+                              b: b.baseAddress!, ldb: rows)
+                }
+            }
         }
         return (modes, sigma)
     }
