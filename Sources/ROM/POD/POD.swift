@@ -258,7 +258,7 @@ public struct POD: Sendable {
                                _ spectrum: (eigen: SymmetricEigen, sigma: [Double]), kept: Int,
                                stages: inout [StageTime]) throws -> Matrix {
         guard kept > 0 else { return Matrix(rows: s.rows, columns: 0) }
-        var clock = Stopwatch()
+        let clock = Stopwatch()
         let (n, k) = (s.rows, s.columns)
         let v = leadingScaledEigenvectors(spectrum, count: kept, of: k)
         let blockRows = 2048
@@ -281,11 +281,18 @@ public struct POD: Sendable {
         s.storage.removeLast((k - kept) * n)
         var modes = Matrix(rows: n, columns: kept, storage: s.storage)
         s = Matrix(rows: n, columns: 0)
-        stages.append(StageTime(name: "modes", seconds: clock.seconds))
-        clock = Stopwatch()
-        for _ in 0..<2 { try choleskyQR(&modes, product) }
-        stages.append(StageTime(name: "orthonormalization", seconds: clock.seconds))
+        try orthonormalize(&modes, product, modesSince: clock, stages: &stages)
         return modes
+    }
+
+    /// Records the "modes" stage (timed from `clock`), then M-orthonormalizes the modes by two
+    /// rounds of Cholesky QR: the end both forms of `snapshotsModes` share.
+    private static func orthonormalize(_ modes: inout Matrix, _ product: InnerProduct, modesSince clock: Stopwatch,
+                                       stages: inout [StageTime]) throws {
+        stages.append(StageTime(name: "modes", seconds: clock.seconds))
+        let orthonormalization = Stopwatch()
+        for _ in 0..<2 { try choleskyQR(&modes, product) }
+        stages.append(StageTime(name: "orthonormalization", seconds: orthonormalization.seconds))
     }
 
     /// V_N Σ_N⁻¹ (k × N): the leading eigenvectors of the correlation matrix over their σ.
@@ -304,12 +311,9 @@ public struct POD: Sendable {
     static func snapshotsModes(_ s: Matrix, _ product: InnerProduct, _ spectrum: (eigen: SymmetricEigen, sigma: [Double]),
                                kept: Int, stages: inout [StageTime]) throws -> Matrix {
         guard kept > 0 else { return Matrix(rows: s.rows, columns: 0) }
-        var clock = Stopwatch()
+        let clock = Stopwatch()
         var modes = s * leadingScaledEigenvectors(spectrum, count: kept, of: s.columns)
-        stages.append(StageTime(name: "modes", seconds: clock.seconds))
-        clock = Stopwatch()
-        for _ in 0..<2 { try choleskyQR(&modes, product) }
-        stages.append(StageTime(name: "orthonormalization", seconds: clock.seconds))
+        try orthonormalize(&modes, product, modesSince: clock, stages: &stages)
         return modes
     }
 
