@@ -6,7 +6,8 @@ import XCTest
 /// (dgemm) evaluation of grid Lagrange functions at a child's nodes, the M2L matrices of opposite
 /// offsets as transposes, the validation errors by one triangular solve, and the Lagrange
 /// functions by one `dtrsm`; and the lazy residual row the set-up's reproducibility rests on, in
-/// the generic store and in the far-field one.
+/// the generic store and in the far-field one; and the coarse training stopped at its first greedy
+/// when the grid under-resolves the kernel.
 final class FarFieldSetupTests: XCTestCase {
     /// Seeded values in [−1, 1).
     private func randomMatrix(rows: Int, columns: Int, seed: UInt64) -> Matrix {
@@ -129,5 +130,21 @@ final class FarFieldSetupTests: XCTestCase {
             XCTAssertEqual(fromFarField, fromEager, "point \(x), far-field row")
             XCTAssertGreaterThan(fromEager.map(abs).max()!, 0)
         }
+    }
+
+    /// The coarse training stops after its first greedy when that greedy already takes more of the
+    /// grid than the limit (the level is then redone on the refined grid), and a limit above the
+    /// final count changes nothing: the Gaussian h = 0.1 at a level-3 box (width 0.125) of the
+    /// N = 1e5 benchmark at ε = 1e-3, whose first greedy takes 315 of the 1000 grid points.
+    func testCoarseTrainingStopsWhenTheFirstGreedyUnderResolves() throws {
+        let kernel = GaussianKernel(h: 0.1), family = TrainingFamily(dimension: 3)
+        let tolerance = 3.6395914231255616e-07
+        XCTAssertNil(try EIMFarField(kernel: kernel, family: family, scale: 0.125, tolerance: tolerance, underResolvedAbove: 300))
+        let full = try XCTUnwrap(try EIMFarField(kernel: kernel, family: family, scale: 0.125, tolerance: tolerance))
+        XCTAssertGreaterThan(full.xNodes.count, 300, "the validated greedy under-resolves too")
+        let limited = try XCTUnwrap(try EIMFarField(kernel: kernel, family: family, scale: 0.125, tolerance: tolerance,
+                                                    underResolvedAbove: 2000))
+        XCTAssertEqual(limited.xNodes, full.xNodes)
+        XCTAssertEqual(limited.xInverse.storage, full.xInverse.storage)
     }
 }

@@ -22,11 +22,14 @@ struct EIMFarField: FarFieldBasis {
     var localToRaw: Matrix? { xInverse }
 
     /// The greedy at absolute tolerance `tolerance` on the family at scale `scale` (box width, or 1
-    /// for a homogeneous kernel). Zero terms when the family is below the tolerance everywhere.
-    init(kernel: any Kernel, family: TrainingFamily, scale: Double, tolerance: Double) throws {
+    /// for a homogeneous kernel). Zero terms when the family is below the tolerance everywhere; nil
+    /// when the first greedy takes more than `underResolvedAbove` terms (the grid under-resolves the
+    /// kernel: `validatedGreedy`).
+    init?(kernel: any Kernel, family: TrainingFamily, scale: Double, tolerance: Double, underResolvedAbove: Int = .max) throws {
         self.kernel = kernel
         kernelScale = scale
-        let (xn, xp, xi, errX) = try Self.greedy(kernel: kernel, family: family, scale: scale, tolerance: tolerance, mirrored: false)
+        guard let (xn, xp, xi, errX) = try Self.greedy(kernel: kernel, family: family, scale: scale, tolerance: tolerance,
+                                                       mirrored: false, underResolvedAbove: underResolvedAbove) else { return nil }
         xNodes = xn
         xParams = xp
         xInverse = xi
@@ -36,7 +39,8 @@ struct EIMFarField: FarFieldBasis {
             yInverseTransposed = xi.transposed
             estimatedError = errX
         } else {
-            let (yn, yp, yi, errY) = try Self.greedy(kernel: kernel, family: family, scale: scale, tolerance: tolerance, mirrored: true)
+            guard let (yn, yp, yi, errY) = try Self.greedy(kernel: kernel, family: family, scale: scale, tolerance: tolerance,
+                                                           mirrored: true, underResolvedAbove: underResolvedAbove) else { return nil }
             yNodes = yn
             yParams = yp
             yInverseTransposed = yi.transposed
@@ -44,12 +48,16 @@ struct EIMFarField: FarFieldBasis {
         }
     }
 
-    /// Nodes, kernel columns (as positions s: k(x′) = K(a (x′ − s)), mirrored: K(a (s − x′))), F⁻¹, error.
+    /// Nodes, kernel columns (as positions s: k(x′) = K(a (x′ − s)), mirrored: K(a (s − x′))), F⁻¹,
+    /// error; nil when under-resolved.
     private static func greedy(kernel: any Kernel, family: TrainingFamily, scale: Double, tolerance: Double,
-                               mirrored: Bool) throws -> ([SIMD3<Double>], [SIMD3<Double>], Matrix, Double) {
-        guard let (eim, trained, error) = try validatedGreedy(kernel: kernel, family: family, scale: scale, tolerance: tolerance,
-                                                                mirrored: mirrored, maxTerms: 2000, restart: .fromScratch) else {
-            return ([], [], Matrix(rows: 0, columns: 0), tolerance)
+                               mirrored: Bool, underResolvedAbove: Int) throws -> ([SIMD3<Double>], [SIMD3<Double>], Matrix, Double)? {
+        let eim: EmpiricalInterpolation, trained: TrainingFamily, error: Double
+        switch try validatedGreedy(kernel: kernel, family: family, scale: scale, tolerance: tolerance, mirrored: mirrored,
+                                   maxTerms: 2000, restart: .fromScratch, underResolvedAbove: underResolvedAbove) {
+        case .negligible: return ([], [], Matrix(rows: 0, columns: 0), tolerance)
+        case .underResolved: return nil
+        case let .trained(i, family, e): (eim, trained, error) = (i, family, e)
         }
         let nodes = eim.points.map { family.samples[$0] }
         let params = eim.parameters.map { trained.params[$0] }

@@ -45,11 +45,11 @@ struct EIMGridFarField: FarFieldBasis {
     /// Nodes, Lagrange functions on the grid, greedy error (`validatedGreedy`).
     private static func greedy(kernel: any Kernel, family: TrainingFamily, scale: Double, tolerance: Double,
                                mirrored: Bool) throws -> ([SIMD3<Double>], Matrix, Double) {
-        guard let result = try validatedGreedy(kernel: kernel, family: family, scale: scale, tolerance: tolerance,
-                                               mirrored: mirrored, maxTerms: 4000, restart: .continuing) else {
+        guard case let .trained(eim, _, error) = try validatedGreedy(kernel: kernel, family: family, scale: scale, tolerance: tolerance,
+                                                                     mirrored: mirrored, maxTerms: 4000, restart: .continuing) else {
             return ([], Matrix(rows: family.samples.count, columns: 0), tolerance)
         }
-        return (result.interpolation.points.map { family.samples[$0] }, lagrangeFunctions(result.interpolation), result.error)
+        return (eim.points.map { family.samples[$0] }, lagrangeFunctions(eim), error)
     }
 
     /// Λ = Q F⁻¹ on the grid, F = Q[I, :] unit lower triangular: one BLAS-3 triangular solve (the

@@ -129,10 +129,14 @@ public struct FastSummation: LinearOperator, @unchecked Sendable {
                 return try EIMGridFarField(kernel: kernel, family: refined, scale: scale, tolerance: tolerance, maxN: maxN)
             case .eim:
                 // When the greedy takes more of the grid than `refineTrainingAbove`, the grid under-resolves
-                // the kernel between its points (a Gaussian with h below the box width): redo on a finer grid.
-                let coarse = try EIMFarField(kernel: kernel, family: family, scale: scale, tolerance: tolerance)
-                guard Double(coarse.xNodes.count) > options.refineTrainingAbove * Double(family.samples.count) else { return coarse }
-                return try EIMFarField(kernel: kernel, family: refined, scale: scale, tolerance: tolerance)
+                // the kernel between its points (a Gaussian with h below the box width): redo on a finer grid,
+                // as soon as the first greedy shows it (`validatedGreedy`'s `underResolvedAbove`).
+                let limit = Int(options.refineTrainingAbove * Double(family.samples.count))
+                if let coarse = try EIMFarField(kernel: kernel, family: family, scale: scale, tolerance: tolerance, underResolvedAbove: limit),
+                   coarse.xNodes.count <= limit {
+                    return coarse
+                }
+                return try EIMFarField(kernel: kernel, family: refined, scale: scale, tolerance: tolerance)!  // no limit: never nil
             case .chebyshev: return ChebyshevFarField(kernel: kernel, family: family, scale: scale, tolerance: tolerance, maxN: maxN)
             }
         }
