@@ -50,11 +50,13 @@ final class FarFieldSetupTests: XCTestCase {
             return max(abs(o.x), abs(o.y), abs(o.z)) >= 2 && i % 3 != 1  // some offsets without their opposite
         }
         level.buildM2L(kernel: kernel, used: used, dimension: 3, scale: scale)
+        XCTAssertTrue(level.m2lTransposed.contains(true), "no offset shares its opposite's matrix")
+        XCTAssertTrue(level.m2lTransposed.indices.contains { used[$0] && !level.m2lTransposed[$0] })
         for i in 0..<count {
             guard used[i] else { XCTAssertNil(level.m2l[i]); continue }
             let o = OffsetIndex.offset(i, dimension: 3)
             let shift = SIMD3<Double>(Double(o.x), Double(o.y), Double(o.z))
-            guard let t = level.m2l[i] else { return XCTFail("offset \(o) has no matrix") }
+            guard let t = level.m2lMatrix(i) else { return XCTFail("offset \(o) has no matrix") }
             for j in 0..<basis.yNodes.count { for k in 0..<basis.xNodes.count {
                 XCTAssertEqual(t[k, j], kernel(scale * (basis.xNodes[k] - basis.yNodes[j] - shift)), accuracy: 1e-15)
             } }

@@ -112,7 +112,9 @@ extension FastSummation {
                                     }
                                     result = g
                                 } else {
-                                    BLAS.gemm(m: p, n: n, k: q, alpha: ops.m2lAlpha, a: tp.baseAddress!, b: g.baseAddress!, beta: 0, c: prod.baseAddress!)
+                                    let op: Transpose = batch.offset < ops.m2lTransposed.count && ops.m2lTransposed[batch.offset] ? .transposed : .none
+                                    Double.gemm(op, .none, m: p, n: n, k: q, alpha: ops.m2lAlpha, a: tp.baseAddress!, lda: op == .none ? p : q,
+                                                b: g.baseAddress!, ldb: q, beta: 0, c: prod.baseAddress!, ldc: p)
                                 }
                                 for c in 0..<n {
                                     let out = local.baseAddress! + batch.targets[start + c] * p, from = result.baseAddress! + c * p

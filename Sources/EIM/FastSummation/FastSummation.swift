@@ -172,6 +172,7 @@ public struct FastSummation: LinearOperator, @unchecked Sendable {
         let d = tree.dimension, count = OffsetIndex.count(dimension: d)
         guard tree.depth >= 2 else { return }
         var unitM2L: [Matrix?]? = nil
+        var unitTransposed: [Bool] = []
         var unitFactors: [(left: Matrix, right: Matrix)?] = []
         for l in 2...tree.depth where levels[l].active {
             let first = tree.levelStart[l], boxes = tree.levelStart[l + 1] - first
@@ -200,9 +201,11 @@ public struct FastSummation: LinearOperator, @unchecked Sendable {
                     all.buildM2L(kernel: kernel, used: separated, dimension: d, scale: 1)
                     if let compression { try all.compressM2L(relativeTolerance: compression) }
                     unitM2L = all.m2l
+                    unitTransposed = all.m2lTransposed
                     unitFactors = all.m2lFactors
                 }
                 levels[l].m2l = unitM2L!
+                levels[l].m2lTransposed = unitTransposed
                 levels[l].m2lFactors = unitFactors
             } else {
                 levels[l].buildM2L(kernel: kernel, used: used, dimension: d, scale: tree.width(level: l))

@@ -14,8 +14,11 @@ struct LevelOperators: @unchecked Sendable {
     let rawAlpha: Double
     /// Factor of the M2L products (a^d for a homogeneous kernel, whose matrices are at unit scale).
     let m2lAlpha: Double
-    /// M2L matrix per offset index (xCount × yCount), nil where no pair has that offset.
+    /// M2L matrix per offset index (xCount × yCount), nil where no pair has that offset; where
+    /// `m2lTransposed[o]`, the matrix of the opposite offset (the same storage), applied transposed.
     var m2l: [Matrix?] = []
+    /// Whether m2l[o] holds T_{−o} = T_oᵀ (an even kernel with the same nodes on both sides).
+    var m2lTransposed: [Bool] = []
     /// With `compressM2L`: the factors (U Σ, Vᵀ) of a truncated SVD of m2l[offset], where the rank
     /// is low enough for two products to cost less than one.
     var m2lFactors: [(left: Matrix, right: Matrix)?] = []
@@ -78,12 +81,22 @@ extension LevelOperators {
             }
         }
         for (c, i) in indices.enumerated() { result[i] = built.value[c] }
-        for i in used.indices where used[i] && result[i] == nil { result[i] = result[mirror(i)]!.transposed }
+        // The opposite offsets share the evaluated matrix (no copy: half the memory, which at ε = 1e-9
+        // is gigabytes of first touches) and are applied transposed.
+        var transposed = [Bool](repeating: false, count: used.count)
+        for i in used.indices where used[i] && result[i] == nil { result[i] = result[mirror(i)]; transposed[i] = true }
         // Release the matrices the buffer holds before freeing it (a plain deallocate leaked every
         // M2L matrix: gigabytes per setup at 1e-9 in 3D).
         _ = built.value.deinitialize()
         built.value.deallocate()
         m2l = result
+        m2lTransposed = transposed
+    }
+
+    /// T_o itself (a copy when it is stored as T_{−o}), nil where no pair has offset o.
+    func m2lMatrix(_ o: Int) -> Matrix? {
+        guard let t = m2l[o] else { return nil }
+        return o < m2lTransposed.count && m2lTransposed[o] ? t.transposed : t
     }
 
     /// Truncated SVDs of the M2L matrices: singular values at most `relativeTolerance` times the
@@ -91,8 +104,8 @@ extension LevelOperators {
     mutating func compressM2L(relativeTolerance: Double) throws {
         let p = xCount, q = yCount
         var factors = [(left: Matrix, right: Matrix)?](repeating: nil, count: m2l.count)
-        for (o, t) in m2l.enumerated() {
-            guard let t else { continue }
+        for o in m2l.indices {
+            guard let t = m2lMatrix(o) else { continue }
             let svd = try ThinSVD(t)
             let largest = svd.singularValues.first ?? 0
             let r = svd.singularValues.filter { $0 > relativeTolerance * largest }.count
