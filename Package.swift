@@ -56,10 +56,10 @@ let package = Package(
                 .product(name: "RealModule", package: "swift-numerics"),
             ]
         ),
-        .target(name: "EIM", dependencies: ["LinearAlgebra"]),
+        .target(name: "EIM", dependencies: ["LinearAlgebra", "CSmallKernels"]),
         // Constitutive laws at an integration point, shared by FEM's solver and ROM's online model.
         .target(name: "Materials"),
-        // ROMKit's own SIMD loops for small reduced orders (online queries), AVX2 chosen at run time.
+        // ROMKit's own SIMD loops (online queries of small reduced orders, the EIM greedy's corrections), AVX2 chosen at run time.
         .target(name: "CSmallKernels", path: "Sources/CSmallKernels"),
         .target(name: "ROM", dependencies: ["LinearAlgebra", "EIM", "Materials", "CSmallKernels", "CBLAS", .product(name: "ComplexModule", package: "swift-numerics"),
                                        .product(name: "RealModule", package: "swift-numerics")]),
@@ -164,7 +164,7 @@ let package = Package(
             name: "FEMTests",
             dependencies: ["FEM", "Materials", "LinearAlgebra", "TestSupport", .product(name: "ComplexModule", package: "swift-numerics")]
         ),
-        .testTarget(name: "EIMTests", dependencies: ["EIM", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "EIMTests", dependencies: ["EIM", "LinearAlgebra", "CSmallKernels", "TestSupport"]),
         .executableTarget(
             name: "distributed-pod",
             dependencies: ["DomainDecomp", "CaseProblems", "FEM", "ROM", "LinearAlgebra", "DriverOptions",

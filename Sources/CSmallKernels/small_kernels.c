@@ -1,11 +1,7 @@
 // The kernels of small_kernels.h. Each body is written once (static inline, GCC/Clang vector
 // extensions of four doubles) and instantiated twice: for AVX2 + FMA and for the baseline target.
 #include "small_kernels.h"
-
-typedef double v4 __attribute__((vector_size(32), aligned(8)));
-
-#define LOAD(p) (*(const v4 *)(p))
-#define STORE(p, v) (*(v4 *)(p) = (v))
+#include "vector_support.h"
 
 #pragma clang fp contract(fast)
 
@@ -240,7 +236,6 @@ static inline __attribute__((always_inline)) int cholesky_solve_lanes(double *a,
 }
 
 #if defined(__x86_64__)
-#define AVX2 __attribute__((target("avx2,fma")))
 AVX2 static void affine_sum_avx2(const double *o, const double *t, int q, int n, int ld, double *a) { affine_sum(o, t, q, n, ld, a); }
 AVX2 static int cholesky_lower_avx2(double *a, int n, int ld, double *v) { return cholesky_lower(a, n, ld, v); }
 AVX2 static void solve_factored_avx2(const double *l, const double *v, int n, int ld, double *b) { solve_factored(l, v, n, ld, b); }
@@ -262,10 +257,8 @@ __attribute__((constructor)) static void detect(void) {
 }
 
 int romkit_small_kernels_use_avx2(void) { return detected; }
-#define DISPATCH(call_avx2, call_baseline) if (romkit_small_kernels_use_avx2()) { call_avx2; } else { call_baseline; }
 #else
 int romkit_small_kernels_use_avx2(void) { return 0; }
-#define DISPATCH(call_avx2, call_baseline) { call_baseline; }
 #endif
 
 void romkit_affine_sum(const double *ops, const double *theta, int q, int n, int ld, double *a) {

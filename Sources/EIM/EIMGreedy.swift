@@ -38,8 +38,29 @@ struct EIMGreedy<Store: ResidualStore> {
                 columnBound[j] = m
             }
         }
-        let order = (0..<p).sorted { columnBound[$0] > columnBound[$1] || (columnBound[$0] == columnBound[$1] && $0 < $1) }
-        return try store.largestResidual(order: order, columnBounds: columnBound, state: state)
+        let decreasing: (Int, Int) -> Bool = { columnBound[$0] > columnBound[$1] || (columnBound[$0] == columnBound[$1] && $0 < $1) }
+        // The columns by decreasing bound in phases, each sorted alone: the largest 256 bounds, then
+        // the next 1024, …; a phase only when no column so far reaches the bounds left (the search
+        // stops there anyway), searched above the best size found (`floor`).
+        var best = (column: -1, size: -1.0)
+        var remaining = Array(0..<p), leading = 256
+        while true {
+            var phase = remaining, rest: [Int] = [], threshold = -Double.infinity
+            if remaining.count > 2 * leading {
+                threshold = kthLargest(remaining.map { columnBound[$0] }, leading)
+                phase = remaining.filter { columnBound[$0] >= threshold }
+                rest = remaining.filter { columnBound[$0] < threshold }
+            }
+            let found = try store.largestResidual(order: phase.sorted(by: decreasing), columnBounds: columnBound,
+                                                  floor: best.column >= 0 ? best.size : -1, state: state)
+            if found.column >= 0, best.column < 0 || found.size > best.size || (found.size == best.size && found.column < best.column) {
+                best = found
+            }
+            if rest.isEmpty || (best.column >= 0 && best.size >= threshold) { break }
+            remaining = rest
+            leading *= 4
+        }
+        return best.column >= 0 ? best : (-1, 0)
     }
 
     /// Runs the greedy until a stopping rule holds; returns the rule.
@@ -75,6 +96,15 @@ struct EIMGreedy<Store: ResidualStore> {
         }
     }
 
+    /// Appends a term known in advance, with the error the selection would have found before it: a
+    /// run replayed up to where it changes (`EIMGreedy.restarted`). `row` is r_j(x) for every column.
+    mutating func replay(q: UnsafeBufferPointer<Double>, point x: Int, parameter mu: Int, row: UnsafeBufferPointer<Double>, error: Double) {
+        precondition(state.errors.count == state.terms && q.count == state.pointCount && row.count == state.parameterCount)
+        state.errors.append(error)
+        state.append(basisVector: q, point: x, parameter: mu, residualsAtPoint: row)
+        store.growBounds(q: q, row: row)
+    }
+
     /// Appends (q, x, μ) and grows every bound by the correction (`ResidualStore.growBounds`).
     private mutating func addTerm(q: [Double], point x: Int, parameter mu: Int, row: [Double]) throws {
         q.withUnsafeBufferPointer { qp in
@@ -93,4 +123,24 @@ extension EIMGreedy where Store == SnapshotResidualStore {
         state.appendParameters(g.columns)
         try store.append(columns: g, state: state)
     }
+}
+
+/// The k-th largest of `values` (1 ≤ k ≤ count, no NaN): Hoare's selection on a copy, linear time
+/// on average.
+func kthLargest(_ values: [Double], _ k: Int) -> Double {
+    precondition(k >= 1 && k <= values.count)
+    var a = values
+    var low = 0, high = a.count - 1
+    let target = k - 1  // its index in decreasing order
+    while low < high {
+        let pivot = a[low + (high - low) / 2]
+        var i = low, j = high
+        while i <= j {
+            while a[i] > pivot { i += 1 }
+            while a[j] < pivot { j -= 1 }
+            if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+        }
+        if target <= j { high = j } else if target >= i { low = i } else { break }
+    }
+    return a[target]
 }

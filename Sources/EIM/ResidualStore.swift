@@ -20,11 +20,12 @@ protocol ResidualStore {
     mutating func tileSizes(of q: UnsafeBufferPointer<Double>) -> [Double]
     /// Grows every bound after the correction r_j ← r_j − row[j]·q of a new term q.
     mutating func growBounds(q: UnsafeBufferPointer<Double>, row: UnsafeBufferPointer<Double>)
-    /// The column with the largest exact residual: `order` lists the columns by decreasing bound
-    /// (`columnBounds[j]` = max of column j's tile bounds); a column is refreshed only where its
-    /// bound could reach the best size found so far. Returns (column, size), (−1, 0) for no column;
-    /// ties go to the smallest column index, so the pick does not depend on the evaluation order.
-    mutating func largestResidual(order: [Int], columnBounds: [Double], state: GreedyState) throws -> (column: Int, size: Double)
+    /// The column of `order` with the largest exact residual of size at least `floor`: `order` lists
+    /// columns by decreasing bound (`columnBounds[j]` = max of column j's tile bounds); a column is
+    /// refreshed only where its bound could reach the best size found so far (or `floor`). Returns
+    /// (column, size), (−1, 0) for no such column; ties go to the smallest column index, so the
+    /// pick does not depend on the evaluation order.
+    mutating func largestResidual(order: [Int], columnBounds: [Double], floor: Double, state: GreedyState) throws -> (column: Int, size: Double)
 }
 
 extension ResidualStore {
@@ -42,22 +43,22 @@ extension ResidualStore {
         }
     }
 
-    mutating func largestResidual(order: [Int], columnBounds: [Double], state: GreedyState) throws -> (column: Int, size: Double) {
-        try serialLargestResidual(order: order, columnBounds: columnBounds, state: state)
+    mutating func largestResidual(order: [Int], columnBounds: [Double], floor: Double, state: GreedyState) throws -> (column: Int, size: Double) {
+        try serialLargestResidual(order: order, columnBounds: columnBounds, floor: floor, state: state)
     }
 
     /// The serial walk down `order`, one tile at a time through `refresh`.
-    mutating func serialLargestResidual(order: [Int], columnBounds: [Double], state: GreedyState) throws -> (column: Int, size: Double) {
-        var best = -1.0, bestColumn = -1
+    mutating func serialLargestResidual(order: [Int], columnBounds: [Double], floor: Double, state: GreedyState) throws -> (column: Int, size: Double) {
+        var best = floor, bestColumn = -1
         for j in order {
             if columnBounds[j] < best { break }
             var size = 0.0
             for b in 0..<tileCount where bounds[j * tileCount + b] >= max(best, size) {
                 size = max(size, try refresh(tile: b, column: j, state: state))
             }
-            if size > best || (size == best && j < bestColumn) { best = size; bestColumn = j }
+            if size >= floor, bestColumn < 0 || size > best || (size == best && j < bestColumn) { best = size; bestColumn = j }
         }
-        return (bestColumn, max(best, 0))
+        return bestColumn >= 0 ? (bestColumn, max(best, 0)) : (-1, 0)
     }
 }
 

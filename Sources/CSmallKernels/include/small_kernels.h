@@ -1,8 +1,9 @@
-// ROMKit's fused kernels for the online queries of small reduced models (order n ≤ 64): the
-// affine sum, a Cholesky factorization, the two triangular solves and the estimator's product,
-// on contiguous column-major storage whose leading dimension is a multiple of four. Compiled
-// twice (AVX2 + FMA, and the baseline) and chosen once at run time from the CPU's features.
-// The Swift side is Sources/ROM/Online/SmallReducedKernel.swift.
+// ROMKit's own SIMD kernels, compiled twice (AVX2 + FMA, and the baseline) and chosen once at run
+// time from the CPU's features. For the online queries of small reduced models (order n ≤ 64):
+// the affine sum, a Cholesky factorization, the two triangular solves and the estimator's
+// product, on contiguous column-major storage whose leading dimension is a multiple of four (the
+// Swift side is Sources/ROM/Online/SmallReducedKernel.swift). For the EIM greedy: the lazy
+// rank-one corrections of its residuals (Sources/EIM/ResidualKernels.swift).
 #ifndef ROMKIT_SMALL_KERNELS_H
 #define ROMKIT_SMALL_KERNELS_H
 
@@ -40,5 +41,13 @@ double romkit_dot(int n, const double *x, const double *y);
 
 /// Whether the AVX2 + FMA versions run (1) or the baseline ones (0).
 int romkit_small_kernels_use_avx2(void);
+
+/// The EIM greedy's lazy corrections on one tile of `len` points, for `count` columns at once:
+/// r_j[0..len) −= Σ_{k = start[j]}^{end−1} c_j[k] q_k[0..len) with q_k = q + k·n, the terms
+/// subtracted one by one in their order (so a column's values do not depend on `count` or on
+/// when it is brought up to date), and (low[j], high[j]) = (min, max) of r_j over the tile
+/// (+∞, −∞ when len = 0). q is read only where a column has a pending term.
+void romkit_residual_updates(int count, double *const *r, const int *start, const double *const *c, int end,
+                             const double *q, long n, int len, double *low, double *high);
 
 #endif

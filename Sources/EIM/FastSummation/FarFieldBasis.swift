@@ -182,6 +182,8 @@ func validatedGreedy(kernel: any Kernel, family: TrainingFamily, scale: Double, 
     }
     let g = family.snapshots(kernel: kernel, scale: scale, mirrored: mirrored)
     guard g.maxAbs > tolerance else { return .negligible }
+    // The family's unscaled values, for a restart (the store overwrites its own copy).
+    var values = restart == .fromScratch ? g : Matrix(rows: 0, columns: 0)
     var greedy = try start(g, columns: family.params.count)
     var reason = try greedy.run()
     if greedy.state.terms > underResolvedAbove { return .underResolved }
@@ -199,17 +201,35 @@ func validatedGreedy(kernel: any Kernel, family: TrainingFamily, scale: Double, 
         family = TrainingFamily(family, params: family.params + missed.map { fresh[$0] })
         switch restart {
         case .fromScratch:
-            greedy = try start(family.snapshots(kernel: kernel, scale: scale, mirrored: mirrored), columns: family.params.count)
+            values = values.appendingColumns(Array(missed), of: check)
+            let grown = values
+            greedy = try .restarted(previous: greedy.state, snapshots: grown, options: options)
         case .continuing:
-            var added = Matrix(rows: n, columns: missed.count)
-            for (c, k) in missed.enumerated() {
-                added.storage.replaceSubrange((c * n)..<((c + 1) * n), with: check.storage[(k * n)..<((k + 1) * n)])
-            }
-            try greedy.appendTrainingColumns(added)
+            try greedy.appendTrainingColumns(Matrix(rows: n, columns: 0).appendingColumns(Array(missed), of: check))
         }
         reason = try greedy.run()
     }
     return .negligible  // not reached: round 3 returns
+}
+
+extension Matrix {
+    /// These columns, then columns `indices` of `other` (same row count), copied once into new storage.
+    func appendingColumns(_ indices: [Int], of other: Matrix) -> Matrix {
+        precondition(other.rows == rows && indices.allSatisfy { $0 >= 0 && $0 < other.columns })
+        let n = rows, total = (columns + indices.count) * n
+        let storage = [Double](unsafeUninitializedCapacity: total) { buffer, count in
+            self.storage.withUnsafeBufferPointer { own in
+                if let base = own.baseAddress { buffer.baseAddress!.initialize(from: base, count: own.count) }
+            }
+            other.storage.withUnsafeBufferPointer { values in
+                for (c, k) in indices.enumerated() {
+                    (buffer.baseAddress! + (columns + c) * n).initialize(from: values.baseAddress! + k * n, count: n)
+                }
+            }
+            count = total
+        }
+        return Matrix(rows: n, columns: columns + indices.count, storage: storage)
+    }
 }
 
 /// What `validatedGreedy` gives.

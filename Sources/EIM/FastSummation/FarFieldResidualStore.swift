@@ -7,7 +7,8 @@ import LinearAlgebra
 /// at stride n for every column) and takes four columns per SIMD lane group, each lane subtracting
 /// its pending terms one by one in their order: bitwise the store's row, so the set-up stays
 /// reproducible whatever tiles the threads of the selection brought up to date
-/// (`FarFieldSetupTests`). The generic greedy keeps the store's own row.
+/// (`FarFieldSetupTests`); long rows are split between the threads. The generic greedy keeps the
+/// store's own row.
 struct FarFieldResidualStore: ResidualStore {
     var snapshots: SnapshotResidualStore
 
@@ -32,8 +33,8 @@ struct FarFieldResidualStore: ResidualStore {
         snapshots.growBounds(q: q, row: row)
     }
 
-    mutating func largestResidual(order: [Int], columnBounds: [Double], state: GreedyState) throws -> (column: Int, size: Double) {
-        try snapshots.largestResidual(order: order, columnBounds: columnBounds, state: state)
+    mutating func largestResidual(order: [Int], columnBounds: [Double], floor: Double, state: GreedyState) throws -> (column: Int, size: Double) {
+        try snapshots.largestResidual(order: order, columnBounds: columnBounds, floor: floor, state: state)
     }
 
     mutating func residualRow(point x: Int, state: GreedyState, into row: UnsafeMutableBufferPointer<Double>) {
@@ -46,26 +47,34 @@ struct FarFieldResidualStore: ResidualStore {
             state.coefficients.withUnsafeBufferPointer { c in
                 snapshots.residuals.withUnsafeBufferPointer { all in
                     snapshots.tileTerms.withUnsafeBufferPointer { tt in
-                        var j = 0
-                        while j + 4 <= p {
-                            let c0 = c.baseAddress! + j * cap, c1 = c0 + cap, c2 = c1 + cap, c3 = c2 + cap
-                            let first = (Int(tt[j * nb + b]), Int(tt[(j + 1) * nb + b]), Int(tt[(j + 2) * nb + b]), Int(tt[(j + 3) * nb + b]))
-                            let common = max(max(first.0, first.1), max(first.2, first.3))
-                            var v = SIMD4(all[x + j * n], all[x + (j + 1) * n], all[x + (j + 2) * n], all[x + (j + 3) * n])
-                            // The terms some lanes have already taken: lane by lane, up to the common start.
-                            for k in first.0..<common { v[0] -= c0[k] * qx[k] }
-                            for k in first.1..<common { v[1] -= c1[k] * qx[k] }
-                            for k in first.2..<common { v[2] -= c2[k] * qx[k] }
-                            for k in first.3..<common { v[3] -= c3[k] * qx[k] }
-                            for k in common..<terms { v -= SIMD4(c0[k], c1[k], c2[k], c3[k]) * qx[k] }
-                            for lane in 0..<4 { row[j + lane] = v[lane] }
-                            j += 4
-                        }
-                        while j < p {
-                            var v = all[x + j * n]
-                            for k in Int(tt[j * nb + b])..<terms { v -= c[k + j * cap] * qx[k] }
-                            row[j] = v
-                            j += 1
+                        let box = UncheckedSendable((c, all, tt, UnsafeBufferPointer(qx), row))
+                        // Groups of four columns, split between the threads when the row is long.
+                        let groups = (p + 3) / 4
+                        Parallelism.forEachChunk(of: groups, chunks: p >= 2048 ? Parallelism.threadCount : 1) { range in
+                            let (c, all, tt, qx, row) = box.value
+                            for group in range {
+                                var j = 4 * group
+                                if j + 4 <= p {
+                                    let c0 = c.baseAddress! + j * cap, c1 = c0 + cap, c2 = c1 + cap, c3 = c2 + cap
+                                    let first = (Int(tt[j * nb + b]), Int(tt[(j + 1) * nb + b]), Int(tt[(j + 2) * nb + b]), Int(tt[(j + 3) * nb + b]))
+                                    let common = max(max(first.0, first.1), max(first.2, first.3))
+                                    var v = SIMD4(all[x + j * n], all[x + (j + 1) * n], all[x + (j + 2) * n], all[x + (j + 3) * n])
+                                    // The terms some lanes have already taken: lane by lane, up to the common start.
+                                    for k in first.0..<common { v[0] -= c0[k] * qx[k] }
+                                    for k in first.1..<common { v[1] -= c1[k] * qx[k] }
+                                    for k in first.2..<common { v[2] -= c2[k] * qx[k] }
+                                    for k in first.3..<common { v[3] -= c3[k] * qx[k] }
+                                    for k in common..<terms { v -= SIMD4(c0[k], c1[k], c2[k], c3[k]) * qx[k] }
+                                    for lane in 0..<4 { row[j + lane] = v[lane] }
+                                    continue
+                                }
+                                while j < p {
+                                    var v = all[x + j * n]
+                                    for k in Int(tt[j * nb + b])..<terms { v -= c[k + j * cap] * qx[k] }
+                                    row[j] = v
+                                    j += 1
+                                }
+                            }
                         }
                     }
                 }
