@@ -203,6 +203,8 @@ func validatedGreedy(kernel: any Kernel, family: TrainingFamily, scale: Double, 
         case .fromScratch:
             values = values.appendingColumns(Array(missed), of: check)
             let grown = values
+            // After the last restart no values are needed: the store then takes them without a copy.
+            if round == 2 { values = Matrix(rows: 0, columns: 0) }
             greedy = try .restarted(previous: greedy.state, snapshots: grown, options: options)
         case .continuing:
             try greedy.appendTrainingColumns(Matrix(rows: n, columns: 0).appendingColumns(Array(missed), of: check))
