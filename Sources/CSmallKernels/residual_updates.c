@@ -16,6 +16,9 @@ typedef long long v4l __attribute__((vector_size(32), aligned(8)));
 // yes where the mask is set, no elsewhere (a comparison's all-ones or zero lanes).
 #define SELECT_WHERE(mask, yes, no) ((v4)((((v4l)(yes)) & (mask)) | (((v4l)(no)) & ~(mask))))
 
+// Rows i…i+3 less four terms, one by one in their order (c0…c3, q0…q3 in scope).
+#define FOUR_TERMS(i) ((((LOAD(r + (i)) - c0 * LOAD(q0 + (i))) - c1 * LOAD(q1 + (i))) - c2 * LOAD(q2 + (i))) - c3 * LOAD(q3 + (i)))
+
 // Rows [0, len) of one column: r −= Σ_{k=start}^{end−1} c[k] q_k (q_k = q + k·n), four terms per
 // pass, the last one to four terms fused with the extremes, merged into *low and *high.
 static inline __attribute__((always_inline)) void update_chunk(double *r, int len, const double *q, long n, const double *c,
@@ -25,14 +28,7 @@ static inline __attribute__((always_inline)) void update_chunk(double *r, int le
         const double *q0 = q + (long)k * n, *q1 = q0 + n, *q2 = q1 + n, *q3 = q2 + n;
         double c0 = c[k], c1 = c[k + 1], c2 = c[k + 2], c3 = c[k + 3];
         int i = 0;
-        for (; i + 4 <= len; i += 4) {
-            v4 x = LOAD(r + i);
-            x -= c0 * LOAD(q0 + i);
-            x -= c1 * LOAD(q1 + i);
-            x -= c2 * LOAD(q2 + i);
-            x -= c3 * LOAD(q3 + i);
-            STORE(r + i, x);
-        }
+        for (; i + 4 <= len; i += 4) STORE(r + i, FOUR_TERMS(i));
         for (; i < len; i++) r[i] = (((r[i] - c0 * q0[i]) - c1 * q1[i]) - c2 * q2[i]) - c3 * q3[i];
         k += 4;
     }
@@ -46,11 +42,7 @@ static inline __attribute__((always_inline)) void update_chunk(double *r, int le
     int i = 0;
     if (left > 0) {
         for (; i + 4 <= len; i += 4) {
-            v4 x = LOAD(r + i);
-            x -= c0 * LOAD(q0 + i);
-            x -= c1 * LOAD(q1 + i);
-            x -= c2 * LOAD(q2 + i);
-            x -= c3 * LOAD(q3 + i);
+            v4 x = FOUR_TERMS(i);
             STORE(r + i, x);
             hi = SELECT_WHERE((v4l)(x > hi), x, hi);
             lo = SELECT_WHERE((v4l)(x < lo), x, lo);
