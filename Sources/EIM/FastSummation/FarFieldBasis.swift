@@ -187,7 +187,8 @@ func validatedGreedy(kernel: any Kernel, family: TrainingFamily, scale: Double, 
     var greedy = try start(g, columns: family.params.count)
     var reason = try greedy.run()
     if greedy.state.terms > underResolvedAbove { return .underResolved }
-    for round in 0..<4 {
+    let rounds = 4
+    for round in 0..<rounds {
         let trained = greedy.state.errors.last ?? 0
         let fresh = family.shellPositions(count: 512, seed: 77 &+ UInt64(round))
         let check = TrainingFamily(family, params: fresh).snapshots(kernel: kernel, scale: scale, mirrored: mirrored)
@@ -195,7 +196,7 @@ func validatedGreedy(kernel: any Kernel, family: TrainingFamily, scale: Double, 
         let worst = errors.max() ?? 0
         let missed = errors.indices.filter { errors[$0] > tolerance }.sorted { errors[$0] > errors[$1] }.prefix(128)
         let cap = min(n, greedy.state.parameterCount, maxTerms)
-        if missed.isEmpty || round == 3 || greedy.state.terms >= cap {
+        if missed.isEmpty || round == rounds - 1 || greedy.state.terms >= cap {
             return .trained(try EmpiricalInterpolation(greedy: greedy.state, stopReason: reason), family: family, error: max(trained, worst))
         }
         family = TrainingFamily(family, params: family.params + missed.map { fresh[$0] })
@@ -204,14 +205,14 @@ func validatedGreedy(kernel: any Kernel, family: TrainingFamily, scale: Double, 
             values = values.appendingColumns(Array(missed), of: check)
             let grown = values
             // After the last restart no values are needed: the store then takes them without a copy.
-            if round == 2 { values = Matrix(rows: 0, columns: 0) }
+            if round == rounds - 2 { values = Matrix(rows: 0, columns: 0) }
             greedy = try .restarted(previous: greedy.state, snapshots: grown, options: options)
         case .continuing:
             try greedy.appendTrainingColumns(Matrix(rows: n, columns: 0).appendingColumns(Array(missed), of: check))
         }
         reason = try greedy.run()
     }
-    return .negligible  // not reached: round 3 returns
+    return .negligible  // not reached: the last round returns
 }
 
 extension Matrix {

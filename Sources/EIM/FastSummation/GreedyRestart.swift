@@ -20,8 +20,7 @@ extension EIMGreedy where Store == FarFieldResidualStore {
     static func restarted(previous: GreedyState, snapshots: consuming Matrix, options: EIMOptions) throws -> Self {
         let n = snapshots.rows, p = previous.parameterCount, total = snapshots.columns
         precondition(n == previous.pointCount && total >= p && !options.relative)
-        let added = Matrix(rows: n, columns: total - p, storage: Array(snapshots.storage[(p * n)...]))
-        let (shared, coefficients) = sharedSteps(previous: previous, added: added)
+        let (shared, coefficients) = sharedSteps(previous: previous, added: Array(snapshots.storage[(p * n)...]), rows: n)
         let store = FarFieldResidualStore(snapshots: try SnapshotResidualStore(snapshots: snapshots, norm: .linf, relative: false,
                                                                                stabilized: false))
         var greedy = EIMGreedy(store: store, pointCount: n, parameterCount: total, options: options)
@@ -40,14 +39,14 @@ extension EIMGreedy where Store == FarFieldResidualStore {
         return greedy
     }
 
-    /// The number k₀ of steps the greedy on old ∪ `added` shares with `previous` (the first k at
-    /// which an added column's residual exceeds `previous.errors[k]`, or `previous.terms`), and the
-    /// added columns' coefficients C[k, c] = r_c(x_k) for k < k₀ at `k + c·previous.terms`.
-    private static func sharedSteps(previous: GreedyState, added: Matrix) -> (steps: Int, coefficients: [Double]) {
-        let n = added.rows, c = added.columns, steps = previous.terms
+    /// The number k₀ of steps the greedy on old ∪ `added` (column-major, `rows` per column; brought
+    /// through the steps in place) shares with `previous` (the first k at which an added column's
+    /// residual exceeds `previous.errors[k]`, or `previous.terms`), and the added columns'
+    /// coefficients C[k, c] = r_c(x_k) for k < k₀ at `k + c·previous.terms`.
+    private static func sharedSteps(previous: GreedyState, added residuals: consuming [Double], rows n: Int) -> (steps: Int, coefficients: [Double]) {
+        let c = residuals.count / max(n, 1), steps = previous.terms
         var coefficients = [Double](repeating: 0, count: max(steps, 1) * c)
         guard c > 0 else { return (steps, coefficients) }
-        var residuals = added.storage
         var low = [Double](repeating: 0, count: c), high = low
         var k = 0
         residuals.withUnsafeMutableBufferPointer { r in
