@@ -79,6 +79,7 @@ final class DistributedPODTests: XCTestCase {
     func testFileRoundTripAndSignConvention() throws {
         let (world, rows, _, mesh) = try world()
         let folder = try TemporaryFolder()
+        defer { folder.remove() }
         let s = snapshots(mesh, count: 8)
         let distributed = try DistributedMatrix(communicator: world, distribution: rows, local: s.rows(rows.localRows))
         let pod = try DistributedPOD(snapshots: distributed, truncation: .count(4))

@@ -88,6 +88,7 @@ final class MeshPartitionTests: XCTestCase {
 
     func testPVTUListsOnePiecePerPart() throws {
         let folder = try TemporaryFolder()
+        defer { folder.remove() }
         let mesh = Mesh.rectangle(8, 8)
         let partition = try MeshPartition(mesh: mesh, parts: 3)
         let field = (0..<mesh.nodeCount).map { mesh.point($0).x }

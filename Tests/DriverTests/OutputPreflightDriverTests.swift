@@ -8,6 +8,7 @@ import XCTest
 final class OutputPreflightDriverTests: XCTestCase {
     func testUnwritableOrCollidingOutputsStopTheRunBeforeAnythingIsWritten() throws {
         let folder = try TemporaryFolder()
+        defer { folder.remove() }
         let out = folder.url.appendingPathComponent("run").path
         let aFile = folder.url.appendingPathComponent("plain-file")
         try Data("x".utf8).write(to: aFile)

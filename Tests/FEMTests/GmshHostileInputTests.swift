@@ -1,5 +1,6 @@
 import XCTest
 import FEM
+import TestSupport
 
 /// Malformed `.msh` files of each class of issue 11, written by the test: each must be refused
 /// with a `GmshError` whose message names the file, the line or byte, and the problem.
@@ -15,7 +16,9 @@ final class GmshHostileInputTests: XCTestCase {
     /// after checking that it names the file and contains every one of `parts`.
     @discardableResult
     func refused(_ data: Data, _ parts: [String], file: StaticString = #filePath, line: UInt = #line) throws -> GmshError? {
-        let url = try temporaryDirectory().appendingPathComponent("hostile.msh")
+        let folder = try scratchFolder()
+        defer { folder.remove() }
+        let url = folder.file("hostile.msh")
         try data.write(to: url)
         do {
             _ = try GmshReader.read(url)
@@ -157,7 +160,9 @@ final class GmshHostileInputTests: XCTestCase {
         try refused(head22 + "$Nodes\n2\n1 0 0 0\n2 1 3 0\n$EndNodes\n$Elements\n1\n1 1 0 1 2\n$EndElements\n",
                     ["line 7", "not planar", "node 2 has y = 3.0"])
         // A triangle in the plane z = 5 keeps reading (z is constant, only it is dropped).
-        let url = try temporaryDirectory().appendingPathComponent("z5.msh")
+        let folder = try scratchFolder()
+        defer { folder.remove() }
+        let url = folder.file("z5.msh")
         try Data((head22 + triangle22.replacingOccurrences(of: " 0\n", with: " 5\n")).utf8).write(to: url)
         let mesh = try GmshReader.read(url)
         XCTAssertEqual(mesh.dimension, 2)

@@ -1,5 +1,6 @@
 import XCTest
 import FEM
+import TestSupport
 
 /// Gmsh files written by the test, in both versions and both encodings, and malformed ones.
 final class GmshReaderTests: XCTestCase {
@@ -71,7 +72,9 @@ final class GmshReaderTests: XCTestCase {
     }
 
     func testAllFourVariantsGiveTheSameMesh() throws {
-        let folder = try temporaryDirectory()
+        let scratch = try scratchFolder()
+        defer { scratch.remove() }
+        let folder = scratch.url
         for (name, data) in [("v22a", Self.version22(binary: false)), ("v22b", Self.version22(binary: true)),
                              ("v41a", Self.version41(binary: false)), ("v41b", Self.version41(binary: true))] {
             let url = folder.appendingPathComponent("\(name).msh")

@@ -44,5 +44,5 @@ func unitMesh(dimension: Int, _ n: Int) -> Mesh {
 /// Observed rate log₂(e_h / e_{h/2}).
 func rate(_ coarse: Double, _ fine: Double) -> Double { log2(coarse / fine) }
 
-/// A scratch folder for a FEM test (under the system's temporary directory).
-func temporaryDirectory() throws -> URL { try TemporaryFolder("femtests").url }
+/// A fresh scratch folder for a FEM test; the caller removes it (`defer { folder.remove() }`).
+func scratchFolder() throws -> TemporaryFolder { try TemporaryFolder("femtests") }

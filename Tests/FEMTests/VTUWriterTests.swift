@@ -1,5 +1,6 @@
 import XCTest
 import FEM
+import TestSupport
 
 /// The structure of written `.vtu` files: counts, types, offsets, and the binary arrays decoded back.
 final class VTUWriterTests: XCTestCase {
@@ -9,7 +10,9 @@ final class VTUWriterTests: XCTestCase {
         writer.addPointData("u", (0..<9).map(Double.init))
         writer.addPointData("velocity", [Double](repeating: 1, count: 27), components: 3)
         writer.addCellData("region", [Double](repeating: 7, count: 8))
-        let url = try temporaryDirectory().appendingPathComponent("mesh.vtu")
+        let folder = try scratchFolder()
+        defer { folder.remove() }
+        let url = folder.file("mesh.vtu")
         try writer.write(to: url)
         let data = try Data(contentsOf: url)
         let text = String(decoding: data.prefix(2000), as: UTF8.self)

@@ -2,20 +2,22 @@ import LinearAlgebra
 
 /// Assembles bilinear and linear forms on a `FunctionSpace` into sparse matrices and vectors.
 ///
-/// The CSR pattern and the scatter map are computed once, in `init`; every matrix the assembler
+/// The CSR pattern is computed once, in `init`; every matrix the assembler
 /// returns has that pattern (cell terms, boundary terms, each affine term of a parametric
 /// operator), so they add value-by-value and a Cholesky analysis is reused across them.
-/// Cells are split over `Parallelism.threadCount` threads, each adding into its own value array.
+/// The closed-form P1 kernels split the rows over `Parallelism.threadCount` threads, each writing
+/// its rows' values; the quadrature kernels split the cells, each thread adding into its own value
+/// array through the pattern's scatter map.
 public struct Assembler: Sendable {
     /// The space of trial and test functions.
     public let space: FunctionSpace
-    /// The shared pattern and scatter map.
+    /// The shared pattern (and its scatter map).
     public let pattern: SparsityPattern
 
     /// The distinct region tags of the mesh, ascending.
     public let regionTags: [Int]
 
-    /// Computes the pattern and scatter map of `space`.
+    /// Computes the pattern of `space`.
     public init(space: FunctionSpace) {
         self.space = space
         var tags = Set<Int>()
@@ -36,8 +38,8 @@ public struct Assembler: Sendable {
         if space.element.order == 1 && space.components == 1, let terms = form.p1Terms {
             let tables = (terms.diffusion + terms.mass).map { $0.regionTable(regions: regionTags)! }
             let kernel = P1Kernel(diffusion: Array(tables[..<terms.diffusion.count]), mass: Array(tables[terms.diffusion.count...]))
-            return Self.threaded(count: pattern.nonzeroCount, cells: mesh.cellCount) { range, values in
-                kernel.matrix(mesh: mesh, scatter: pattern.scatter, cells: range, into: values)
+            return Self.byRows(of: pattern, count: pattern.nonzeroCount) { rows, values in
+                kernel.matrix(mesh: mesh, pattern: pattern, rows: rows, into: values)
             }
         }
         let kernel = QuadratureKernel(space: space, degree: form.degree(space.element.order))
@@ -83,6 +85,18 @@ public struct Assembler: Sendable {
         let kernel = FacetKernel(space: space, degree: form.degree(space.element.order))
         kernel.vector(form.integrand, tags: tags, into: &values)
         return values
+    }
+
+    /// Runs `body` on the pattern's parts of the rows, one per thread, each writing every value of
+    /// its rows into one array of `count` values (left uninitialized for it).
+    static func byRows(of pattern: SparsityPattern, count: Int,
+                       _ body: @Sendable (Range<Int>, UnsafeMutableBufferPointer<Double>) -> Void) -> [Double] {
+        [Double](hugePagesUninitializedCount: count) { output in
+            let out = UncheckedSendable(output), parts = pattern.rowParts
+            Parallelism.forEachChunk(of: parts.count, chunks: parts.count) { range in
+                for part in range { body(parts[part], out.value) }
+            }
+        }
     }
 
     /// Runs `body` on parts of the cells, each part adding into its own zeroed array of `count`

@@ -22,12 +22,14 @@ public func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
 extension Array where Element: BitwiseCopyable {
     /// `count` copies of `value`, the storage advised for huge pages before it is first written
     /// (`adviseHugePages`): for the large arrays of an assembly, filled once.
+    @inlinable
     public init(hugePagesRepeating value: Element, count: Int) {
         self.init(hugePagesUninitializedCount: count) { buffer in buffer.initialize(repeating: value) }
     }
 
     /// `count` elements written by `fill` (which must write all of them), the storage advised for
     /// huge pages first.
+    @inlinable
     public init(hugePagesUninitializedCount count: Int, fill: (UnsafeMutableBufferPointer<Element>) throws -> Void) rethrows {
         try self.init(unsafeUninitializedCapacity: count) { buffer, initialized in
             adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
