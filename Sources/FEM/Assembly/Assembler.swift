@@ -5,9 +5,9 @@ import LinearAlgebra
 /// The CSR pattern is computed once, in `init`; every matrix the assembler
 /// returns has that pattern (cell terms, boundary terms, each affine term of a parametric
 /// operator), so they add value-by-value and a Cholesky analysis is reused across them.
-/// The closed-form P1 kernels split the rows over `Parallelism.threadCount` threads, each writing
-/// its rows' values; the quadrature kernels split the cells, each thread adding into its own value
-/// array through the pattern's scatter map.
+/// The closed-form P1 kernel on triangles splits the rows over `Parallelism.threadCount` threads,
+/// each writing its rows' values; the other kernels split the cells, each thread adding into its
+/// own value array through the pattern's scatter map.
 public struct Assembler: Sendable {
     /// The space of trial and test functions.
     public let space: FunctionSpace
@@ -38,13 +38,19 @@ public struct Assembler: Sendable {
         if space.element.order == 1 && space.components == 1, let terms = form.p1Terms {
             let tables = (terms.diffusion + terms.mass).map { $0.regionTable(regions: regionTags)! }
             let kernel = P1Kernel(diffusion: Array(tables[..<terms.diffusion.count]), mass: Array(tables[terms.diffusion.count...]))
-            return Self.byRows(of: pattern, count: pattern.nonzeroCount) { rows, values in
-                kernel.matrix(mesh: mesh, pattern: pattern, rows: rows, into: values)
+            if mesh.dimension == 2 {
+                return Self.byRows(of: pattern, count: pattern.nonzeroCount) { rows, values in
+                    kernel.triangleRows(mesh: mesh, pattern: pattern, rows: rows, into: values)
+                }
+            }
+            let scatter = pattern.scatter
+            return Self.threaded(count: pattern.nonzeroCount, cells: mesh.cellCount) { range, values in
+                kernel.matrix(mesh: mesh, scatter: scatter, cells: range, into: values)
             }
         }
-        let kernel = QuadratureKernel(space: space, degree: form.degree(space.element.order))
+        let kernel = QuadratureKernel(space: space, degree: form.degree(space.element.order)), scatter = pattern.scatter
         return Self.threaded(count: pattern.nonzeroCount, cells: mesh.cellCount) { range, values in
-            kernel.matrix(form, scatter: pattern.scatter, cells: range, into: values)
+            kernel.matrix(form, scatter: scatter, cells: range, into: values)
         }
     }
 

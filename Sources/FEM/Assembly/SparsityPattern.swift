@@ -8,8 +8,8 @@ import Synchronization
 ///
 /// `scatter[(L * cell + i) * L + j]` is the position in `values` of the entry (dof i, dof j) of
 /// `cell`'s L×L element matrix, so a cell-by-cell assembly is a loop of
-/// `values[scatter[k]] += local[k]`. The closed-form P1 kernels assemble row by row from the
-/// incidences instead and never build it.
+/// `values[scatter[k]] += local[k]`. The closed-form P1 kernel on triangles assembles row by row
+/// from the incidences instead and never builds it.
 public struct SparsityPattern: Sendable {
     /// Number of rows and columns (the dof count).
     public let size: Int
