@@ -10,7 +10,7 @@ final class RowWiseAssemblyTests: XCTestCase {
     /// `mesh` with its cells in a shuffled order, its nodes renumbered by a permutation and the
     /// cells split into regions 3 and 8.
     func shuffled(_ mesh: Mesh, seed: UInt64) throws -> Mesh {
-        var rng = SplitMix(state: seed)
+        var rng = SplitMix64(seed: seed)
         let k = mesh.nodesPerCell, d = mesh.dimension
         let nodeOrder = (0..<mesh.nodeCount).shuffled(using: &rng)
         var newIndex = [Int](repeating: 0, count: mesh.nodeCount)
@@ -58,17 +58,5 @@ final class RowWiseAssemblyTests: XCTestCase {
 
     func testTetrahedraInAnyOrder() throws {
         try check(shuffled(.box(6, 5, 7), seed: 9))
-    }
-}
-
-/// A seeded generator for the shuffles.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
     }
 }
