@@ -109,8 +109,9 @@ struct TrainingFamily {
     /// Snapshot matrix G[i, k] = K(scale (x_i − s_k)) (mirror: K(scale (s_k − x_i))), columns in parallel.
     func snapshots(kernel: any Kernel, scale: Double, mirrored: Bool) -> Matrix {
         let n = samples.count
-        var g = Matrix(rows: n, columns: params.count)
-        g.storage.withUnsafeMutableBufferPointer { all in
+        // Every entry is written by the thread of its column: the pages are first touched (and
+        // zeroed by the kernel) on both cores, in huge pages, not by one serial fill of zeros.
+        let storage = [Double](hugePagesUninitializedCount: n * params.count) { all in
             let box = UncheckedSendable(all)
             Parallelism.forEachChunk(of: params.count) { range in
                 for k in range {
@@ -122,7 +123,7 @@ struct TrainingFamily {
                 }
             }
         }
-        return g
+        return Matrix(rows: n, columns: params.count, storage: storage)
     }
 }
 
@@ -184,7 +185,7 @@ func validatedGreedy(kernel: any Kernel, family: TrainingFamily, scale: Double, 
     guard g.maxAbs > tolerance else { return .negligible }
     // The family's unscaled values, for a restart (the store overwrites its own copy).
     var values = restart == .fromScratch ? g : Matrix(rows: 0, columns: 0)
-    var greedy = try start(g, columns: family.params.count)
+    var greedy = try start(restart == .fromScratch ? g.freshCopy() : g, columns: family.params.count)
     var reason = try greedy.run()
     if greedy.state.terms > underResolvedAbove { return .underResolved }
     let rounds = 4
@@ -203,8 +204,8 @@ func validatedGreedy(kernel: any Kernel, family: TrainingFamily, scale: Double, 
         switch restart {
         case .fromScratch:
             values = values.appendingColumns(Array(missed), of: check)
-            let grown = values
             // After the last restart no values are needed: the store then takes them without a copy.
+            let grown = round == rounds - 2 ? values : values.freshCopy()
             if round == rounds - 2 { values = Matrix(rows: 0, columns: 0) }
             greedy = try .restarted(previous: greedy.state, snapshots: grown, options: options)
         case .continuing:
@@ -216,23 +217,34 @@ func validatedGreedy(kernel: any Kernel, family: TrainingFamily, scale: Double, 
 }
 
 extension Matrix {
-    /// These columns, then columns `indices` of `other` (same row count), copied once into new storage.
+    /// These columns, then columns `indices` of `other` (same row count), copied once into new
+    /// storage: in huge pages, column blocks copied by both threads (a training family's values
+    /// are hundreds of megabytes; a serial copy into fresh 4 KB pages spent most of its time in
+    /// page faults, on one core).
     func appendingColumns(_ indices: [Int], of other: Matrix) -> Matrix {
         precondition(other.rows == rows && indices.allSatisfy { $0 >= 0 && $0 < other.columns })
-        let n = rows, total = (columns + indices.count) * n
-        let storage = [Double](unsafeUninitializedCapacity: total) { buffer, count in
-            self.storage.withUnsafeBufferPointer { own in
-                if let base = own.baseAddress { buffer.baseAddress!.initialize(from: base, count: own.count) }
-            }
-            other.storage.withUnsafeBufferPointer { values in
-                for (c, k) in indices.enumerated() {
-                    (buffer.baseAddress! + (columns + c) * n).initialize(from: values.baseAddress! + k * n, count: n)
+        let n = rows, own = columns, total = own + indices.count
+        let storage = [Double](hugePagesUninitializedCount: total * n) { buffer in
+            let out = UncheckedSendable(buffer)
+            self.storage.withUnsafeBufferPointer { mine in
+                other.storage.withUnsafeBufferPointer { theirs in
+                    let sources = UncheckedSendable((mine, theirs))
+                    Parallelism.forEachChunk(of: total) { range in
+                        let (mine, theirs) = sources.value
+                        for c in range {
+                            let source = c < own ? mine.baseAddress! + c * n : theirs.baseAddress! + indices[c - own] * n
+                            (out.value.baseAddress! + c * n).initialize(from: source, count: n)
+                        }
+                    }
                 }
             }
-            count = total
         }
-        return Matrix(rows: n, columns: columns + indices.count, storage: storage)
+        return Matrix(rows: n, columns: total, storage: storage)
     }
+
+    /// A copy in new storage of its own (`appendingColumns` of nothing): what a residual store
+    /// takes over while the caller keeps the original, instead of the serial copy-on-write copy.
+    func freshCopy() -> Matrix { appendingColumns([], of: self) }
 }
 
 /// What `validatedGreedy` gives.
@@ -249,18 +261,26 @@ enum FarFieldTraining {
 /// interpolant I = Q B⁻¹ (·)[points]: one triangular solve and one product, no Lagrange matrix.
 func interpolationErrors(_ g: Matrix, state: GreedyState) -> [Double] {
     let n = g.rows, c = g.columns, m = state.terms
-    var residual = g
+    var residual = g.freshCopy()
     if m > 0 && c > 0 {
         var coefficients = g.rows(state.points)
+        // Column blocks on the threads: each column's solve and product are the same operations
+        // whatever the block, so the errors do not depend on the split.
+        let parts = Swift.min(Parallelism.threadCount, Swift.max(1, c / 64))
         coefficients.storage.withUnsafeMutableBufferPointer { cp in
             state.interpolationMatrix.withUnsafeBufferPointer { b in
-                BLAS.trsm(left: true, lower: true, unitDiagonal: true, m: m, n: c, a: b.baseAddress!, lda: state.capacity,
-                          b: cp.baseAddress!, ldb: m)
-            }
-            state.basis.withUnsafeBufferPointer { q in
-                residual.storage.withUnsafeMutableBufferPointer { r in
-                    BLAS.gemm(m: n, n: c, k: m, alpha: -1, a: q.baseAddress!, b: UnsafePointer(cp.baseAddress!), beta: 1,
-                              c: r.baseAddress!)
+                state.basis.withUnsafeBufferPointer { q in
+                    residual.storage.withUnsafeMutableBufferPointer { r in
+                        let box = UncheckedSendable((cp, b, q, r))
+                        Parallelism.forEachChunk(of: c, chunks: parts) { columns in
+                            let (cp, b, q, r) = box.value
+                            let block = cp.baseAddress! + columns.lowerBound * m
+                            BLAS.trsm(left: true, lower: true, unitDiagonal: true, m: m, n: columns.count, a: b.baseAddress!,
+                                      lda: state.capacity, b: block, ldb: m)
+                            BLAS.gemm(m: n, n: columns.count, k: m, alpha: -1, a: q.baseAddress!, b: UnsafePointer(block), beta: 1,
+                                      c: r.baseAddress! + columns.lowerBound * n)
+                        }
+                    }
                 }
             }
         }
