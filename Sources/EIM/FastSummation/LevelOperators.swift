@@ -71,13 +71,14 @@ extension LevelOperators {
             for c in range {
                 let o = OffsetIndex.offset(indices[c], dimension: dimension)
                 let shift = SIMD3<Double>(Double(o.x), Double(o.y), Double(o.z))
-                var t = Matrix(rows: x.count, columns: y.count)
-                t.storage.withUnsafeMutableBufferPointer { tp in
+                // Written once, without a fill of zeros first, into huge pages: at ε = 1e-9 these are
+                // gigabytes of first touches.
+                let storage = [Double](hugePagesUninitializedCount: x.count * y.count) { tp in
                     for j in 0..<y.count { for i in 0..<x.count {
                         tp[i + j * x.count] = kernel(scale * (x[i] - y[j] - shift))
                     } }
                 }
-                built.value[c] = t
+                built.value[c] = Matrix(rows: x.count, columns: y.count, storage: storage)
             }
         }
         for (c, i) in indices.enumerated() { result[i] = built.value[c] }
