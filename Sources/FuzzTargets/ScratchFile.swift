@@ -1,12 +1,14 @@
 import Foundation
 
 /// The file through which a fuzz target hands its input to a reader that takes a URL: one per
-/// process and name, in the temporary folder, overwritten by each input.
+/// process and name, in the temporary folder, overwritten by each input; the folder is removed
+/// when the process exits.
 enum ScratchFile {
     static let folder: URL = {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("romkit-fuzz-\(ProcessInfo.processInfo.processIdentifier)", isDirectory: true)
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: ScratchFile.folder) }
         return url
     }()
 
