@@ -205,8 +205,9 @@ func validatedGreedy(kernel: any Kernel, family: TrainingFamily, scale: Double, 
         case .fromScratch:
             values = values.appendingColumns(Array(missed), of: check)
             // After the last restart no values are needed: the store then takes them without a copy.
-            let grown = round == rounds - 2 ? values : values.freshCopy()
-            if round == rounds - 2 { values = Matrix(rows: 0, columns: 0) }
+            let lastRestart = round == rounds - 2
+            let grown = lastRestart ? values : values.freshCopy()
+            if lastRestart { values = Matrix(rows: 0, columns: 0) }
             greedy = try .restarted(previous: greedy.state, snapshots: grown, options: options)
         case .continuing:
             try greedy.appendTrainingColumns(Matrix(rows: n, columns: 0).appendingColumns(Array(missed), of: check))

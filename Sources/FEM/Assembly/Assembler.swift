@@ -39,7 +39,7 @@ public struct Assembler: Sendable {
             let tables = (terms.diffusion + terms.mass).map { $0.regionTable(regions: regionTags)! }
             let kernel = P1Kernel(diffusion: Array(tables[..<terms.diffusion.count]), mass: Array(tables[terms.diffusion.count...]))
             if mesh.dimension == 2 {
-                return Self.byRows(of: pattern, count: pattern.nonzeroCount) { rows, values in
+                return Self.byRows(of: pattern) { rows, values in
                     kernel.triangleRows(mesh: mesh, pattern: pattern, rows: rows, into: values)
                 }
             }
@@ -94,10 +94,10 @@ public struct Assembler: Sendable {
     }
 
     /// Runs `body` on the pattern's parts of the rows, one per thread, each writing every value of
-    /// its rows into one array of `count` values (left uninitialized for it).
-    static func byRows(of pattern: SparsityPattern, count: Int,
+    /// its rows into one array of the pattern's values (left uninitialized for it).
+    static func byRows(of pattern: SparsityPattern,
                        _ body: @Sendable (Range<Int>, UnsafeMutableBufferPointer<Double>) -> Void) -> [Double] {
-        [Double](hugePagesUninitializedCount: count) { output in
+        [Double](hugePagesUninitializedCount: pattern.nonzeroCount) { output in
             let out = UncheckedSendable(output), parts = pattern.rowParts
             Parallelism.forEachChunk(of: parts.count, chunks: parts.count) { range in
                 for part in range { body(parts[part], out.value) }
