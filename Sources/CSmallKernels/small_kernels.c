@@ -2,31 +2,9 @@
 // extensions of four doubles) and instantiated twice: for AVX2 + FMA and for the baseline target.
 #include "small_kernels.h"
 #include "vector_support.h"
+#include "affine_sum.h"
 
 #pragma clang fp contract(fast)
-
-// Column j from its aligned row at or above the diagonal: the lower triangle and the scratch
-// the factorization may read. Four terms per pass, summed in registers: one store per vector.
-static inline __attribute__((always_inline)) void affine_sum(const double *ops, const double *theta, int q, int n, int ld, double *a) {
-    long entries = (long)n * ld;
-    for (int j = 0; j < n; j++) {
-        long start = (long)j * ld + (j & ~3), end = (long)(j + 1) * ld;
-        if (q <= 0) {
-            for (long i = start; i < end; i++) a[i] = 0;
-            continue;
-        }
-        for (int l = 0; l < q; l += 4) {
-            int terms = q - l < 4 ? q - l : 4;
-            const double *o0 = ops + l * entries;
-            const double *o1 = terms > 1 ? o0 + entries : o0, *o2 = terms > 2 ? o0 + 2 * entries : o0, *o3 = terms > 3 ? o0 + 3 * entries : o0;
-            double t0 = theta[l], t1 = terms > 1 ? theta[l + 1] : 0, t2 = terms > 2 ? theta[l + 2] : 0, t3 = terms > 3 ? theta[l + 3] : 0;
-            for (long i = start; i < end; i += 4) {
-                v4 sum = t0 * LOAD(o0 + i) + t1 * LOAD(o1 + i) + t2 * LOAD(o2 + i) + t3 * LOAD(o3 + i);
-                STORE(a + i, l == 0 ? sum : LOAD(a + i) + sum);
-            }
-        }
-    }
-}
 
 static inline __attribute__((always_inline)) double dot(int n, const double *x, const double *y) {
     v4 s0 = {0, 0, 0, 0}, s1 = {0, 0, 0, 0};
@@ -40,60 +18,6 @@ static inline __attribute__((always_inline)) double dot(int n, const double *x, 
     double sum = (s0[0] + s0[1]) + (s0[2] + s0[3]);
     for (; i < n; i++) sum += x[i] * y[i];
     return sum;
-}
-
-// Left-looking, column by column: column k's update Σ_{j<k} L[k,j] L[:,j] accumulates in
-// registers (sixteen rows at a time, even and odd j in separate chains) from the aligned row at
-// or above k, so the strict upper triangle receives scratch values only. Row n (padding) holds
-// the right-hand side b on entry: the same updates and scaling turn it into y = L⁻¹ b (row n of
-// column k is y_k). The reciprocals of the diagonal go to inverse[0..n).
-static inline __attribute__((always_inline)) int cholesky_lower(double *a, int n, int ld, double *inverse) {
-    for (int k = 0; k < n; k++) {
-        double *target = a + (long)k * ld;
-        int r = k & ~3;
-        for (; r + 16 <= ld; r += 16) {
-            v4 s0 = LOAD(target + r), s1 = LOAD(target + r + 4), s2 = LOAD(target + r + 8), s3 = LOAD(target + r + 12);
-            v4 t0 = {0, 0, 0, 0}, t1 = t0, t2 = t0, t3 = t0;
-            int j = 0;
-            for (; j + 2 <= k; j += 2) {
-                const double *c0 = a + (long)j * ld + r, *c1 = c0 + ld;
-                double f0 = a[(long)j * ld + k], f1 = a[(long)(j + 1) * ld + k];
-                s0 -= f0 * LOAD(c0); s1 -= f0 * LOAD(c0 + 4); s2 -= f0 * LOAD(c0 + 8); s3 -= f0 * LOAD(c0 + 12);
-                t0 -= f1 * LOAD(c1); t1 -= f1 * LOAD(c1 + 4); t2 -= f1 * LOAD(c1 + 8); t3 -= f1 * LOAD(c1 + 12);
-            }
-            if (j < k) {
-                const double *c0 = a + (long)j * ld + r;
-                double f0 = a[(long)j * ld + k];
-                s0 -= f0 * LOAD(c0); s1 -= f0 * LOAD(c0 + 4); s2 -= f0 * LOAD(c0 + 8); s3 -= f0 * LOAD(c0 + 12);
-            }
-            STORE(target + r, s0 + t0); STORE(target + r + 4, s1 + t1); STORE(target + r + 8, s2 + t2); STORE(target + r + 12, s3 + t3);
-        }
-        for (; r < ld; r += 4) {
-            v4 s0 = LOAD(target + r), t0 = {0, 0, 0, 0};
-            int j = 0;
-            for (; j + 2 <= k; j += 2) {
-                s0 -= a[(long)j * ld + k] * LOAD(a + (long)j * ld + r);
-                t0 -= a[(long)(j + 1) * ld + k] * LOAD(a + (long)(j + 1) * ld + r);
-            }
-            if (j < k) s0 -= a[(long)j * ld + k] * LOAD(a + (long)j * ld + r);
-            STORE(target + r, s0 + t0);
-        }
-        double pivot = target[k];
-        if (!(pivot > 0)) return k;
-        double diagonal = __builtin_sqrt(pivot), scale = 1 / diagonal;
-        for (int i = k & ~3; i < ld; i += 4) STORE(target + i, LOAD(target + i) * scale);
-        target[k] = diagonal;
-        inverse[k] = scale;
-    }
-    return -1;
-}
-
-// x = L⁻ᵀ y with y in row n of the factor (romkit_cholesky_lower's forward substitution).
-static inline __attribute__((always_inline)) void solve_factored(const double *l, const double *inverse, int n, int ld, double *x) {
-    for (int j = n - 1; j >= 0; j--) {
-        const double *column = l + (long)j * ld;
-        x[j] = (column[n] - dot(n - j - 1, column + j + 1, x + j + 1)) * inverse[j];
-    }
 }
 
 // y = M c for one c: rows in chunks of 32 (eight accumulators), each row summed over j in
@@ -237,8 +161,6 @@ static inline __attribute__((always_inline)) int cholesky_solve_lanes(double *a,
 
 #if defined(__x86_64__)
 AVX2 static void affine_sum_avx2(const double *o, const double *t, int q, int n, int ld, double *a) { affine_sum(o, t, q, n, ld, a); }
-AVX2 static int cholesky_lower_avx2(double *a, int n, int ld, double *v) { return cholesky_lower(a, n, ld, v); }
-AVX2 static void solve_factored_avx2(const double *l, const double *v, int n, int ld, double *b) { solve_factored(l, v, n, ld, b); }
 AVX2 static void product_columns_avx2(const double *m, int r, int k, int ldm, int u, int count, const double *c, int ldc, double *y, int ldy) {
     product_columns(m, r, k, ldm, u, count, c, ldc, y, ldy);
 }
@@ -263,14 +185,6 @@ int romkit_small_kernels_use_avx2(void) { return 0; }
 
 void romkit_affine_sum(const double *ops, const double *theta, int q, int n, int ld, double *a) {
     DISPATCH(affine_sum_avx2(ops, theta, q, n, ld, a), affine_sum(ops, theta, q, n, ld, a))
-}
-
-int romkit_cholesky_lower(double *a, int n, int ld, double *inverse) {
-    DISPATCH(return cholesky_lower_avx2(a, n, ld, inverse), return cholesky_lower(a, n, ld, inverse))
-}
-
-void romkit_solve_factored(const double *l, const double *inverse, int n, int ld, double *b) {
-    DISPATCH(solve_factored_avx2(l, inverse, n, ld, b), solve_factored(l, inverse, n, ld, b))
 }
 
 void romkit_product_columns(const double *m, int rows, int k, int ldm, int upper, int count, const double *c, int ldc, double *y, int ldy) {

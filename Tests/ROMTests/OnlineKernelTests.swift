@@ -38,20 +38,31 @@ final class OnlineKernelTests: XCTestCase {
                                 residualNormMethod: .orthonormalized)
     }
 
+    /// `base` with its reduced operators replaced (the same θ, right-hand side, estimator).
+    private func replacingOperators(of base: ReducedModel, with operators: [Matrix]) throws -> ReducedModel {
+        try ReducedModel(parameterSpace: base.parameterSpace, operatorCoefficients: base.operatorCoefficients,
+                         rightHandSideCoefficients: base.rightHandSideCoefficients, reducedOperators: operators,
+                         reducedRightHandSides: base.reducedRightHandSides, reducedOutputs: base.reducedOutputs,
+                         outputDualNorms: base.outputDualNorms, residualGram: base.residualGram,
+                         residualCoefficients: base.residualCoefficients, coercivityBound: CoercivityBound.constant(0.5),
+                         isSymmetric: true, basis: nil, residualNormMethod: .orthonormalized)
+    }
+
     /// |x − y| within round-off of the scale.
     private func assertClose(_ x: Double, _ y: Double, scale: Double, _ message: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertLessThanOrEqual(abs(x - y), 1e-12 * scale, "\(message): \(x) vs \(y)", file: file, line: line)
     }
 
     /// Fused vs LAPACK on the thermal block (both estimators) and on synthetic models of orders
-    /// 1, 4, 7, 33 and 64 (the padding and the 16-row blocks of the kernel): coefficients,
+    /// 1, 2, 4, 6, 7, 24, 33 and 64 (the padding, full and narrow panels of four columns):
+    /// coefficients,
     /// residual norms, bounds and outputs agree to round-off.
     func testFusedKernelAnswersAsTheLAPACKPath() throws {
         var models = [try thermalBlockModel()]
         var standard = models[0]
         standard.residualNormMethod = .standard
         models.append(standard)
-        for (order, seed) in [(1, 1), (4, 2), (7, 3), (33, 4), (64, 5)] { models.append(try syntheticModel(order: order, seed: UInt64(seed))) }
+        for (order, seed) in [(1, 1), (2, 6), (4, 2), (6, 7), (7, 3), (24, 8), (33, 4), (64, 5)] { models.append(try syntheticModel(order: order, seed: UInt64(seed))) }
         for model in models {
             let fused = ReducedModelEvaluator(model: model), lapack = ReducedModelEvaluator(model: model, fusedKernel: false)
             for mu in try model.parameterSpace.random(count: 20, seed: 9) {
@@ -67,6 +78,31 @@ final class OnlineKernelTests: XCTestCase {
                 assertClose(fused.outputs[0], lapack.outputs[0], scale: 10 * norm, "output, N = \(model.size)")
             }
         }
+    }
+
+    /// A pivot that fails inside a panel (column 5: the second panel's second column) is named by
+    /// the fused kernel, the batch's re-solve and LAPACK alike.
+    func testIndefiniteColumnInsideAPanel() throws {
+        let model = try syntheticModel(order: 7, seed: 3)
+        // A(μ) = a D₀ + b D₁, diagonal: D₀ = I, D₁ = −3 at (5, 5): pivot 5 is a − 3b < 0 at (0.5, 2).
+        var d0 = Matrix(rows: 7, columns: 7), d1 = Matrix(rows: 7, columns: 7)
+        for i in 0..<7 { d0[i, i] = 1 }
+        d1[5, 5] = -3
+        let broken = try replacingOperators(of: model, with: [d0, d1])
+        let bad = Parameter([0.5, 2])
+        XCTAssertThrowsError(try ReducedModelEvaluator(model: broken).solve(bad)) { error in
+            XCTAssertEqual(error as? LinearAlgebraError, .notPositiveDefinite(column: 5, routine: "ROMKit small LDLᵀ"))
+        }
+        XCTAssertThrowsError(try ReducedModelEvaluator(model: broken, fusedKernel: false).solve(bad)) { error in
+            XCTAssertEqual(error as? LinearAlgebraError, .notPositiveDefinite(column: 5, routine: "LAPACK dpotrf"))
+        }
+        XCTAssertThrowsError(try ReducedModelBatchEvaluator(model: broken, threads: 1, blockSize: 4).solve([Parameter([2, 0.5]), bad])) { error in
+            XCTAssertEqual(error as? LinearAlgebraError, .notPositiveDefinite(column: 5, routine: "ROMKit small LDLᵀ"))
+        }
+        // Where A(μ) is positive definite the same model answers: u = f / diag.
+        let good = ReducedModelEvaluator(model: broken)
+        try good.solve(Parameter([2, 0.5]))
+        for i in 0..<7 { XCTAssertEqual(good.coefficients[i], model.reducedRightHandSides[0][i] / (i == 5 ? 0.5 : 2), accuracy: 1e-14) }
     }
 
     /// The batched evaluator over 1 and 2 threads and odd block sizes equals one query at a
@@ -106,22 +142,17 @@ final class OnlineKernelTests: XCTestCase {
         // A(μ) = a A₀ − b A₁: positive definite at (2, 0.5), negative definite at (0.5, 2).
         var operators = model.reducedOperators
         operators[1] = Matrix(rows: 5, columns: 5, storage: operators[1].storage.map { -$0 })
-        let broken = try ReducedModel(parameterSpace: model.parameterSpace, operatorCoefficients: model.operatorCoefficients,
-                                      rightHandSideCoefficients: model.rightHandSideCoefficients, reducedOperators: operators,
-                                      reducedRightHandSides: model.reducedRightHandSides, reducedOutputs: model.reducedOutputs,
-                                      outputDualNorms: model.outputDualNorms, residualGram: model.residualGram,
-                                      residualCoefficients: model.residualCoefficients, coercivityBound: CoercivityBound.constant(0.5),
-                                      isSymmetric: true, basis: nil, residualNormMethod: .orthonormalized)
+        let broken = try replacingOperators(of: model, with: operators)
         let bad = Parameter([0.5, 2])
         XCTAssertThrowsError(try ReducedModelEvaluator(model: broken).solve(bad)) { error in
-            XCTAssertEqual(error as? LinearAlgebraError, .notPositiveDefinite(column: 0, routine: "ROMKit small Cholesky"))
+            XCTAssertEqual(error as? LinearAlgebraError, .notPositiveDefinite(column: 0, routine: "ROMKit small LDLᵀ"))
         }
         XCTAssertThrowsError(try ReducedModelEvaluator(model: broken, fusedKernel: false).solve(bad)) { error in
             XCTAssertEqual(error as? LinearAlgebraError, .notPositiveDefinite(column: 0, routine: "LAPACK dpotrf"))
         }
         let batch = ReducedModelBatchEvaluator(model: broken, threads: 2, blockSize: 3)
         XCTAssertThrowsError(try batch.solve([Parameter([2, 0.5]), Parameter([2, 0.5]), bad, Parameter([2, 0.5]), bad])) { error in
-            XCTAssertEqual(error as? LinearAlgebraError, .notPositiveDefinite(column: 0, routine: "ROMKit small Cholesky"))
+            XCTAssertEqual(error as? LinearAlgebraError, .notPositiveDefinite(column: 0, routine: "ROMKit small LDLᵀ"))
         }
         XCTAssertThrowsError(try batch.solve([Parameter([2, 0.5]), Parameter([3, 0.5])])) { error in
             XCTAssertTrue("\(error)".contains("'a'"), "\(error)")

@@ -11,15 +11,6 @@
 /// column j from row j rounded down to a multiple of four (what the factorization reads).
 void romkit_affine_sum(const double *ops, const double *theta, int q, int n, int ld, double *a);
 
-/// The Cholesky factor of the SPD matrix a (n columns, leading dimension ld > n, a multiple of
-/// four, zero padding rows but row n, which holds a right-hand side b) in its lower triangle, in
-/// place; the strict upper triangle is overwritten by scratch values, row n by y = L⁻¹ b, and
-/// inverse[k] = 1 / L[k,k]. Returns -1, or the first column whose pivot is not positive (or NaN).
-int romkit_cholesky_lower(double *a, int n, int ld, double *inverse);
-
-/// x = L⁻ᵀ y for the factor, y (its row n) and reciprocals left by romkit_cholesky_lower.
-void romkit_solve_factored(const double *l, const double *inverse, int n, int ld, double *x);
-
 /// Y = M C for `count` columns c (leading dimension ldc) into y (leading dimension ldy): M column-major
 /// (rows × k, leading dimension ldm a multiple of four ≥ rows, zero padding rows); with upper ≠ 0,
 /// column j of M is zero below row j and the zeros are skipped. Each column's answer is the same,
@@ -35,6 +26,32 @@ void romkit_combine_lanes(const double *values, const double *theta, int q, int 
 /// right-hand side at f[4i + t]; lane t's solution goes to x[t·ldx + i], i < n ≤ 64. Returns -1,
 /// or 64·t + k for the first column k whose pivot is not positive (or NaN) in lane t.
 int romkit_cholesky_solve_lanes(double *a, const double *f, int n, int ld, double *x, int ldx);
+
+/// The estimator matrix B (rows × k, column-major, leading dimension ldb a multiple of four ≥ rows,
+/// zero padding; `upper`: zero below the diagonal) in romkit_online_query's layout, into out (when
+/// not NULL); returns the number of doubles (call with out = NULL first to size it).
+long romkit_pack_estimator(const double *b, int rows, int k, int ldb, int upper, double *out);
+
+/// The doubles of romkit_ldlt_solve's workspace for order n and leading dimension ld = (n + 4) & ~3.
+long romkit_ldlt_solve_workspace(int n, int ld);
+
+/// A u = f for the SPD matrix a (n ≤ 64 columns, leading dimension ld = (n + 4) & ~3, lower
+/// triangle from each column's row rounded down to four, f in row n, zero padding rows) by LDLᵀ;
+/// a is overwritten. work: romkit_ldlt_solve_workspace(n, ld) doubles, zeroed before the first call
+/// and left to the kernel after. Returns -1, or the first column whose pivot is not positive (or NaN).
+int romkit_ldlt_solve(double *a, int n, int ld, double *work, double *u);
+
+/// The doubles of romkit_online_query's workspace (n, ld as for romkit_ldlt_solve).
+long romkit_online_query_workspace(int n, int ld);
+
+/// One query of a symmetric reduced model of order n ≤ 64 in one call: A = Σ_l θ_l A_l (ops as for
+/// romkit_affine_sum) and f = Σ_l θ'_l f_l (rhs: p vectors of n), u = A⁻¹ f (romkit_ldlt_solve),
+/// c = (θ'_1 … θ'_p, −θ_l u_j at p + j·q + l) into c and y = B c into y (rows entries), B packed by
+/// romkit_pack_estimator (rows, ldb and upper as given there; k = p + q·n). work:
+/// romkit_online_query_workspace(n, ld) doubles, zeroed before the first query and left to the
+/// kernel after. Returns -1, or the first column whose pivot is not positive (or NaN).
+int romkit_online_query(const double *ops, const double *theta, int q, const double *rhs, const double *rhs_theta, int p, int n, int ld,
+                        const double *b, int rows, int ldb, int upper, double *work, double *u, double *c, double *y);
 
 /// xᵀ y over n entries.
 double romkit_dot(int n, const double *x, const double *y);

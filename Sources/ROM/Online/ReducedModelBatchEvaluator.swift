@@ -30,7 +30,7 @@ public struct ReducedModelAnswers: Sendable {
 /// one factorization no longer serializes it; then the residual coefficients c(μ_j), the
 /// estimator's product Y = B C (or G C) with three columns sharing each load of B, ‖r(μ_j)‖ =
 /// ‖y_j‖₂, and the outputs as one `dgemm`. The answers equal the single query's to round-off
-/// (the lane factorization sums in LAPACK's scalar order, the single query in its own); a
+/// (the lane factorization sums in LAPACK's scalar order, the single query by its LDLᵀ in panels); a
 /// failing μ is re-solved alone, so its error names the same column. Models the fused kernel does not take (nonsymmetric, N > 64, the
 /// empirical interpolation estimator) are answered by one `ReducedModelEvaluator` per thread.
 ///
@@ -184,7 +184,7 @@ public final class ReducedModelBatchEvaluator: @unchecked Sendable {
     private func solve(_ columns: Range<Int>, _ target: Target) throws {
         guard fused else { return try solveOneByOne(columns, target) }
         let b = blockSize
-        let sizes = [q * b, p * b, 4 * n * stride, k * b, r * b, n, 4 * q, 4 * p, 4 * n, 4 * n]
+        let sizes = [q * b, p * b, 4 * n * stride, k * b, r * b, SmallReducedKernel.solveWorkspace(order: n), 4 * q, 4 * p, 4 * n, 4 * n]
         let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: sizes.reduce(0, +) + 1)
         defer { buffer.deallocate() }
         buffer.initialize(repeating: 0)
@@ -194,7 +194,7 @@ public final class ReducedModelBatchEvaluator: @unchecked Sendable {
             return buffer.baseAddress! + offset
         }
         let workspace = Workspace(thetas: view(sizes[0]), rhsThetas: view(sizes[1]), systems: view(sizes[2]),
-                                  residualCoefficients: view(sizes[3]), projected: view(sizes[4]), inverseDiagonal: view(sizes[5]),
+                                  residualCoefficients: view(sizes[3]), projected: view(sizes[4]), solveWorkspace: view(sizes[5]),
                                   laneThetas: view(sizes[6]), laneRHSThetas: view(sizes[7]), laneRightHandSides: view(sizes[8]),
                                   laneSolutions: view(sizes[9]))
         var start = columns.lowerBound
@@ -207,13 +207,13 @@ public final class ReducedModelBatchEvaluator: @unchecked Sendable {
 
     /// A thread's workspace for one sub-block of b parameters: Θ (Q×b), Θ' (P×b), four systems
     /// side by side (4 · N·stride, lane-interleaved; a re-solve's single system uses the first
-    /// N·stride), C (K×b), Y = B C (R×b), 1/L[k,k] (N), and the four lanes' θ (4Q), θ' (4P),
+    /// N·stride), C (K×b), Y = B C (R×b), the single solve's workspace, and the four lanes' θ (4Q), θ' (4P),
     /// f_N (4N) and solutions (4N).
     private struct Workspace {
         let thetas: UnsafeMutablePointer<Double>, rhsThetas: UnsafeMutablePointer<Double>, systems: UnsafeMutablePointer<Double>
         let residualCoefficients: UnsafeMutablePointer<Double>, projected: UnsafeMutablePointer<Double>
-        /// 1 / L[k,k] of the last single factorization (N).
-        let inverseDiagonal: UnsafeMutablePointer<Double>
+        /// `SmallReducedKernel.solve`'s workspace (zero from the start).
+        let solveWorkspace: UnsafeMutablePointer<Double>
         let laneThetas: UnsafeMutablePointer<Double>, laneRHSThetas: UnsafeMutablePointer<Double>
         let laneRightHandSides: UnsafeMutablePointer<Double>, laneSolutions: UnsafeMutablePointer<Double>
     }
@@ -294,7 +294,7 @@ public final class ReducedModelBatchEvaluator: @unchecked Sendable {
         (u + first * n).update(from: w.laneSolutions, count: lanes * n)
     }
 
-    /// Parameter j of the sub-block by the single query's kernels (affine sum, Cholesky, solves).
+    /// Parameter j of the sub-block by the single query's kernels (affine sum, LDLᵀ, solves).
     private func solveAlone(_ j: Int, _ w: Workspace, _ u: UnsafeMutablePointer<Double>, _ start: Int) throws {
         let a = w.systems
         SmallReducedKernel.affineSum(operators.baseAddress!, thetas: w.thetas + j * q, terms: q, order: n, leadingDimension: stride, into: a)
@@ -303,10 +303,9 @@ public final class ReducedModelBatchEvaluator: @unchecked Sendable {
             for l in 0..<p { sum += rightHandSidesByEntry[i * p + l] * w.rhsThetas[j * p + l] }
             a[i * stride + n] = sum
         }
-        if let column = SmallReducedKernel.choleskyLower(a, order: n, leadingDimension: stride, inverse: w.inverseDiagonal) {
-            throw IndexedFailure(index: start + j, error: LinearAlgebraError.notPositiveDefinite(column: column, routine: "ROMKit small Cholesky"))
+        if let column = SmallReducedKernel.solve(a, order: n, workspace: w.solveWorkspace, into: u + j * n) {
+            throw IndexedFailure(index: start + j, error: LinearAlgebraError.notPositiveDefinite(column: column, routine: SmallReducedKernel.routine))
         }
-        SmallReducedKernel.solveFactored(a, inverse: w.inverseDiagonal, order: n, leadingDimension: stride, into: u + j * n)
     }
 
     /// The models the fused kernel does not take: one single-query evaluator on this thread.

@@ -5,10 +5,10 @@ import LinearAlgebra
 ///
 /// The model's arrays are copied once into contiguous buffers and all workspace is allocated
 /// here, so a query allocates nothing and touches no Swift array: θ(μ) (compiled expressions),
-/// A_N(μ) = Σ θ_q A_q^N and f_N(μ), a Cholesky (or LU) solve of order N, then
+/// A_N(μ) = Σ θ_q A_q^N and f_N(μ), a Cholesky or LDLᵀ (or LU) solve of order N, then
 /// ‖r‖ = ‖B c(μ)‖₂ (or √(cᵀGc)), or (`.empiricalInterpolation`) S products c_{k_t} c_{l_t}, one
 /// solve with the LU factors of F made offline and one dot product. A symmetric model of order
-/// N ≤ 64 runs all of it but the θ in one fused pass of ROMKit's own SIMD loops
+/// N ≤ 64 runs all of it but the θ in one call of ROMKit's own SIMD loops
 /// (`SmallReducedKernel`: BLAS and LAPACK call overhead dominates at these orders); larger or
 /// nonsymmetric models go through LAPACK and BLAS gemv. For many μ at once,
 /// `ReducedModelBatchEvaluator` answers a block with its affine sums and products as `dgemm`s.
@@ -195,65 +195,49 @@ public final class ReducedModelEvaluator {
             && model.residualNormMethod != .empiricalInterpolation
     }
 
-    /// The fused path's copies: A_1 … A_Q padded to `SmallReducedKernel.stride` rows, the system
-    /// in the same layout, the estimator matrix column by column (B, or G for `.standard`).
+    /// The fused path's copies: A_1 … A_Q padded to `SmallReducedKernel.stride` rows, the estimator
+    /// matrix packed for the kernel (B, or G for `.standard`), and the kernel's workspace.
     private struct FusedData {
-        let stride: Int
         let operators: UnsafeMutableBufferPointer<Double>
-        let system: UnsafeMutableBufferPointer<Double>
-        /// 1 / L[k,k] of the last factorization.
-        let inverseDiagonal: UnsafeMutableBufferPointer<Double>
-        let estimatorColumns: UnsafeMutableBufferPointer<Double>
+        let workspace: UnsafeMutableBufferPointer<Double>
+        let estimator: UnsafeMutableBufferPointer<Double>
         /// The estimator's leading dimension (its rows rounded up to four).
         let estimatorLeadingDimension: Int
         /// Whether B is upper trapezoidal (it is R of a QR): the product skips its zeros.
         let isUpper: Bool
 
-        init(model: ReducedModel, estimator: Matrix) {
+        init(model: ReducedModel, estimator matrix: Matrix) {
             let n = model.size, ld = SmallReducedKernel.stride(order: n)
-            stride = ld
             operators = .allocate(capacity: model.reducedOperators.count * n * ld + 1)
             operators.initialize(repeating: 0)
             for (l, a) in model.reducedOperators.enumerated() {
                 for j in 0..<n { for i in 0..<n { operators[l * n * ld + j * ld + i] = a[i, j] } }
             }
-            system = .allocate(capacity: n * ld)
-            system.initialize(repeating: 0)
-            inverseDiagonal = .allocate(capacity: n)
-            inverseDiagonal.initialize(repeating: 0)
-            let columns = SmallReducedKernel.columns(of: estimator)
-            estimatorColumns = .allocate(capacity: Swift.max(columns.columnMajor.count, 1))
-            estimatorColumns.initialize(repeating: 0)
-            _ = estimatorColumns.initialize(from: columns.columnMajor)
-            (estimatorLeadingDimension, isUpper) = (columns.leadingDimension, columns.isUpper)
+            workspace = .allocate(capacity: SmallReducedKernel.queryWorkspace(order: n))
+            workspace.initialize(repeating: 0)
+            let packed = SmallReducedKernel.packedEstimator(matrix)
+            estimator = .allocate(capacity: packed.packed.count)
+            _ = estimator.initialize(from: packed.packed)
+            (estimatorLeadingDimension, isUpper) = (packed.leadingDimension, packed.isUpper)
         }
 
         func deallocate() {
-            for buffer in [operators, system, inverseDiagonal, estimatorColumns] { buffer.deallocate() }
+            for buffer in [operators, workspace, estimator] { buffer.deallocate() }
         }
     }
 
-    /// The fused small-order pass: A_N(μ), f_N(μ), Cholesky, both triangular solves, c(μ),
-    /// y = B c(μ) and ‖y‖₂ (or √(cᵀGc)) on contiguous buffers (`SmallReducedKernel`).
+    /// The fused small-order pass: A_N(μ), f_N(μ), LDLᵀ, both triangular solves, c(μ) and
+    /// y = B c(μ) in one kernel call (`SmallReducedKernel.query`), then ‖y‖₂ (or √(cᵀGc)).
     private func solveFused(_ fused: FusedData) throws {
-        let a = fused.system.baseAddress!, u = solution.baseAddress!, c = residualCoefficients.baseAddress!, ld = fused.stride
-        SmallReducedKernel.affineSum(fused.operators.baseAddress!, thetas: thetas.baseAddress!, terms: q, order: n, leadingDimension: ld, into: a)
-        // f_N(μ) into row n of the system: the factorization does the forward solve.
-        for i in 0..<n {
-            var sum = 0.0
-            for l in 0..<p { sum += rhsThetas[l] * rightHandSides[l * n + i] }
-            a[i * ld + n] = sum
+        let c = residualCoefficients.baseAddress!, y = projected.baseAddress!, rows = estimatorMatrix.rows
+        if let column = SmallReducedKernel.query(operators: fused.operators.baseAddress!, thetas: thetas.baseAddress!, terms: q,
+                                                 rightHandSides: rightHandSides.baseAddress!, rightHandSideThetas: rhsThetas.baseAddress!,
+                                                 rightHandSideTerms: p, order: n, estimator: fused.estimator.baseAddress!, rows: rows,
+                                                 leadingDimension: fused.estimatorLeadingDimension, upper: fused.isUpper,
+                                                 workspace: fused.workspace.baseAddress!, solution: solution.baseAddress!,
+                                                 coefficients: c, product: y) {
+            throw LinearAlgebraError.notPositiveDefinite(column: column, routine: SmallReducedKernel.routine)
         }
-        let inverse = fused.inverseDiagonal.baseAddress!
-        if let column = SmallReducedKernel.choleskyLower(a, order: n, leadingDimension: ld, inverse: inverse) {
-            throw LinearAlgebraError.notPositiveDefinite(column: column, routine: "ROMKit small Cholesky")
-        }
-        SmallReducedKernel.solveFactored(a, inverse: inverse, order: n, leadingDimension: ld, into: u)
-        SmallReducedKernel.residualCoefficients(rightHandSideThetas: rhsThetas.baseAddress!, terms: p, thetas: thetas.baseAddress!,
-                                                operatorTerms: q, solution: u, order: n, into: c)
-        let rows = estimatorMatrix.rows, y = projected.baseAddress!
-        SmallReducedKernel.product(columnMajor: fused.estimatorColumns.baseAddress!, rows: rows, columns: k,
-                                   leadingDimension: fused.estimatorLeadingDimension, upper: fused.isUpper, c, into: y)
         residualNorm = model.residualNormMethod == .orthonormalized
             ? SmallReducedKernel.dot(rows, y, y).squareRoot()
             : Swift.max(SmallReducedKernel.dot(k, c, y), 0).squareRoot()

@@ -1,15 +1,18 @@
 import CSmallKernels
 import LinearAlgebra
 
-/// The fused online kernel of a small symmetric reduced model (N ≤ `largestOrder`): the affine
-/// sum A_N(μ) = Σ_q θ_q A_q^N, a Cholesky factorization L Lᵀ = A_N(μ) with the forward solve
-/// L y = f_N(μ) folded in (f_N as one more row), the back solve Lᵀ u_N = y, and the product y = B c(μ) of the estimator, all on contiguous
-/// caller storage (matrices column-major with `stride(order:)` rows, zero padding); and, for
-/// blocks of parameters, the same solve on four systems at once, one per SIMD lane.
+/// The fused online kernel of a small symmetric reduced model (N ≤ `largestOrder`): one call
+/// (`query`) forms A_N(μ) = Σ_q θ_q A_q^N and f_N(μ), factors A_N(μ) = L D Lᵀ in panels of four
+/// columns with the forward solve folded in (f_N as one more row), solves Lᵀ u_N = D⁻¹ L⁻¹ f_N by
+/// columns of Lᵀ, and forms c(μ) and the estimator's product y = B c(μ) over B packed in the order
+/// the product reads it; all on contiguous caller storage (matrices column-major with
+/// `stride(order:)` rows, zero padding). For blocks of parameters, the solve runs on four systems
+/// at once, one per SIMD lane.
 ///
 /// At these orders LAPACK's and BLAS's call overhead (argument checks, blocking, dispatch) costs
 /// more than their flops: the thermal block's query (N = 23, Q = 4, K = 93) is about 8,000
-/// multiply-adds. The loops are ROMKit's own (Sources/CSmallKernels: four-wide vectors, compiled
+/// multiply-adds. The LDLᵀ has no square root on its pivot chain, and each panel's 4 × 4 diagonal
+/// block stays in registers, so one pivot follows the last by a division and a few multiply-adds. The loops are ROMKit's own (Sources/CSmallKernels: four-wide vectors, compiled
 /// for AVX2 + FMA and for the baseline, chosen at load time from the CPU's features: Swift
 /// cannot compile one function for a wider target). Sums are ordered differently from LAPACK's,
 /// so answers agree with the LAPACK path to round-off. The estimator is unchanged:
@@ -37,23 +40,51 @@ enum SmallReducedKernel {
         romkit_affine_sum(operators, thetas, Int32(q), Int32(n), Int32(ld), a)
     }
 
-    /// The Cholesky factor of the SPD matrix `a` (n columns, leading dimension `ld`) in its lower
-    /// triangle, in place (left-looking; the strict upper triangle becomes scratch), with the
-    /// forward substitution folded in: row n holds b on entry and y = L⁻¹ b on return. The
-    /// reciprocals of the diagonal go to `inverse` (n entries). Returns the first column whose
-    /// pivot is not positive (or NaN), else nil.
+    /// The routine named in a `notPositiveDefinite` error from these kernels.
+    static let routine = "ROMKit small LDLᵀ"
+
+    /// The doubles of `solve`'s workspace for order n.
+    static func solveWorkspace(order n: Int) -> Int { Int(romkit_ldlt_solve_workspace(Int32(n), Int32(stride(order: n)))) }
+
+    /// u = A⁻¹ f for the SPD matrix `a` (n columns, leading dimension `stride(order: n)`, lower
+    /// triangle from each column's row rounded down to four, f in row n), by LDLᵀ in panels of
+    /// four columns (`a` is overwritten). `workspace`: `solveWorkspace(order:)` doubles, zero before
+    /// the first call. Returns the first column whose pivot is not positive (or NaN), else nil.
     @inline(__always)
-    static func choleskyLower(_ a: UnsafeMutablePointer<Double>, order n: Int, leadingDimension ld: Int,
-                              inverse: UnsafeMutablePointer<Double>) -> Int? {
-        let column = romkit_cholesky_lower(a, Int32(n), Int32(ld), inverse)
+    static func solve(_ a: UnsafeMutablePointer<Double>, order n: Int, workspace: UnsafeMutablePointer<Double>,
+                      into u: UnsafeMutablePointer<Double>) -> Int? {
+        let column = romkit_ldlt_solve(a, Int32(n), Int32(stride(order: n)), workspace, u)
         return column < 0 ? nil : Int(column)
     }
 
-    /// x = L⁻ᵀ y for the factor, y (its row n) and the reciprocals `choleskyLower` left.
+    /// The estimator matrix packed for `query` (row chunks of 32 in the order the product reads
+    /// them, an upper B's zeros skipped), its leading dimension and whether it is upper.
+    static func packedEstimator(_ m: Matrix) -> (packed: [Double], leadingDimension: Int, isUpper: Bool) {
+        let columns = columns(of: m)
+        let count = Int(romkit_pack_estimator(columns.columnMajor, Int32(m.rows), Int32(m.columns), Int32(columns.leadingDimension),
+                                              columns.isUpper ? 1 : 0, nil))
+        var packed = [Double](repeating: 0, count: Swift.max(count, 1))
+        _ = romkit_pack_estimator(columns.columnMajor, Int32(m.rows), Int32(m.columns), Int32(columns.leadingDimension),
+                                  columns.isUpper ? 1 : 0, &packed)
+        return (packed, columns.leadingDimension, columns.isUpper)
+    }
+
+    /// The doubles of `query`'s workspace for order n.
+    static func queryWorkspace(order n: Int) -> Int { Int(romkit_online_query_workspace(Int32(n), Int32(stride(order: n)))) }
+
+    /// One query in one call: A_N(μ) = Σ θ_q A_q (`operators` as for `affineSum`), f_N(μ) =
+    /// Σ θ'_l f_l (`rightHandSides`: P vectors of n), u = A_N(μ)⁻¹ f_N(μ) by `solve`'s LDLᵀ, c(μ)
+    /// (as `residualCoefficients` orders it) and y = B c(μ) with B from `packedEstimator`
+    /// (`rows` rows, `k` = P + Q n columns). `workspace`: `queryWorkspace(order:)` doubles, zero
+    /// before the first query. Returns the first column whose pivot is not positive, else nil.
     @inline(__always)
-    static func solveFactored(_ l: UnsafePointer<Double>, inverse: UnsafePointer<Double>, order n: Int, leadingDimension ld: Int,
-                              into x: UnsafeMutablePointer<Double>) {
-        romkit_solve_factored(l, inverse, Int32(n), Int32(ld), x)
+    static func query(operators: UnsafePointer<Double>, thetas: UnsafePointer<Double>, terms q: Int, rightHandSides: UnsafePointer<Double>,
+                      rightHandSideThetas: UnsafePointer<Double>, rightHandSideTerms p: Int, order n: Int, estimator: UnsafePointer<Double>, rows: Int,
+                      leadingDimension ldb: Int, upper: Bool, workspace: UnsafeMutablePointer<Double>, solution u: UnsafeMutablePointer<Double>,
+                      coefficients c: UnsafeMutablePointer<Double>, product y: UnsafeMutablePointer<Double>) -> Int? {
+        let column = romkit_online_query(operators, thetas, Int32(q), rightHandSides, rightHandSideThetas, Int32(p), Int32(n),
+                                         Int32(stride(order: n)), estimator, Int32(rows), Int32(ldb), upper ? 1 : 0, workspace, u, c, y)
+        return column < 0 ? nil : Int(column)
     }
 
     /// c(μ) = (θ'_1 … θ'_P, −θ_q u_n for n, then q): the residual's coefficients.

@@ -16,6 +16,9 @@ public struct ParameterFunction: Equatable, Sendable, Codable, CustomStringConve
     public let expression: String
     private let program: [Instruction]
     private let stackDepth: Int
+    /// The program when it is one component or one constant (θ_q = μ_q, θ = 1: most affine
+    /// coefficients), which `evaluate` answers without running it.
+    private let single: Instruction?
     /// The largest component index the expression reads, or -1.
     public let largestComponent: Int
     /// The deepest nesting the parser accepts (each level is a few stack frames of the recursive
@@ -43,6 +46,7 @@ public struct ParameterFunction: Equatable, Sendable, Codable, CustomStringConve
         self.expression = expression
         program = parser.program
         stackDepth = Self.depth(of: parser.program)
+        single = parser.program.count == 1 ? parser.program[0] : nil
         largestComponent = parser.program.reduce(-1) { if case .component(let k) = $1 { return max($0, k) } else { return $0 } }
     }
 
@@ -68,6 +72,11 @@ public struct ParameterFunction: Equatable, Sendable, Codable, CustomStringConve
     /// θ(μ) for the components in `mu` (no allocation: the stack lives on the call stack).
     public func evaluate(_ mu: UnsafeBufferPointer<Double>) -> Double {
         precondition(largestComponent < mu.count, "ParameterFunction '\(expression)' reads mu[\(largestComponent)] of a \(mu.count)-component parameter")
+        switch single {
+        case .component(let k): return mu[k]
+        case .constant(let c): return c
+        default: break
+        }
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: max(stackDepth, 1)) { stack in
             var top = -1
             for instruction in program {
