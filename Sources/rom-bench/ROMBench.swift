@@ -11,7 +11,7 @@ struct ROMBench: ParsableCommand {
     )
 
     static func main() {
-        BLASRuntime.warnOnceIfGenericCore()
+        BLASRuntime.startExecutable()
         main(nil)
     }
 }

@@ -19,7 +19,7 @@ struct ROMTool: ParsableCommand {
     )
 
     static func main() {
-        BLASRuntime.warnOnceIfGenericCore()
+        BLASRuntime.startExecutable()
         main(nil)
     }
 }

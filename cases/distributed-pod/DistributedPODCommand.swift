@@ -88,7 +88,7 @@ struct DistributedPODCommand: ParsableCommand {
     func run() throws {
         let options = self
         Communicator.run { world in
-            BLASRuntime.warnOnceIfGenericCore()
+            BLASRuntime.startExecutable()
             let summary = try DistributedPODRun(options: options, world: world).summary()
             if world.isRoot { try summary.report.emit(json: options.output.json) }
         }

@@ -63,7 +63,7 @@ struct EIFMMCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLASRuntime.warnOnceIfGenericCore()
+        BLASRuntime.startExecutable()
         let k = try KernelCatalog.kernel(named: kernel, dimension: dim, scale: scale)
         let points = PointDistribution(rawValue: distribution)!.points(n, dimension: dim, seed: seed)
         var rng = SplitMix64(seed: seed &+ 1)

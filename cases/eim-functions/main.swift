@@ -87,7 +87,7 @@ struct EIMFunctions: ParsableCommand {
     }
 
     func run() throws {
-        BLASRuntime.warnOnceIfGenericCore()
+        BLASRuntime.startExecutable()
         try EIMFunctionsRun(command: self).run().emit(json: output.json)
     }
 

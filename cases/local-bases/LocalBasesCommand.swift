@@ -90,7 +90,7 @@ struct LocalBasesCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLASRuntime.warnOnceIfGenericCore()
+        BLASRuntime.startExecutable()
         let log = ProgressLog(quiet: progress.quiet)
         let folder = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

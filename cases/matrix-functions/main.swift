@@ -50,7 +50,7 @@ struct MatrixFunctions: ParsableCommand {
     }
 
     func run() throws {
-        BLASRuntime.warnOnceIfGenericCore()
+        BLASRuntime.startExecutable()
         // 1. The matrices: the Matérn precision Q(κ) = κ⁴M + 2κ²K + K M_L⁻¹K (s = log₁₀ κ ∈ [0, 2]),
         //    or the thermal block's stiffness A(μ) = Σ_b μ_b A_b (free dofs, μ_b ∈ [0.1, 1]).
         progress("assembling the \(problem) matrices on \(n)×\(n) squares")

@@ -41,7 +41,7 @@ struct Poisson: ParsableCommand {
     }
 
     func run() throws {
-        BLASRuntime.warnOnceIfGenericCore()
+        BLASRuntime.startExecutable()
         // 1. The mesh: the unit box, or a Gmsh file with u = 0 on all its exterior facets.
         let grid: Mesh
         if let path = mesh {

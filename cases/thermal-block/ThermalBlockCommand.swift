@@ -86,7 +86,7 @@ struct ThermalBlockCommand: ParsableCommand {
     }
 
     func run() throws {
-        BLASRuntime.warnOnceIfGenericCore()
+        BLASRuntime.startExecutable()
         let log = ProgressLog(quiet: progress.quiet)
         let folder = URL(fileURLWithPath: out)
         try AtomicFile.createFolder(folder)

@@ -85,7 +85,7 @@ struct HighFidelityCommand: ParsableCommand {
 
     /// Runs stage (i) and writes its files; returns the figures.
     func execute() throws -> Summary {
-        BLASRuntime.warnOnceIfGenericCore()
+        BLASRuntime.startExecutable()
         let clock = Stopwatch()
         // 1. Mesh and space.
         let grid: Mesh, clamped: [Int]

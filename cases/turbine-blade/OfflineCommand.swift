@@ -66,7 +66,7 @@ struct OfflineCommand: ParsableCommand {
     }
 
     func execute() throws -> Summary {
-        BLASRuntime.warnOnceIfGenericCore()
+        BLASRuntime.startExecutable()
         let clock = Stopwatch()
         let runs = try hf.map { folder -> HighFidelityRun in
             say("reading \(folder)")

@@ -56,7 +56,7 @@ struct OnlineCommand: ParsableCommand {
     }
 
     func execute() throws -> Summary {
-        BLASRuntime.warnOnceIfGenericCore()
+        BLASRuntime.startExecutable()
         // 1. The model and the load case it records.
         let url = URL(fileURLWithPath: model)
         let (stored, provenance) = try OnlineModelFile.readHyperReduced(url)

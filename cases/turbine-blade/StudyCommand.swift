@@ -69,7 +69,7 @@ struct StudyCommand: ParsableCommand {
     var common: [String] { ["--size", "\(size)", "--steps-per-cycle", "\(stepsPerCycle)", "--no-series"] + quietFlag }
 
     func run() throws {
-        BLASRuntime.warnOnceIfGenericCore()
+        BLASRuntime.startExecutable()
         // 1. Stage (i) at the training levels.
         var trainingSeconds = 0.0
         for level in trainingLevels {

@@ -7,7 +7,7 @@ import Foundation
 /// falls back to a generic one (`Prescott`) on CPUs newer than it knows, which halves the speed of
 /// dense and supernodal sparse work. The kernel cannot be changed after load: the fix is
 /// `OPENBLAS_CORETYPE=SkylakeX` (AVX-512) or `Haswell` (AVX2) in the environment, which the
-/// Makefile sets. Every executable calls `warnOnceIfGenericCore()` at start.
+/// Makefile sets. Every executable calls `startExecutable()` (which warns) at start.
 public enum BLASRuntime {
     /// The kernel OpenBLAS runs (`openblas_get_corename()`), e.g. "Haswell", "SkylakeX", "Prescott".
     public static var coreName: String {
@@ -69,4 +69,21 @@ public enum BLASRuntime {
 
     /// Writes `genericCoreWarning` to stderr, once per process.
     public static func warnOnceIfGenericCore() { _ = warnOnce }
+
+    /// What every executable calls first, before any BLAS call and before it starts threads of its
+    /// own: `warnOnceIfGenericCore()`, and OpenBLAS's server threads stopped.
+    ///
+    /// OpenBLAS creates its threads when the library loads, and each one then waits for work by
+    /// spinning on `sched_yield` for 2²⁸ clock ticks (about 0.1 s here) before it sleeps. The first
+    /// tenth of a second of every process is where a driver builds its mesh and assembles: on two
+    /// cores the spinning thread took one of them from ROMKit's own parallel loops (a cold
+    /// `poisson --n 512` assembly: median 0.081 s with it, 0.055 s with `OPENBLAS_NUM_THREADS=1`).
+    /// `blas_thread_shutdown_` joins those threads at once; OpenBLAS creates them again at its next
+    /// threaded call, so dense work keeps its threads.
+    public static func startExecutable() {
+        warnOnceIfGenericCore()
+        _ = stopStartupThreads
+    }
+
+    private static let stopStartupThreads: Void = { _ = blas_thread_shutdown_() }()
 }
