@@ -21,8 +21,7 @@
 // row n holds f and becomes z = L⁻¹ f, so the forward solve is folded in), in panels of four
 // columns: a panel is factored left-looking (its columns start on one aligned row), then the
 // columns right of it take the panel's rank-four update in one pass, each vector loaded and
-// stored once for four multiply-adds. The next panel's columns are updated first, so its pivots
-// can start while the rest of the update runs. L overwrites the strict lower triangle (scaled by
+// stored once for four multiply-adds. L overwrites the strict lower triangle (scaled by
 // 1/d_k), the unscaled panel goes to `panel` (4 × ld), l_ik also to lt[i·ld + k] (columns of Lᵀ,
 // zero from the diagonal down) and v_k = z_k / d_k to v[k].
 static inline __attribute__((always_inline)) int ldlt_panels(double *a, int n, int ld, double *panel, double *lt, double *v) {
