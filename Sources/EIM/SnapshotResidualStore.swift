@@ -95,9 +95,11 @@ struct SnapshotResidualStore: ResidualStore {
 
     private let relative: Bool
 
-    /// Appends training columns: their residuals against the current basis are computed exactly.
-    mutating func append(columns g: Matrix, state: GreedyState?) throws {
-        precondition(g.rows == pointCount)
+    /// Appends training columns: their residuals against the current basis are computed exactly,
+    /// or, with `residualsGiven`, `g` already holds them (an absolute, unstabilized store: the far
+    /// field's validation computed them, `interpolationErrors`).
+    mutating func append(columns g: Matrix, state: GreedyState?, residualsGiven: Bool = false) throws {
+        precondition(g.rows == pointCount && (!residualsGiven || (!relative && !stabilized)))
         let n = pointCount, first = parameterCount
         if let j = firstNonFinite(g.storage) { throw EIMError.notFinite(point: j % max(n, 1), parameter: first + j / max(n, 1)) }
         if stabilized { originals.append(contentsOf: g.storage) }
@@ -132,7 +134,7 @@ struct SnapshotResidualStore: ResidualStore {
                                     let s = relative ? (size > 0 ? 1 / size : 0) : 1
                                     sp[j] = s
                                     for i in 0..<n { r[i] = s * source[i] }
-                                    if let state, state.terms > 0 { recomputeResidual(r, state: state, refine: refine) }
+                                    if let state, state.terms > 0, !residualsGiven { recomputeResidual(r, state: state, refine: refine) }
                                     for b in 0..<nb {
                                         bp[j * nb + b] = e.measure(UnsafeBufferPointer(r), e.tileRange(b))
                                         guard signed else { continue }

@@ -90,7 +90,7 @@ final class FarFieldSetupTests: XCTestCase {
         let generic = eim.lagrangeFunctions
         for k in 0..<eim.terms { for x in 0..<n { XCTAssertEqual(lagrange[x, k], generic[x, k], accuracy: 1e-12 * max(1, abs(generic[x, k]))) } }
         let residual = check - lagrange * check.rows(eim.points)
-        let fast = interpolationErrors(check, state: greedy.state)
+        let fast = interpolationErrors(check, state: greedy.state).errors
         for j in 0..<check.columns {
             let expected = (0..<n).map { abs(residual[$0, j]) }.max()!
             XCTAssertEqual(fast[j], expected, accuracy: 1e-12 * max(1, expected))

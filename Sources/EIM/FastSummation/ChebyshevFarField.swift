@@ -11,6 +11,7 @@ struct ChebyshevFarField: FarFieldBasis {
     let weights1D: [Double]
     let xNodes: [SIMD3<Double>]
     var yNodes: [SIMD3<Double>] { xNodes }
+    var sourceSideIsTargetSide: Bool { true }
     let estimatedError: Double
     var rawToMultipole: Matrix? { nil }
     var localToRaw: Matrix? { nil }
@@ -70,6 +71,9 @@ struct ChebyshevFarField: FarFieldBasis {
             }
         } }
         let planes = d == 3 ? n : 1, outPlanes = d == 3 ? na : 1
+        // K at the nodes and on the sample grid (`family.samples`, x fastest like `result`), per position.
+        let atNodes = KernelMatrix(kernel: kernel, scale: scale, x: xNodes, y: family.params, mirrored: mirrored)
+        let onGrid = KernelMatrix(kernel: kernel, scale: scale, x: family.samples, y: family.params, mirrored: mirrored)
         var worst = 0.0
         let lock = NSLock()
         let block = limit.isFinite ? 128 * Parallelism.threadCount : order.count
@@ -80,16 +84,16 @@ struct ChebyshevFarField: FarFieldBasis {
                 var t1 = [Double](repeating: 0, count: na * n * planes)
                 var t2 = [Double](repeating: 0, count: na * na * planes)
                 var approx = [Double](repeating: 0, count: na * na * outPlanes)
+                var kernelValues = [Double](repeating: 0, count: na * na * outPlanes)
                 var local = 0.0
                 p.withUnsafeBufferPointer { p in pt.withUnsafeBufferPointer { pt in
                 values.withUnsafeMutableBufferPointer { v in t1.withUnsafeMutableBufferPointer { t1 in
                 t2.withUnsafeMutableBufferPointer { t2 in approx.withUnsafeMutableBufferPointer { out in
+                kernelValues.withUnsafeMutableBufferPointer { exact in
                     for position in chunk {
-                        let s = family.params[order[first + position]]
-                        for i in 0..<xNodes.count {
-                            let r = scale * (xNodes[i] - s)
-                            v[i] = kernel(mirrored ? -r : r)
-                        }
+                        let column = order[first + position]
+                        atNodes.fill(columns: column..<(column + 1), into: v.baseAddress!, ld: xNodes.count)
+                        onGrid.fill(columns: column..<(column + 1), into: exact.baseAddress!, ld: exact.count)
                         // along x: T1 (na × n·planes) = P · V (n × n·planes)
                         BLAS.gemm(m: na, n: n * planes, k: n, a: p.baseAddress!, b: v.baseAddress!, c: t1.baseAddress!)
                         // along y, per z plane: T2 (na × na) = T1 plane (na × n) · Pᵀ
@@ -105,14 +109,9 @@ struct ChebyshevFarField: FarFieldBasis {
                         } else {
                             result = t2
                         }
-                        var k = 0
-                        for sz in 0..<outPlanes { for sy in 0..<na { for sx in 0..<na {
-                            let r = scale * (SIMD3(axis[sx], axis[sy], d == 3 ? axis[sz] : 0) - s)
-                            local = max(local, abs(kernel(mirrored ? -r : r) - result[k]))
-                            k += 1
-                        } } }
+                        for k in 0..<exact.count { local = max(local, abs(exact[k] - result[k])) }
                     }
-                } } } } } }
+                } } } } } } }
                 lock.lock(); worst = max(worst, local); lock.unlock()
             }
         }

@@ -19,6 +19,7 @@ struct EIMFarField: FarFieldBasis {
     let kernel: any Kernel
 
     var rawToMultipole: Matrix? { yInverseTransposed }
+    var sourceSideIsTargetSide: Bool { kernel.isEven }
     var localToRaw: Matrix? { xInverse }
 
     /// The greedy at absolute tolerance `tolerance` on the family at scale `scale` (box width, or 1

@@ -21,6 +21,7 @@ struct EIMGridFarField: FarFieldBasis {
     let xLagrange: Matrix
     let yLagrange: Matrix
     let estimatedError: Double
+    let sourceSideIsTargetSide: Bool
     var rawToMultipole: Matrix? { nil }
     var localToRaw: Matrix? { nil }
 
@@ -30,6 +31,7 @@ struct EIMGridFarField: FarFieldBasis {
         let (xn, xl, errX) = try Self.greedy(kernel: kernel, family: onGrid, scale: scale, tolerance: tolerance, mirrored: false)
         xNodes = xn
         xLagrange = xl
+        sourceSideIsTargetSide = kernel.isEven
         if kernel.isEven {
             yNodes = xn
             yLagrange = xl

@@ -12,6 +12,9 @@ protocol FarFieldBasis: Sendable {
     var yNodes: [SIMD3<Double>] { get }
     /// The interpolation error the construction measured (absolute, on the training family).
     var estimatedError: Double { get }
+    /// Whether the source side is the target side (Y = X and ℓ̃ = ℓ: an even kernel): then a
+    /// level's M2M matrices are its L2L matrices transposed.
+    var sourceSideIsTargetSide: Bool { get }
     /// ℓ_i(p), the target-side Lagrange functions at a unit-coordinate point.
     func lagrangeX(_ p: SIMD3<Double>) -> [Double]
     /// ℓ̃_j(p), the source-side Lagrange functions.
@@ -106,21 +109,17 @@ struct TrainingFamily {
         return result
     }
 
-    /// Snapshot matrix G[i, k] = K(scale (x_i − s_k)) (mirror: K(scale (s_k − x_i))), columns in parallel.
+    /// Snapshot matrix G[i, k] = K(scale (x_i − s_k)) (mirror: K(scale (s_k − x_i))), columns in parallel
+    /// (`KernelMatrix`: from per-axis factors for a Gaussian).
     func snapshots(kernel: any Kernel, scale: Double, mirrored: Bool) -> Matrix {
         let n = samples.count
         // Every entry is written by the thread of its column: the pages are first touched (and
         // zeroed by the kernel) on both cores, in huge pages, not by one serial fill of zeros.
+        let values = KernelMatrix(kernel: kernel, scale: scale, x: samples, y: params, mirrored: mirrored)
         let storage = [Double](hugePagesUninitializedCount: n * params.count) { all in
             let box = UncheckedSendable(all)
             Parallelism.forEachChunk(of: params.count) { range in
-                for k in range {
-                    let s = params[k]
-                    for i in 0..<n {
-                        let r = scale * (samples[i] - s)
-                        box.value[i + k * n] = kernel(mirrored ? -r : r)
-                    }
-                }
+                values.fill(columns: range, into: box.value.baseAddress! + range.lowerBound * n, ld: n)
             }
         }
         return Matrix(rows: n, columns: params.count, storage: storage)
@@ -156,7 +155,7 @@ enum ValidationRestart {
     /// (`EIMFarField`) needs it: continuing adds terms whose kernel columns worsen cond F, and the
     /// sums lose digits (1/r, N = 1e5, ε = 1e-6: 3.2e-8 from scratch, 3.4e-7 continued).
     case fromScratch
-    /// The greedy continues from its terms (`EIMGreedy.appendTrainingColumns`): the grid form
+    /// The greedy continues from its terms (`EIMGreedy.appendTrainingResiduals`): the grid form
     /// (`EIMGridFarField`), whose Λ = Q B⁻¹ does not invert a kernel matrix.
     case continuing
 }
@@ -193,7 +192,7 @@ func validatedGreedy(kernel: any Kernel, family: TrainingFamily, scale: Double, 
         let trained = greedy.state.errors.last ?? 0
         let fresh = family.shellPositions(count: 512, seed: 77 &+ UInt64(round))
         let check = TrainingFamily(family, params: fresh).snapshots(kernel: kernel, scale: scale, mirrored: mirrored)
-        let errors = interpolationErrors(check, state: greedy.state)
+        let (errors, residuals) = interpolationErrors(check, state: greedy.state)
         let worst = errors.max() ?? 0
         let missed = errors.indices.filter { errors[$0] > tolerance }.sorted { errors[$0] > errors[$1] }.prefix(128)
         let cap = min(n, greedy.state.parameterCount, maxTerms)
@@ -210,7 +209,8 @@ func validatedGreedy(kernel: any Kernel, family: TrainingFamily, scale: Double, 
             if lastRestart { values = Matrix(rows: 0, columns: 0) }
             greedy = try .restarted(previous: greedy.state, snapshots: grown, options: options)
         case .continuing:
-            try greedy.appendTrainingColumns(Matrix(rows: n, columns: 0).appendingColumns(Array(missed), of: check))
+            // The missed positions' residuals against the current terms are the check's own.
+            try greedy.appendTrainingResiduals(Matrix(rows: n, columns: 0).appendingColumns(Array(missed), of: residuals))
         }
         reason = try greedy.run()
     }
@@ -259,8 +259,9 @@ enum FarFieldTraining {
 }
 
 /// max_i |g_j(x_i) − (I g_j)(x_i)| for each column g_j of `g` (n × c), with the greedy's current
-/// interpolant I = Q B⁻¹ (·)[points]: one triangular solve and one product, no Lagrange matrix.
-func interpolationErrors(_ g: Matrix, state: GreedyState) -> [Double] {
+/// interpolant I = Q B⁻¹ (·)[points]: one triangular solve and one product, no Lagrange matrix;
+/// and the residuals g − I g themselves.
+func interpolationErrors(_ g: Matrix, state: GreedyState) -> (errors: [Double], residuals: Matrix) {
     let n = g.rows, c = g.columns, m = state.terms
     var residual = g.freshCopy()
     if m > 0 && c > 0 {
@@ -286,7 +287,8 @@ func interpolationErrors(_ g: Matrix, state: GreedyState) -> [Double] {
             }
         }
     }
-    return residual.storage.withUnsafeBufferPointer { r in
+    let errors = residual.storage.withUnsafeBufferPointer { r in
         (0..<c).map { BLAS.maxAbs(UnsafeBufferPointer(rebasing: r[($0 * n)..<(($0 + 1) * n)])) }
     }
+    return (errors, residual)
 }

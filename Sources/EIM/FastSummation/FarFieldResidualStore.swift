@@ -84,10 +84,10 @@ struct FarFieldResidualStore: ResidualStore {
 }
 
 extension EIMGreedy where Store == FarFieldResidualStore {
-    /// Adds training columns (unscaled values, n × c) to a running greedy; `run()` continues from
-    /// the current terms.
-    mutating func appendTrainingColumns(_ g: Matrix) throws {
-        state.appendParameters(g.columns)
-        try store.snapshots.append(columns: g, state: state)
+    /// Adds training columns to a running greedy, given by their residuals against its current
+    /// terms (n × c, `interpolationErrors`); `run()` continues from the current terms.
+    mutating func appendTrainingResiduals(_ r: Matrix) throws {
+        state.appendParameters(r.columns)
+        try store.snapshots.append(columns: r, state: state, residualsGiven: true)
     }
 }

@@ -121,22 +121,26 @@ public struct FastSummation: LinearOperator, @unchecked Sendable {
         // `relative`: the tolerance relative to the kernel's size at the level, which decides
         // whether the kernel-column form of the EIM is accurate enough.
         func build(scale: Double, tolerance: Double, relative: Double) throws -> any FarFieldBasis {
+            // n is chosen on the refined sample grid (18 per axis in 3D): with n above 10 the default
+            // grid sits too sparsely between the Chebyshev points to see their error.
+            let gridMaxN = d == 3 ? options.gridEIMMaxPointsPerAxis.threeD : options.gridEIMMaxPointsPerAxis.twoD
             switch options.method {
             case .eim where relative < options.gridEIMBelow:
-                // n is chosen on the refined sample grid (18 per axis in 3D): with n above 10 the default
-                // grid sits too sparsely between the Chebyshev points to see their error.
-                let maxN = d == 3 ? options.gridEIMMaxPointsPerAxis.threeD : options.gridEIMMaxPointsPerAxis.twoD
-                return try EIMGridFarField(kernel: kernel, family: refined, scale: scale, tolerance: tolerance, maxN: maxN)
+                return try EIMGridFarField(kernel: kernel, family: refined, scale: scale, tolerance: tolerance, maxN: gridMaxN)
             case .eim:
                 // When the greedy takes more of the grid than `refineTrainingAbove`, the grid under-resolves
-                // the kernel between its points (a Gaussian with h below the box width): redo on a finer grid,
-                // as soon as the first greedy shows it (`validatedGreedy`'s `underResolvedAbove`).
+                // the kernel between its points (a Gaussian with h below the box width), as soon as the first
+                // greedy shows it (`validatedGreedy`'s `underResolvedAbove`). The level is then the grid form
+                // on the refined family: its greedy continues on the validation's misses where the
+                // kernel-column form restarts from no terms, and it runs on the Chebyshev grid of the order
+                // the kernel needs (the Gaussian h = 0.1, N = 1e5, ε = 1e-3: set-up 6.7 s → 2.5 s, the error
+                // 2.005e-6 → 2.002e-6).
                 let limit = Int(options.refineTrainingAbove * Double(family.samples.count))
                 if let coarse = try EIMFarField(kernel: kernel, family: family, scale: scale, tolerance: tolerance, underResolvedAbove: limit),
                    coarse.xNodes.count <= limit {
                     return coarse
                 }
-                return try EIMFarField(kernel: kernel, family: refined, scale: scale, tolerance: tolerance)!  // no limit: never nil
+                return try EIMGridFarField(kernel: kernel, family: refined, scale: scale, tolerance: tolerance, maxN: gridMaxN)
             case .chebyshev: return ChebyshevFarField(kernel: kernel, family: family, scale: scale, tolerance: tolerance, maxN: maxN)
             }
         }

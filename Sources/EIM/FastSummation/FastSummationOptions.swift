@@ -50,8 +50,8 @@ public struct FastSummationOptions: Sendable {
     public var chebyshevMaxPointsPerAxis = (twoD: 40, threeD: 14)
     /// When the EIM greedy selects more than this fraction of its training grid, the grid
     /// under-resolves the kernel between its points (a Gaussian narrower than the box) and the
-    /// level is redone on the refined grid, as soon as the first greedy (before its validation
-    /// rounds) or the validated one exceeds it. Default 0.3 (the Gaussian h = 0.1 sweep needed it).
+    /// level is redone in the grid form (`EIMGridFarField`) on the refined grid, as soon as the
+    /// first greedy (before its validation rounds) or the validated one exceeds it. Default 0.3 (the Gaussian h = 0.1 sweep needed it).
     public var refineTrainingAbove = 0.3
 
     /// Defaults: EIM, automatic leaf size, one thread, safety factor 10.

@@ -65,6 +65,8 @@ extension LevelOperators {
         let symmetric = kernel.isEven && x == y
         let indices = used.indices.filter { used[$0] && !(symmetric && used[mirror($0)] && mirror($0) < $0) }
         var result = [Matrix?](repeating: nil, count: used.count)
+        // From per-axis factor tables for a Gaussian: the nodes are points of a tensor grid.
+        let entries = KernelMatrix(kernel: kernel, scale: scale, x: x, y: y)
         let built = UncheckedSendable(UnsafeMutableBufferPointer<Matrix?>.allocate(capacity: indices.count))
         built.value.initialize(repeating: nil)
         Parallelism.forEachChunk(of: indices.count) { range in
@@ -74,9 +76,7 @@ extension LevelOperators {
                 // Written once, without a fill of zeros first, into huge pages: at ε = 1e-9 these are
                 // gigabytes of first touches.
                 let storage = [Double](hugePagesUninitializedCount: x.count * y.count) { tp in
-                    for j in 0..<y.count { for i in 0..<x.count {
-                        tp[i + j * x.count] = kernel(scale * (x[i] - y[j] - shift))
-                    } }
+                    entries.fill(columns: 0..<y.count, shift: shift, into: tp.baseAddress!, ld: x.count)
                 }
                 built.value[c] = Matrix(rows: x.count, columns: y.count, storage: storage)
             }
@@ -126,9 +126,12 @@ extension LevelOperators {
         for o in 0..<(dimension == 3 ? 8 : 4) {
             let shift = SIMD3<Double>(o & 1 == 0 ? -0.25 : 0.25, (o >> 1) & 1 == 0 ? -0.25 : 0.25,
                                       dimension == 3 ? ((o >> 2) & 1 == 0 ? -0.25 : 0.25) : 0)
-            // up[:, k] = ℓ̃_parent(Y_k / 2 + shift), down[k, :] = ℓ_parent(X_k / 2 + shift)ᵀ.
-            m2m.append(pb.lagrangeY(at: basis.yNodes.map { $0 / 2 + shift }).transposed)
-            l2l.append(pb.lagrangeX(at: basis.xNodes.map { $0 / 2 + shift }))
+            // up[:, k] = ℓ̃_parent(Y_k / 2 + shift), down[k, :] = ℓ_parent(X_k / 2 + shift)ᵀ: the same
+            // matrix transposed when both levels' source side is their target side.
+            let down = pb.lagrangeX(at: basis.xNodes.map { $0 / 2 + shift })
+            let shared = basis.sourceSideIsTargetSide && pb.sourceSideIsTargetSide
+            m2m.append(shared ? down.transposed : pb.lagrangeY(at: basis.yNodes.map { $0 / 2 + shift }).transposed)
+            l2l.append(down)
         }
     }
 }
