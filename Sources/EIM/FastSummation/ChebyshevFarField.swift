@@ -213,37 +213,49 @@ extension ChebyshevFarField {
             return pt
         }
         let px = Matrix(rows: n, columns: kx, storage: transposedLagrange[0]).transposed
-        var t1 = [Double](repeating: 0, count: kx * n * nz * m)
-        var t2 = [Double](repeating: 0, count: kx * ky * nz * m)
-        var onGrid = d == 3 ? [Double](repeating: 0, count: kx * ky * kz * m) : []
-        px.storage.withUnsafeBufferPointer { p in values.storage.withUnsafeBufferPointer { v in t1.withUnsafeMutableBufferPointer { t in
-            // along x: T1 (kx × n·nz·m) = P_x · values (n × n·nz·m)
-            BLAS.gemm(m: kx, n: n * nz * m, k: n, a: p.baseAddress!, b: v.baseAddress!, c: t.baseAddress!)
-        } } }
-        transposedLagrange[1].withUnsafeBufferPointer { py in t1.withUnsafeBufferPointer { a in t2.withUnsafeMutableBufferPointer { c in
-            // along y, per (z plane, column): (kx × n) · P_yᵀ (n × ky)
-            for slab in 0..<(nz * m) {
-                BLAS.gemm(m: kx, n: ky, k: n, a: a.baseAddress! + slab * kx * n, b: py.baseAddress!, c: c.baseAddress! + slab * kx * ky)
-            }
-        } } }
-        if d == 3 {
-            transposedLagrange[2].withUnsafeBufferPointer { pz in t2.withUnsafeBufferPointer { a in onGrid.withUnsafeMutableBufferPointer { c in
-                // along z, per column: (kx·ky × n) · P_zᵀ (n × kz)
-                for column in 0..<m {
-                    BLAS.gemm(m: kx * ky, n: kz, k: n, a: a.baseAddress! + column * kx * ky * n, b: pz.baseAddress!,
-                              c: c.baseAddress! + column * kx * ky * kz)
-                }
-            } } }
-        } else {
-            onGrid = t2
-        }
         let index = axes.map { Dictionary(uniqueKeysWithValues: $0.enumerated().map { ($1, $0) }) }
+        let rows = points.map { p in index[0][p.x]! + kx * (index[1][p.y]! + ky * (d == 3 ? index[2][p.z]! : 0)) }
         let size = kx * ky * kz
-        var result = Matrix(rows: points.count, columns: m)
-        for (k, p) in points.enumerated() {
-            let row = index[0][p.x]! + kx * (index[1][p.y]! + ky * (d == 3 ? index[2][p.z]! : 0))
-            for column in 0..<m { result[k, column] = onGrid[row + column * size] }
+        // Blocks of columns through the three passes, on both threads: the intermediate arrays are a
+        // few megabytes reused from block to block (for all m columns at once they were hundreds of
+        // megabytes of first touches per child octant, on one thread).
+        let block = Swift.min(m, 32), blocks = (m + block - 1) / block
+        let storage = [Double](unsafeUninitializedCapacity: points.count * m) { out, count in
+            let box = UncheckedSendable(out)
+            Parallelism.forEachChunk(of: blocks) { range in
+                var t1 = [Double](repeating: 0, count: kx * n * nz * block)
+                var t2 = [Double](repeating: 0, count: kx * ky * nz * block)
+                var onGrid = [Double](repeating: 0, count: d == 3 ? size * block : 0)
+                for b in range {
+                    let first = b * block, mb = Swift.min(block, m - first)
+                    px.storage.withUnsafeBufferPointer { p in values.storage.withUnsafeBufferPointer { v in t1.withUnsafeMutableBufferPointer { t in
+                        // along x: T1 (kx × n·nz·mb) = P_x · values (n × n·nz·mb)
+                        BLAS.gemm(m: kx, n: n * nz * mb, k: n, a: p.baseAddress!, b: v.baseAddress! + first * values.rows, c: t.baseAddress!)
+                    } } }
+                    transposedLagrange[1].withUnsafeBufferPointer { py in t1.withUnsafeBufferPointer { a in t2.withUnsafeMutableBufferPointer { c in
+                        // along y, per (z plane, column): (kx × n) · P_yᵀ (n × ky)
+                        for slab in 0..<(nz * mb) {
+                            BLAS.gemm(m: kx, n: ky, k: n, a: a.baseAddress! + slab * kx * n, b: py.baseAddress!, c: c.baseAddress! + slab * kx * ky)
+                        }
+                    } } }
+                    if d == 3 {
+                        transposedLagrange[2].withUnsafeBufferPointer { pz in t2.withUnsafeBufferPointer { a in onGrid.withUnsafeMutableBufferPointer { c in
+                            // along z, per column: (kx·ky × n) · P_zᵀ (n × kz)
+                            for column in 0..<mb {
+                                BLAS.gemm(m: kx * ky, n: kz, k: n, a: a.baseAddress! + column * kx * ky * n, b: pz.baseAddress!,
+                                          c: c.baseAddress! + column * size)
+                            }
+                        } } }
+                    }
+                    let grid = d == 3 ? onGrid : t2
+                    for column in 0..<mb {
+                        let target = box.value.baseAddress! + (first + column) * points.count
+                        for (k, row) in rows.enumerated() { target[k] = grid[row + column * size] }
+                    }
+                }
+            }
+            count = points.count * m
         }
-        return result
+        return Matrix(rows: points.count, columns: m, storage: storage)
     }
 }
