@@ -29,20 +29,17 @@ extension AnisotropicGaussianKernel: AxisSeparableKernel {
 /// The distinct values of each coordinate of a point set and, for each point, the index of its
 /// coordinate among them (per axis): the tensor structure `KernelMatrix` uses.
 struct AxisCoordinates: Sendable {
-    let count: Int
     /// values[k]: the distinct values of coordinate k, in order of first appearance.
     let values: [[Double]]
     /// index[k][i]: the position of points[i][k] in values[k].
     let index: [[Int32]]
 
     init(_ points: [SIMD3<Double>]) {
-        count = points.count
         var values: [[Double]] = [], index: [[Int32]] = []
         for k in 0..<3 {
             var seen: [Double: Int32] = [:], distinct: [Double] = [], at = [Int32](repeating: 0, count: points.count)
             for (i, p) in points.enumerated() {
-                // Keyed on the bits: +0 and −0 are the same coordinate for the kernel.
-                let v = p[k] == 0 ? 0 : p[k]
+                let v = p[k]  // +0 and −0 are one key
                 if let j = seen[v] { at[i] = j } else {
                     seen[v] = Int32(distinct.count)
                     at[i] = Int32(distinct.count)
@@ -55,9 +52,6 @@ struct AxisCoordinates: Sendable {
         self.values = values
         self.index = index
     }
-
-    /// Σ_k distinct values: the size of one row of factor tables.
-    var distinctCount: Int { values.reduce(0) { $0 + $1.count } }
 }
 
 /// The kernel matrix G[i, j] = K(a (x_i − y_j − o)) (mirrored: K(a (y_j + o − x_i))), column-major,

@@ -195,7 +195,9 @@ extension ChebyshevFarField {
     func interpolate(_ values: Matrix, at points: [SIMD3<Double>]) -> Matrix {
         let m = values.columns, d = dimension, nz = d == 3 ? n : 1
         precondition(values.rows == xNodes.count)
-        let axes = [points.map(\.x), points.map(\.y), d == 3 ? points.map(\.z) : [0]].map { Array(Set($0)).sorted() }
+        // The points' tensor grid (in 2D z is ignored: one value).
+        let coordinates = AxisCoordinates(d == 3 ? points : points.map { SIMD3($0.x, $0.y, 0) })
+        let axes = coordinates.values
         let (kx, ky, kz) = (axes[0].count, axes[1].count, axes[2].count)
         guard m > 0, !points.isEmpty, kx * ky * kz <= 8 * points.count else {
             return rowsOf(points.map { values.applyTransposed(lagrangeX($0)) }, columns: m)
@@ -213,8 +215,8 @@ extension ChebyshevFarField {
             return pt
         }
         let px = Matrix(rows: n, columns: kx, storage: transposedLagrange[0]).transposed
-        let index = axes.map { Dictionary(uniqueKeysWithValues: $0.enumerated().map { ($1, $0) }) }
-        let rows = points.map { p in index[0][p.x]! + kx * (index[1][p.y]! + ky * (d == 3 ? index[2][p.z]! : 0)) }
+        let index = coordinates.index
+        let rows = points.indices.map { k in Int(index[0][k]) + kx * (Int(index[1][k]) + ky * Int(index[2][k])) }
         let size = kx * ky * kz
         // Blocks of columns through the three passes, on both threads: the intermediate arrays are a
         // few megabytes reused from block to block (for all m columns at once they were hundreds of
